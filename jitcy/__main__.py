@@ -1,0 +1,6 @@
+"""``python -m jitcy`` runs the command-line interface."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""Stage 2: source + AST + observed types -> :class:`TypedFunction` (or UnsupportedConstruct)."""
+from __future__ import annotations
+
+import types
+
+from ..compat import signature_shape
+from .infer_types import infer
+from .model import GUARDED, TypedFunction, normalize_types
+from .scope import classify_names, refuse_unsupported
+from .source import function_ast
+
+__all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins"]
+
+
+def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> TypedFunction:
+    """Type ``func`` (whose original code is ``code``) for the normalized ``arg_types``."""
+    node, filename = function_ast(func, code)
+    refuse_unsupported(node, filename)
+    names = classify_names(node, code.co_freevars, func.__globals__)
+    params = signature_shape(code).params
+    observed = {p: GUARDED.get(t, "object") for p, t in zip(params, arg_types)}
+    result = infer(node, observed, own_name=node.name, builtins=names.builtins,
+                   locals_=names.locals)
+    has_int = any(t == "int" for t in result.types.values())
+    return TypedFunction(
+        node=node,
+        filename=filename,
+        qualname=f"{func.__module__}.{func.__qualname__}",
+        name=node.name,
+        params=params,
+        arg_types=tuple(arg_types),
+        types=result.types,
+        return_type=result.return_type,
+        locals=names.locals,
+        freevars=code.co_freevars,
+        global_names=names.globals,
+        builtin_names=names.builtins,
+        declared_global=names.declared_global,
+        c_ints=result.pure and has_int,
+        self_recursive=result.self_recursive and node.name in names.globals,
+        notes=result.notes,
+    )
+
+
+def shadowed_builtins(code: types.CodeType, module_globals: dict) -> list:
+    """Names the code uses that are builtins but defined in the module (part of the cache
+    key: they decide which names compile as builtins). Cheap: no source, no AST."""
+    import builtins
+    names, stack = set(), [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return sorted(n for n in names if hasattr(builtins, n) and n in module_globals)

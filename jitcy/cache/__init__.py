@@ -1,0 +1,21 @@
+"""The on-disk cache: keys, the cache root, and the store (design.md section 5).
+
+``keys``: what a compiled module depends on, hashed; ``location``: where the cache lives and
+whether it is safe; ``layout``: the on-disk names; ``store``: lookup, lock, publish.
+"""
+from __future__ import annotations
+
+from .keys import code_fingerprint, make_key
+from .layout import FORMAT_VERSION
+from .location import cache_root, reset_root
+from .store import Entry, Store
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Entry",
+    "Store",
+    "cache_root",
+    "code_fingerprint",
+    "make_key",
+    "reset_root",
+]

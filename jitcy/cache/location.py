@@ -1,0 +1,125 @@
+"""Where the cache lives: ``JITCY_CACHE_DIR``, else the user cache dir, else a temp dir, else memory.
+
+The root is resolved once per process (a lookup per compiled function would repeat the
+checks). Loading a native module is executing code, so a root that another user could write
+into is refused like an unwritable one. Every fallback is announced by exactly one
+:class:`~jitcy.errors.JitcyWarning` saying why and what to do; the program itself never fails
+because of the cache (CPython's ``importlib`` treats its bytecode cache the same way).
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import pathlib
+import shutil
+import tempfile
+import threading
+
+import platformdirs
+
+from .. import config, errors
+from . import layout
+
+log = logging.getLogger("jitcy.cache")
+
+_UNSET = object()
+_root = _UNSET
+_lock = threading.Lock()
+
+
+def _configured_dir() -> str:
+    chosen = config.get().cache_dir
+    if chosen:
+        # Absolute now, so a later os.chdir does not move JITCY_CACHE_DIR=./cache.
+        return os.path.abspath(os.path.expanduser(chosen))
+    return platformdirs.user_cache_dir("jitcy", appauthor=False)
+
+
+def _prepare(path: pathlib.Path) -> None:
+    """Create and mark ``path`` as jitcy's cache; raise CacheError/OSError if it is unusable."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    reason = layout.unsafe_reason(os.lstat(path), "it")
+    if reason:
+        raise errors.CacheError(reason)
+    tag = path / layout.TAG_FILE
+    try:
+        current = tag.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if not current.startswith(layout.CACHEDIR_TAG.splitlines()[0]):
+        layout.write_atomic(tag, layout.CACHEDIR_TAG)
+    version = path / layout.VERSION_FILE
+    wanted = f"{layout.FORMAT_VERSION}\n"
+    try:
+        current = version.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if current != wanted:
+        layout.write_atomic(version, wanted)
+    for sub in (layout.TMP_DIR, layout.LOCKS_DIR, layout.version_dir(path).name):
+        os.makedirs(path / sub, mode=0o700, exist_ok=True)
+    # The markers may already exist in a read-only directory: probe a real write.
+    fd, probe = tempfile.mkstemp(prefix=".probe-", dir=path / layout.TMP_DIR)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, errors.CacheError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _resolve() -> pathlib.Path | None:
+    wanted = pathlib.Path(_configured_dir())
+    try:
+        _prepare(wanted)
+        log.debug("cache root: %s", wanted)
+        return wanted
+    except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
+        why = _describe(exc)
+    advice = (f"make {wanted} a directory you own that only you can write "
+              f"(chmod 700 {wanted}), or set JITCY_CACHE_DIR to such a directory")
+    fallback = None
+    try:
+        fallback = pathlib.Path(tempfile.mkdtemp(prefix="jitcy-cache-"))
+        _prepare(fallback)
+    except (OSError, ValueError) as exc:
+        if fallback is not None:
+            shutil.rmtree(fallback, ignore_errors=True)
+        errors.warn_once(
+            f"cache-dir:{wanted}",
+            f"jitcy: cannot use the cache directory {wanted}: {why}; no temporary directory "
+            f"either ({_describe(exc)}), so compiled modules are kept for this process only "
+            f"and every run compiles again. To fix: {advice}.")
+        return None
+    atexit.register(shutil.rmtree, fallback, True)
+    errors.warn_once(
+        f"cache-dir:{wanted}",
+        f"jitcy: cannot use the cache directory {wanted}: {why}; using the temporary "
+        f"directory {fallback} for this process (removed at exit, so the next run compiles "
+        f"again). To fix: {advice}.")
+    return fallback
+
+
+def cache_root() -> pathlib.Path | None:
+    """The cache directory of this process, or None when nothing on disk is usable.
+
+    None means memory-only: callers build in a temp dir and never publish.
+    """
+    global _root
+    with _lock:
+        if _root is _UNSET:
+            _root = _resolve()
+        return _root
+
+
+def reset_root() -> None:
+    """Forget the memoized root (tests change JITCY_CACHE_DIR and call config.reload())."""
+    global _root
+    with _lock:
+        _root = _UNSET

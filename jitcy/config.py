@@ -1,0 +1,93 @@
+"""Every ``JITCY_*`` environment variable, read once into a frozen :class:`Config`.
+
+Variables (all optional):
+
+``JITCY_DISABLE=1``
+    ``@jitcy.hot`` returns the function untouched; nothing is profiled or compiled.
+``JITCY_SYNC=1``
+    Build on the calling thread when a function gets hot (deterministic; used by tests).
+``JITCY_STRICT=1``
+    jitcy's own internal errors raise instead of being recorded (use it in jitcy's tests).
+    Expected failures (unsupported construct, build error, missing compiler) never raise.
+``JITCY_CACHE_DIR=path``
+    The on-disk cache. Default: the platform user cache directory (``platformdirs``).
+``JITCY_THRESHOLD=n``
+    Calls before a ``@jitcy.hot`` function is compiled (default 2).
+``JITCY_TIME_LIMIT=seconds``
+    Cumulative seconds spent in a profiled function that make it hot regardless of
+    the call count (default 0.05).
+``JITCY_MAX_SPECIALIZATIONS=n``
+    Distinct argument-type signatures compiled per function before it is left
+    interpreted as megamorphic (default 4).
+``JITCY_BUILD_TIMEOUT=seconds``
+    Wall-clock limit for one Cython + C compiler build (default 180).
+
+The C compiler is the one setuptools picks (``CC``, ``CFLAGS``, ... are honoured by it).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+
+def _flag(env, name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _number(env, name: str, default, kind, minimum):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(
+            f"{name}={raw!r} is not a valid {kind.__name__}; unset it or give a number >= {minimum}"
+        ) from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r} must be >= {minimum}")
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    disable: bool = False
+    sync: bool = False
+    strict: bool = False
+    cache_dir: str | None = None
+    threshold: int = 2
+    time_limit: float = 0.05
+    max_specializations: int = 4
+    build_timeout: float = 180.0
+
+    @classmethod
+    def from_env(cls, env=None) -> "Config":
+        env = os.environ if env is None else env
+        return cls(
+            disable=_flag(env, "JITCY_DISABLE"),
+            sync=_flag(env, "JITCY_SYNC"),
+            strict=_flag(env, "JITCY_STRICT"),
+            cache_dir=env.get("JITCY_CACHE_DIR") or None,
+            threshold=_number(env, "JITCY_THRESHOLD", 2, int, 1),
+            time_limit=_number(env, "JITCY_TIME_LIMIT", 0.05, float, 0.0),
+            max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1),
+            build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0),
+        )
+
+
+_current: Config | None = None
+
+
+def get() -> Config:
+    """The configuration of this process, read from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = Config.from_env()
+    return _current
+
+
+def reload() -> Config:
+    """Read the environment again (tests change variables at run time)."""
+    global _current
+    _current = Config.from_env()
+    return _current

@@ -1,0 +1,114 @@
+"""jitcy's exceptions and its one warning class.
+
+Two channels (design.md section 6): an *expected* failure (an unsupported construct, a
+build error, no compiler, an unusable cache) becomes a reason string on the function and
+one :class:`JitcyWarning` per cause per process, and the function keeps running
+interpreted. An *internal* error (a bug in jitcy) is recorded the same way with its
+traceback, and raises under ``JITCY_STRICT=1``.
+
+Each exception class carries a short ``slug`` used in reasons and in the docs.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+import warnings
+
+from . import config
+
+
+class JitcyError(Exception):
+    """Root of jitcy's own exceptions."""
+
+    slug = "jitcy-error"
+
+
+class UnsupportedConstruct(JitcyError, SyntaxError):
+    """The function uses something jitcy does not compile; it stays interpreted.
+
+    ``lineno`` is the line in the user's file, ``filename`` the user's file.
+    """
+
+    slug = "unsupported"
+
+    def __init__(self, message: str, filename: str | None = None, lineno: int | None = None):
+        SyntaxError.__init__(self, message)
+        self.msg = message
+        self.filename = filename
+        self.lineno = lineno
+
+    def __str__(self) -> str:
+        where = f"{self.filename}:{self.lineno}: " if self.filename and self.lineno else ""
+        return f"{where}{self.msg}"
+
+
+class SourceUnavailable(UnsupportedConstruct):
+    """No source for the function, or the source does not match the running code."""
+
+    slug = "no-source"
+
+
+class BuildError(JitcyError, RuntimeError):
+    """Cython or the C compiler failed (or is missing, or timed out).
+
+    Carries the command that failed, its return code, the tail of its output and the
+    directory that keeps the ``.pyx``, ``.c`` and log for the user to read.
+    """
+
+    slug = "build-failed"
+
+    def __init__(self, message: str, argv=None, returncode=None, output_tail: str = "", workdir=None):
+        RuntimeError.__init__(self, message)
+        self.argv = list(argv) if argv else []
+        self.returncode = returncode
+        self.output_tail = output_tail
+        self.workdir = workdir
+
+    def __str__(self) -> str:
+        text = self.args[0] if self.args else "build failed"
+        if self.workdir:
+            text += f" (build files kept in {self.workdir})"
+        if self.output_tail:
+            text += "\n" + self.output_tail
+        return text
+
+
+class CacheError(JitcyError, OSError):
+    """The on-disk cache cannot be used (unwritable, foreign-owned, corrupt entry...)."""
+
+    slug = "cache"
+
+
+class JitcyWarning(UserWarning):
+    """The one warning class jitcy emits (filter it with ``warnings`` as usual)."""
+
+
+_warned: set = set()
+_warned_lock = threading.Lock()
+
+
+def warn_once(cause: str, message: str) -> bool:
+    """Emit ``message`` once per ``cause`` in this process. Returns True if emitted."""
+    with _warned_lock:
+        if cause in _warned:
+            return False
+        _warned.add(cause)
+    warnings.warn(message, JitcyWarning, stacklevel=3)
+    return True
+
+
+def reset_warnings() -> None:
+    """Forget which causes were warned about (tests)."""
+    with _warned_lock:
+        _warned.clear()
+
+
+def internal_error(exc: BaseException, where: str) -> str:
+    """Record a bug in jitcy: returns the reason text; re-raises under JITCY_STRICT=1."""
+    if config.get().strict:
+        raise exc
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    reason = f"internal error in {where}: {type(exc).__name__}: {exc}"
+    warn_once(f"internal:{where}:{type(exc).__name__}",
+              f"jitcy: {reason} (the function keeps running interpreted; please report)\n{tb}")
+    return reason

@@ -1,0 +1,238 @@
+"""Per-function state: COLD -> PROFILING -> BUILDING -> SWAPPED | FAILED, with its stats.
+
+One :class:`HotFunction` per user function object. It is reachable from the function only
+through the trampoline's constants (never an attribute on the function: ``functools.wraps``
+would copy it to wrappers), and it holds the function weakly, so dropping the function
+frees both.
+
+Who changes ``f.__code__``, and when:
+
+* :meth:`start` installs the profiling trampoline (COLD -> PROFILING).
+* the probe calls :meth:`became_hot` at a call boundary; the pipeline builds
+  (PROFILING -> BUILDING), on the background thread or, with ``JITCY_SYNC=1``, right there.
+* a finished build is left in :attr:`pending`; the next call, on the calling thread, runs
+  :meth:`take_pending`, which swaps in the compiled trampoline and runs that call compiled
+  (BUILDING -> SWAPPED). A thread already inside the old code finishes there.
+* a failed build restores the original code: a failed function pays nothing (-> FAILED).
+* :meth:`unswap` restores the original code for good.
+
+jitcy never overwrites a ``__code__`` it did not put there: if the user assigned their own,
+that assignment stays and the function is left alone.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import enum
+import threading
+import types
+import weakref
+
+from . import compat
+from .profiler import make_probe
+
+#: Distinct raw signatures remembered by the miss dispatcher before it stops caching.
+_DISPATCH_CACHE_LIMIT = 64
+
+
+class State(str, enum.Enum):
+    COLD = "cold"
+    PROFILING = "profiling"
+    BUILDING = "building"
+    SWAPPED = "swapped"
+    FAILED = "failed"
+
+
+@dataclasses.dataclass
+class Specialization:
+    """One compiled version of a function, for one tuple of argument types."""
+
+    arg_types: tuple           # the normalized types it was built for (object = any)
+    entry: object              # compiled callable: entry(binding, *parameters)
+    binding: object            # its per-function state (globals, cells, fallback)
+    trampoline: types.CodeType
+    compile_seconds: float
+    cache_hit: bool
+    module_name: str
+
+    def describe(self) -> dict:
+        return {
+            "types": [t.__name__ for t in self.arg_types],
+            "compile_seconds": round(self.compile_seconds, 4),
+            "cache": "hit" if self.cache_hit else "miss",
+            "module": self.module_name,
+        }
+
+
+class HotFunction:
+    def __init__(self, func: types.FunctionType, *, threshold: int, time_limit: float,
+                 max_specializations: int, compile_request, normalize):
+        self._func_ref = weakref.ref(func)
+        self.qualname = f"{func.__module__}.{func.__qualname__}"
+        self.original_code = func.__code__
+        self.shape = compat.signature_shape(func.__code__)
+        # The fallback: the original code as its own function object, sharing globals and
+        # cells. Every parameter is passed explicitly, so defaults are never consulted.
+        self.original = types.FunctionType(func.__code__, func.__globals__, func.__name__,
+                                           func.__defaults__, func.__closure__)
+        self.probe, self.miss = make_probe(self.shape)
+        self.profile_code = compat.make_trampoline(func.__code__, self.probe, self)
+        self.threshold = threshold
+        self.time_limit = time_limit
+        self.max_specializations = max_specializations
+        self._compile_request = compile_request   # pipeline: (hf, arg_types) -> None
+        self._normalize = normalize               # analyzer: raw types -> guarded types
+
+        self.lock = threading.RLock()
+        self.state = State.COLD
+        self.profiling = False
+        self.calls = 0
+        self.seconds = 0.0
+        self.sigs: dict = {}
+        self.guard_misses = 0
+        self.fallbacks = 0
+        self.pending: Specialization | None = None
+        self.primary: Specialization | None = None
+        self.specializations: list[Specialization] = []
+        self.in_flight: set = set()
+        self.dispatch: dict = {}
+        self.miss_counts: collections.Counter = collections.Counter()
+        self.reason: str | None = None
+        self.failures: list[str] = []
+
+    @property
+    def func(self):
+        return self._func_ref()
+
+    # -- transitions ---------------------------------------------------------------
+    def start(self) -> None:
+        """COLD -> PROFILING: put the profiling trampoline in place."""
+        with self.lock:
+            func = self.func
+            if func is None or self.state is not State.COLD:
+                return
+            func.__code__ = self.profile_code
+            self.state = State.PROFILING
+            self.profiling = True
+
+    def became_hot(self) -> None:
+        """Called by the probe once the call count or time limit is reached."""
+        with self.lock:
+            if not self.profiling:
+                return
+            self.profiling = False
+            self.state = State.BUILDING
+            raw = max(self.sigs.items(), key=lambda item: item[1])[0]
+            arg_types = self._normalize(raw)
+            self.in_flight.add(arg_types)
+        self._compile_request(self, arg_types)
+
+    def specialization_ready(self, spec: Specialization) -> None:
+        """A build finished (any thread). The swap itself happens at the next call."""
+        with self.lock:
+            self.in_flight.discard(spec.arg_types)
+            if self.state is State.FAILED or self.func is None:
+                return
+            self.specializations.append(spec)
+            if self.primary is None and self.state is State.BUILDING:
+                self.pending = spec
+            else:
+                self.dispatch.clear()   # the miss dispatcher picks it up from now on
+
+    def specialization_failed(self, arg_types: tuple, reason: str) -> None:
+        with self.lock:
+            self.in_flight.discard(arg_types)
+            self.failures.append(reason)
+            if self.primary is not None:
+                return          # the compiled code keeps running; only this signature stays slow
+            self.reason = reason
+            self.state = State.FAILED
+            self.profiling = False
+            self.pending = None
+            self._restore_original_code()
+
+    def take_pending(self):
+        """On the calling thread: swap the compiled trampoline in; return what runs this call."""
+        with self.lock:
+            spec, self.pending = self.pending, None
+            func = self.func
+            if spec is not None and func is not None:
+                if func.__code__ is self.profile_code:
+                    func.__code__ = spec.trampoline
+                    self.primary = spec
+                    self.state = State.SWAPPED
+                else:
+                    self._user_replaced_code()
+            if self.primary is not None:
+                return self.primary.entry, self.primary.binding
+        return self.miss, self
+
+    def guard_missed(self, raw_sig: tuple):
+        """A call the primary specialization does not accept: find another one or say None."""
+        with self.lock:
+            self.guard_misses += 1
+            arg_types = self._normalize(raw_sig)
+            for spec in self.specializations:
+                if spec.arg_types == arg_types:
+                    target = (spec.entry, spec.binding)
+                    if len(self.dispatch) < _DISPATCH_CACHE_LIMIT:
+                        self.dispatch[raw_sig] = target
+                    return target
+            self.fallbacks += 1
+            self.miss_counts[arg_types] += 1
+            wanted = (self.miss_counts[arg_types] >= self.threshold
+                      and arg_types not in self.in_flight
+                      and self.state is State.SWAPPED)
+            if wanted and len(self.specializations) + len(self.in_flight) >= self.max_specializations:
+                self.reason = (f"megamorphic: more than {self.max_specializations} argument type "
+                               f"signatures; other signatures run interpreted")
+                wanted = False
+            if wanted:
+                self.in_flight.add(arg_types)
+        if wanted:
+            self._compile_request(self, arg_types)
+        return None
+
+    def unswap(self) -> None:
+        """Restore the original code for good (until the function is decorated again)."""
+        with self.lock:
+            self._restore_original_code()
+            self.state = State.COLD
+            self.profiling = False
+            self.pending = None
+            self.primary = None
+            self.dispatch.clear()
+            self.reason = "unswapped by jitcy.unswap()"
+
+    # -- helpers -------------------------------------------------------------------
+    def _ours(self, code) -> bool:
+        return code is self.profile_code or any(code is s.trampoline for s in self.specializations)
+
+    def _restore_original_code(self) -> None:
+        func = self.func
+        if func is not None and self._ours(func.__code__):
+            func.__code__ = self.original_code
+
+    def _user_replaced_code(self) -> None:
+        self.state = State.FAILED
+        self.profiling = False
+        self.reason = "the function's __code__ was replaced by the program; jitcy leaves it alone"
+
+    def stats(self) -> dict:
+        with self.lock:
+            specs = [s.describe() for s in self.specializations]
+            return {
+                "function": self.qualname,
+                "state": self.state.value,
+                "calls": self.calls,
+                "profiled_seconds": round(self.seconds, 6),
+                "threshold": self.threshold,
+                "specializations": specs,
+                "compile_seconds": round(sum(s.compile_seconds for s in self.specializations), 4),
+                "cache_hits": sum(1 for s in self.specializations if s.cache_hit),
+                "cache_misses": sum(1 for s in self.specializations if not s.cache_hit),
+                "guard_misses": self.guard_misses,
+                "fallbacks": self.fallbacks,
+                "reason": self.reason,
+                "failures": list(self.failures),
+            }

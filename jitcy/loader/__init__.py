@@ -1,0 +1,4 @@
+"""Stage 6: import a built extension by path and bind it to a function object."""
+from .load import bind, import_extension
+
+__all__ = ["bind", "import_extension"]

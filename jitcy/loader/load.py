@@ -1,0 +1,31 @@
+"""Import a built module by path (never through sys.path) and bind it to a function.
+
+The module is not put in ``sys.modules``: nothing imports it by name, and an entry there
+would keep it alive after every function using it is gone. jitcy keeps its own reference.
+"""
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import types
+
+from ..errors import CacheError
+from ..translator import naming
+
+
+def import_extension(module_name: str, so_path) -> types.ModuleType:
+    loader = importlib.machinery.ExtensionFileLoader(module_name, str(so_path))
+    spec = importlib.util.spec_from_file_location(module_name, str(so_path), loader=loader)
+    try:
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+    except ImportError as exc:
+        raise CacheError(f"cannot load compiled module {so_path}: {exc}") from exc
+    return module
+
+
+def bind(module: types.ModuleType, func: types.FunctionType, fallback, state, self_name: str):
+    """``(entry, binding)``: the compiled entry and its state for this function object."""
+    make_binding = getattr(module, naming.MAKE_BINDING)
+    binding = make_binding(func, fallback, state, self_name)
+    return getattr(module, naming.ENTRY), binding

@@ -1,0 +1,190 @@
+"""The one place where the stages are called, in order.
+
+    profile -> analyze -> translate -> build -> cache -> swap
+
+Front doors (``decorator``, later ``importhook`` and ``cli``) call :func:`register`; the
+probe calls back into :func:`request_compile` when a function gets hot. Expected failures
+(unsupported construct, build error, no compiler, unusable cache) become a reason on the
+function plus one warning per cause; the function keeps running interpreted.
+"""
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import sysconfig
+import tempfile
+import threading
+import time
+import types
+import weakref
+
+from . import __version__, analyzer, builder, cache, compat, config, errors, loader
+from .hotfunc import HotFunction, Specialization
+from .translator import emit_module, naming
+
+
+_registry: "weakref.WeakKeyDictionary[types.FunctionType, HotFunction]" = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+_loaded: dict = {}            # cache key -> imported module (one import per process)
+_store_state: dict = {}       # "store": cache.Store | None, resolved on first build
+
+
+def register(func: types.FunctionType, *, threshold: int, time_limit: float) -> HotFunction:
+    """Put ``func`` under the profiler (idempotent). Returns its state."""
+    with _registry_lock:
+        hf = _registry.get(func)
+        if hf is not None:
+            return hf
+        cfg = config.get()
+        hf = HotFunction(func, threshold=threshold, time_limit=time_limit,
+                         max_specializations=cfg.max_specializations,
+                         compile_request=request_compile, normalize=analyzer.normalize_types)
+        _registry[func] = hf
+    if func.__code__.co_flags & compat.CO_GENERATOR_LIKE:
+        hf.specialization_failed((), "unsupported: generator and coroutine functions are not "
+                                     "compiled yet; the function runs interpreted")
+        return hf
+    hf.start()
+    if not cfg.sync:
+        builder.prewarm()   # Cython's first compile in a process costs ~1 s: pay it now
+    return hf
+
+
+def wait(timeout=None) -> bool:
+    """Block until the background builds submitted so far are done (False on timeout)."""
+    return builder.jobs.wait(timeout)
+
+
+def lookup(func) -> HotFunction | None:
+    return _registry.get(func)
+
+
+def all_functions() -> list:
+    return list(_registry.values())
+
+
+def request_compile(hf: HotFunction, arg_types: tuple) -> None:
+    """Called at a call boundary when ``hf`` is hot for ``arg_types``."""
+    if config.get().sync:
+        _compile(hf, arg_types)
+    else:
+        builder.jobs.submit(lambda: _compile(hf, arg_types))
+
+
+def _compile(hf: HotFunction, arg_types: tuple) -> None:
+    try:
+        spec = _specialize(hf, arg_types)
+    except errors.JitcyError as exc:
+        reason = f"{exc.slug}: {exc}"
+        first_line = str(exc).splitlines()[0]
+        errors.warn_once(f"{exc.slug}:{first_line}",
+                         f"jitcy: {hf.qualname} stays interpreted: {reason}")
+        hf.specialization_failed(arg_types, reason)
+        return
+    except Exception as exc:  # a bug in jitcy: recorded, raised under JITCY_STRICT=1
+        hf.specialization_failed(arg_types, f"internal error: {type(exc).__name__}: {exc}")
+        errors.internal_error(exc, "pipeline")
+        return
+    if spec is not None:
+        hf.specialization_ready(spec)
+
+
+def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> str:
+    """Everything that changes the compiled output (design.md section 5)."""
+    return cache.make_key({
+        "format": cache.FORMAT_VERSION,
+        "jitcy": _jitcy_digest(),
+        "code": cache.code_fingerprint(code),
+        "types": [f"{t.__module__}.{t.__qualname__}" for t in arg_types],
+        "shadowed_builtins": analyzer.shadowed_builtins(code, func.__globals__),
+        "directives": emit_module.DIRECTIVES,
+        "toolchain": builder.toolchain_identity(),
+    })
+
+
+def _specialize(hf: HotFunction, arg_types: tuple) -> Specialization | None:
+    started = time.perf_counter()
+    func, code = hf.func, hf.original_code
+    if func is None:
+        return None
+    key = cache_key(func, code, arg_types)
+    module_name = naming.module_name(key)
+    module = _loaded.get(key)
+    cache_hit = module is not None
+    if module is None:
+        store = _store()
+        entry = store.lookup(key) if store is not None else None
+        cache_hit = entry is not None
+        if entry is not None:
+            so_path = entry.so_path
+        else:
+            typed = analyzer.analyze(func, code, arg_types)          # analyze
+            pyx = emit_module.emit_module(typed)                      # translate
+            so_path = _build_and_store(store, key, module_name, pyx, hf.qualname, arg_types)
+        module = loader.import_extension(module_name, so_path)       # load
+        _loaded[key] = module
+    entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name)
+    trampoline = compat.make_trampoline(code, entry_fn, binding)     # swap (at next call)
+    return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
+                          trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
+                          compile_seconds=time.perf_counter() - started)
+
+
+def _build_and_store(store, key, module_name, pyx, qualname, arg_types) -> pathlib.Path:
+    """Build under the key's lock (each key is built once across processes) and publish."""
+    cfg = config.get()
+    so_name = module_name + sysconfig.get_config_var("EXT_SUFFIX")
+    meta = {"module_name": module_name, "function": qualname,
+            "types": [t.__name__ for t in arg_types]}
+    if store is None:   # no usable cache directory: build privately, never publish
+        workdir = pathlib.Path(tempfile.mkdtemp(prefix="jitcy-build-"))
+        return _build(module_name, pyx, workdir, cfg).so_path
+    with store.lock(key, timeout=cfg.build_timeout * 2):
+        entry = store.lookup(key)          # another process may have built it meanwhile
+        if entry is not None:
+            return entry.so_path
+        workdir = store.new_workdir()
+        result = _build(module_name, pyx, workdir, cfg)
+        try:
+            return store.publish(key, workdir, so_name, meta).so_path
+        except errors.CacheError as exc:
+            errors.warn_once("cache-publish", f"jitcy: cannot store compiled code in the cache "
+                                              f"({exc}); using it for this process only")
+            return result.so_path
+
+
+def _build(module_name, pyx, workdir, cfg):
+    request = builder.BuildRequest(module_name=module_name, pyx_text=pyx,
+                                   workdir=pathlib.Path(workdir), timeout=cfg.build_timeout)
+    return builder.compile_module(request)
+
+
+def _store():
+    if "store" not in _store_state:
+        root = cache.cache_root()
+        _store_state["store"] = cache.Store(root) if root is not None else None
+    return _store_state["store"]
+
+
+def reset() -> None:
+    """Forget the cache location and loaded modules (tests change JITCY_CACHE_DIR)."""
+    _store_state.clear()
+    _loaded.clear()
+    cache.reset_root()
+
+
+_digest: list = []
+
+
+def _jitcy_digest() -> str:
+    """Hash of the code that decides what jitcy generates, so a changed jitcy never loads
+    an entry built by an older one (the format version alone relies on people bumping it)."""
+    if not _digest:
+        root = pathlib.Path(__file__).parent
+        h = hashlib.sha256(__version__.encode())
+        for sub in ("analyzer", "translator", "builder"):
+            for path in sorted((root / sub).glob("*.py")):
+                h.update(path.name.encode())
+                h.update(path.read_bytes())
+        _digest.append(h.hexdigest()[:16])
+    return _digest[0]
