@@ -10,6 +10,7 @@ Each exception class carries a short ``slug`` used in reasons and in the docs.
 """
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 import warnings
@@ -21,6 +22,11 @@ class JitcyError(Exception):
     """Root of jitcy's own exceptions."""
 
     slug = "jitcy-error"
+
+    @property
+    def cause(self) -> str:
+        """What went wrong, without paths or names: one warning per cause per process."""
+        return f"{self.slug}:{type(self).__name__}"
 
 
 class UnsupportedConstruct(JitcyError, SyntaxError):
@@ -40,6 +46,10 @@ class UnsupportedConstruct(JitcyError, SyntaxError):
     def __str__(self) -> str:
         where = f"{self.filename}:{self.lineno}: " if self.filename and self.lineno else ""
         return f"{where}{self.msg}"
+
+    @property
+    def cause(self) -> str:
+        return f"{self.slug}:{self.msg}"
 
 
 class SourceUnavailable(UnsupportedConstruct):
@@ -63,6 +73,11 @@ class BuildError(JitcyError, RuntimeError):
         self.returncode = returncode
         self.output_tail = output_tail
         self.workdir = workdir
+
+    @property
+    def cause(self) -> str:
+        program = os.path.basename(str(self.argv[0])) if self.argv else "worker"
+        return f"{self.slug}:{program}"
 
     def __str__(self) -> str:
         text = self.args[0] if self.args else "build failed"

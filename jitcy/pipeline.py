@@ -76,9 +76,7 @@ def _compile(hf: HotFunction, arg_types: tuple) -> None:
         spec = _specialize(hf, arg_types)
     except errors.JitcyError as exc:
         reason = f"{exc.slug}: {exc}"
-        first_line = str(exc).splitlines()[0]
-        errors.warn_once(f"{exc.slug}:{first_line}",
-                         f"jitcy: {hf.qualname} stays interpreted: {reason}")
+        errors.warn_once(exc.cause, f"jitcy: {hf.qualname} stays interpreted: {reason}")
         hf.specialization_failed(arg_types, reason)
         return
     except Exception as exc:  # a bug in jitcy: recorded, raised under JITCY_STRICT=1

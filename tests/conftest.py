@@ -1,0 +1,55 @@
+"""Shared fixtures. Compile-heavy tests share one session cache directory, so a module
+built once is loaded from the cache by every later test that needs the same key."""
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+import types
+
+import pytest
+
+import jitcy
+from jitcy import config, errors, pipeline
+
+TESTS = pathlib.Path(__file__).parent
+
+
+@pytest.fixture(scope="session")
+def session_cache_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("jitcy-session-cache")
+    path.chmod(0o700)
+    return path
+
+
+@pytest.fixture
+def jitcy_env(monkeypatch, session_cache_dir):
+    """Synchronous, strict jitcy on the session cache; state reset before and after."""
+    monkeypatch.setenv("JITCY_CACHE_DIR", str(session_cache_dir))
+    monkeypatch.setenv("JITCY_SYNC", "1")
+    monkeypatch.setenv("JITCY_STRICT", "1")
+    monkeypatch.delenv("JITCY_DISABLE", raising=False)
+    config.reload()
+    pipeline.reset()
+    errors.reset_warnings()
+    yield session_cache_dir
+    config.reload()
+    pipeline.reset()
+
+
+def load_fresh_module(path: pathlib.Path, name: str) -> types.ModuleType:
+    """Execute a source file as a new module object (one copy stays interpreted, another is
+    compiled: the same source, so jitcy's source check passes for both)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def compile_now(func, *args, **kwargs):
+    """Decorate with threshold=1 and call once: under JITCY_SYNC=1 the build happens in that
+    call, and the next call runs compiled. Returns the function's stats."""
+    jitcy.hot(func, threshold=1)
+    func(*args, **kwargs)
+    return jitcy.stats(func)

@@ -1,0 +1,393 @@
+"""The core path end to end: decorator, profiling, build, cache, swap, and every fallback."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+
+import pytest
+
+import jitcy
+from jitcy import config, errors, pipeline
+
+from .conftest import compile_now
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def total(n):
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def scaled(x, k):
+    return x * k + 0.5
+
+
+def polymorphic(a, b):
+    return a + b
+
+
+# -- the decorator's front door -----------------------------------------------------
+@pytest.mark.parametrize("kwargs, exc, text", [
+    ({"threshold": 0}, ValueError, ">= 1"),
+    ({"threshold": 2.5}, TypeError, "whole number"),
+    ({"threshold": True}, TypeError, "whole number"),
+    ({"time_limit": -1}, ValueError, ">= 0"),
+    ({"time_limit": "1"}, TypeError, "seconds"),
+])
+def test_bad_options_raise_at_decoration(kwargs, exc, text):
+    with pytest.raises(exc, match=text):
+        jitcy.hot(**kwargs)
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError):
+        jitcy.hot(thresold=3)
+
+
+@pytest.mark.parametrize("thing", [len, print, int, object(), (lambda: None).__call__])
+def test_non_python_callables_are_refused_clearly(thing):
+    with pytest.raises(TypeError, match="expects a Python function"):
+        jitcy.hot(thing)
+
+
+def test_disable_returns_function_untouched(monkeypatch):
+    monkeypatch.setenv("JITCY_DISABLE", "1")
+    config.reload()
+    try:
+        def f(x):
+            return x + 1
+        code = f.__code__
+        assert jitcy.hot(f) is f and f.__code__ is code
+        with pytest.raises(ValueError, match="not a function jitcy handles"):
+            jitcy.stats(f)
+    finally:
+        monkeypatch.delenv("JITCY_DISABLE")
+        config.reload()
+
+
+def test_bad_environment_value_is_explained(monkeypatch):
+    monkeypatch.setenv("JITCY_THRESHOLD", "many")
+    with pytest.raises(ValueError, match="JITCY_THRESHOLD"):
+        config.reload()
+    monkeypatch.delenv("JITCY_THRESHOLD")
+    config.reload()
+
+
+# -- the swap -------------------------------------------------------------------------
+def test_same_object_and_earlier_references_run_compiled(jitcy_env):
+    def local_total(n):
+        s = 0
+        for i in range(n):
+            s += i * i
+        return s
+    original = local_total.__code__
+    alias, callbacks = local_total, [local_total]
+    assert jitcy.hot(local_total, threshold=1) is local_total
+    assert local_total(10) == 285                      # this call builds (JITCY_SYNC=1)
+    assert jitcy.stats(local_total)["state"] == "building"
+    assert alias(100) == total(100)                    # first call after the build: swaps
+    st = jitcy.stats(local_total)
+    assert st["state"] == "swapped" and st["specializations"][0]["types"] == ["int"]
+    hf = pipeline.lookup(local_total)
+    assert callbacks[0].__code__ is hf.primary.trampoline is not original
+    assert local_total(3000) == total(3000)
+
+
+def test_methods_static_and_class_methods(jitcy_env):
+    class Acc:
+        def __init__(self):
+            self.base = 10
+
+        @jitcy.hot(threshold=1)
+        def add(self, x):
+            return self.base + x
+
+        @jitcy.hot(threshold=1)
+        @staticmethod
+        def twice(x):
+            return 2 * x
+
+        @jitcy.hot(threshold=1)
+        @classmethod
+        def name(cls, suffix):
+            return cls.__name__ + suffix
+
+    acc = Acc()
+    bound = acc.add                      # a bound method taken before the swap
+    for _ in range(3):
+        assert bound(5) == 15 and Acc.twice(4) == 8 and acc.twice(2.5) == 5.0
+        assert Acc.name("!") == "Acc!"
+    assert jitcy.stats(Acc.add)["state"] == "swapped"
+    assert jitcy.stats(Acc.__dict__["twice"])["state"] == "swapped"
+    assert jitcy.stats(Acc.__dict__["name"])["state"] == "swapped"
+    acc.base = 1
+    assert bound(5) == 6
+
+
+def test_time_limit_makes_a_long_running_function_hot(jitcy_env):
+    def slow(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+    jitcy.hot(slow, threshold=10**9, time_limit=0.001)
+    slow(200_000)                                       # one long call: hot by time
+    assert jitcy.stats(slow)["calls"] == 1
+    assert slow(10) == 45
+    assert jitcy.stats(slow)["state"] == "swapped"
+
+
+def test_unswap_restores_the_original_code(jitcy_env):
+    def f(x):
+        return x * 3
+    original = f.__code__
+    compile_now(f, 2)
+    assert f(2) == 6 and f.__code__ is not original
+    jitcy.unswap(f)
+    assert f.__code__ is original and f(2) == 6
+    assert jitcy.stats(f)["state"] == "cold"
+
+
+def test_user_assigned_code_is_never_overwritten(jitcy_env):
+    def f(x):
+        return x + 1
+
+    def g(x):
+        return x - 1
+    jitcy.hot(f, threshold=1)
+    f(1)                                   # builds; the swap waits for the next call
+    f.__code__ = g.__code__                # the program replaces the code itself
+    assert f(1) == 0
+    assert f.__code__ is g.__code__
+
+
+def test_guard_miss_runs_interpreted_then_specializes(jitcy_env):
+    compile_now(polymorphic, 1, 2)
+    assert polymorphic(1, 2) == 3
+    assert polymorphic("a", "b") == "ab"               # guard miss: interpreted, right answer
+    assert polymorphic(1.5, 2) == 3.5
+    st = jitcy.stats(polymorphic)
+    assert st["guard_misses"] >= 2 and st["state"] == "swapped"
+    for _ in range(3):
+        assert polymorphic("x", "y") == "xy"           # a second specialization is built
+    kinds = [s["types"] for s in jitcy.stats(polymorphic)["specializations"]]
+    assert ["str", "str"] in kinds and ["int", "int"] in kinds
+
+
+def test_megamorphic_function_stops_specializing(jitcy_env, monkeypatch):
+    monkeypatch.setenv("JITCY_MAX_SPECIALIZATIONS", "2")
+    config.reload()
+
+    def add(a, b):
+        return a + b
+    compile_now(add, 1, 2)
+    for args in [(1.0, 2.0), ("a", "b"), ([1], [2]), ((1,), (2,))] * 3:
+        assert add(*args) == args[0] + args[1]
+    st = jitcy.stats(add)
+    assert len(st["specializations"]) == 2
+    assert "megamorphic" in st["reason"]
+
+
+def test_big_ints_give_pythons_answer(jitcy_env):
+    compile_now(total, 10)
+    assert total(10) == 285
+    n = 3_000_000                          # the sum of squares passes 2**63: C overflow path
+    assert total(n) == sum(i * i for i in range(n))
+    assert jitcy.stats(total)["state"] == "swapped"
+
+
+# -- failures never break the program --------------------------------------------------
+def test_missing_compiler_keeps_functions_interpreted_with_one_warning(jitcy_env, monkeypatch,
+                                                                       tmp_path):
+    from jitcy import builder
+    monkeypatch.setenv("CC", "/nonexistent/jitcy-test-cc")
+    monkeypatch.setenv("JITCY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("JITCY_STRICT", "0")
+    config.reload()
+    pipeline.reset()
+    builder.shutdown()                     # the worker must see the new CC
+
+    def f1(x):
+        return x + 1
+
+    def f2(x):
+        return x + 2
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for f, want in ((f1, 11), (f2, 12)):
+                jitcy.hot(f, threshold=1)
+                for _ in range(3):
+                    assert f(10) == want
+        for f in (f1, f2):
+            st = jitcy.stats(f)
+            assert st["state"] == "failed"
+            assert "jitcy-test-cc" in st["reason"]
+            assert f.__code__ is pipeline.lookup(f).original_code   # no overhead left
+        ours = [w for w in caught if issubclass(w.category, errors.JitcyWarning)]
+        assert len(ours) == 1, [str(w.message) for w in ours]
+    finally:
+        monkeypatch.delenv("CC")
+        builder.shutdown()
+
+
+def test_unsupported_construct_is_recorded_with_its_line(jitcy_env):
+    def uses_locals(x):
+        y = x + 1
+        return sorted(locals())
+    compile_now(uses_locals, 1)
+    st = jitcy.stats(uses_locals)
+    assert st["state"] == "failed"
+    assert "locals()" in st["reason"] and "test_pipeline.py:" in st["reason"]
+    assert uses_locals(1) == ["x", "y"]
+
+
+def test_generator_is_refused_and_still_works(jitcy_env):
+    def gen(n):
+        for i in range(n):
+            yield i * 2
+    jitcy.hot(gen, threshold=1)
+    assert list(gen(3)) == [0, 2, 4] and list(gen(2)) == [0, 2]
+    st = jitcy.stats(gen)
+    assert st["state"] == "failed" and "generator" in st["reason"]
+
+
+def test_unusable_cache_dir_falls_back_and_still_compiles(jitcy_env, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("JITCY_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.setenv("JITCY_STRICT", "0")
+    config.reload()
+    pipeline.reset()
+
+    def f(x):
+        return x * 2.0
+    with pytest.warns(errors.JitcyWarning, match="cache"):
+        compile_now(f, 1.5)
+    assert f(1.5) == 3.0 and jitcy.stats(f)["state"] == "swapped"
+
+
+def test_build_error_keeps_files_and_reason(jitcy_env, monkeypatch, tmp_path):
+    from jitcy.translator import emit_module
+    monkeypatch.setenv("JITCY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("JITCY_STRICT", "0")
+    config.reload()
+    pipeline.reset()
+    monkeypatch.setattr(emit_module, "emit_module", lambda fn: "def broken(:\n")
+
+    def f(x):
+        return x - 1
+    with pytest.warns(errors.JitcyWarning):
+        compile_now(f, 1)
+    st = jitcy.stats(f)
+    assert st["state"] == "failed" and st["reason"].startswith("build-failed")
+    assert f(5) == 4
+
+
+def test_internal_error_raises_only_under_strict(jitcy_env, monkeypatch):
+    from jitcy import analyzer
+
+    def boom(*args):
+        raise RuntimeError("analyzer bug")
+    monkeypatch.setattr(analyzer, "analyze", boom)
+
+    def f(x):
+        return -x
+    pipeline.reset()
+    monkeypatch.setattr(pipeline, "_loaded", {})
+    jitcy.hot(f, threshold=1)
+    with pytest.raises(RuntimeError, match="analyzer bug"):
+        f(1)                                            # JITCY_STRICT=1 in jitcy_env
+    assert jitcy.stats(f)["state"] == "failed"
+
+    monkeypatch.setenv("JITCY_STRICT", "0")
+    config.reload()
+
+    def g(x):
+        return -x * 2
+    jitcy.hot(g, threshold=1)
+    with pytest.warns(errors.JitcyWarning, match="internal error"):
+        assert g(1) == -2
+    assert g(2) == -4 and "internal error" in jitcy.stats(g)["reason"]
+
+
+# -- threads and processes -------------------------------------------------------------
+def test_threads_calling_while_the_swap_happens(jitcy_env, monkeypatch):
+    monkeypatch.setenv("JITCY_SYNC", "0")
+    config.reload()
+
+    def work(n):
+        s = 0
+        for i in range(n):
+            s += i % 7
+        return s
+    expected = {n: sum(i % 7 for i in range(n)) for n in range(0, 400, 7)}
+    jitcy.hot(work, threshold=3)
+    errors_seen = []
+
+    def caller():
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                for n, want in expected.items():
+                    got = work(n)
+                    if got != want:
+                        errors_seen.append((n, got, want))
+                if jitcy.stats(work)["state"] in ("swapped", "failed"):
+                    for n, want in expected.items():
+                        assert work(n) == want
+                    return
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors_seen.append(exc)
+
+    threads = [threading.Thread(target=caller) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert jitcy.wait(60)
+    assert errors_seen == []
+    assert jitcy.stats(work)["state"] == "swapped"
+
+
+_SCRIPT = textwrap.dedent("""
+    import json, sys, jitcy
+
+    @jitcy.hot(threshold=1)
+    def kernel(n):
+        s = 0.0
+        for i in range(n):
+            s += i * 0.5
+        return s
+
+    kernel(10)
+    kernel(10)
+    print(json.dumps({"result": kernel(1000), "stats": jitcy.stats(kernel)}))
+""")
+
+
+@pytest.mark.slow
+def test_second_process_loads_from_cache_without_compiling(tmp_path):
+    script = tmp_path / "prog.py"
+    script.write_text(_SCRIPT)
+    env = dict(os.environ, JITCY_CACHE_DIR=str(tmp_path / "cache"), JITCY_SYNC="1",
+               JITCY_STRICT="1", PYTHONPATH=ROOT)
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    first, second = (r["stats"]["specializations"][0] for r in runs)
+    assert first["cache"] == "miss" and second["cache"] == "hit"
+    assert runs[0]["result"] == runs[1]["result"] == sum(i * 0.5 for i in range(1000))
+    assert len(list((tmp_path / "cache").rglob("meta.json"))) == 1
