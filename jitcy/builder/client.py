@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import contextlib
 import itertools
 import json
 import os
 import pathlib
 import selectors
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,6 +143,14 @@ def _read_line(worker: _Worker, deadline: float):
     return line
 
 
+def _drop_intermediates(workdir: pathlib.Path, module_name: str) -> None:
+    """A successful build keeps the .so, the .pyx and the log; the C file (~0.5 MB) and the
+    object files are only worth keeping when something failed."""
+    shutil.rmtree(workdir / "tmp", ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (workdir / (module_name + ".c")).unlink()
+
+
 def _log_tail(workdir: pathlib.Path) -> str:
     try:
         return (workdir / "build.log").read_text(encoding="utf-8", errors="replace")[-_TAIL:]
@@ -217,6 +227,7 @@ def compile_module(request: BuildRequest) -> BuildResult:
     so_path = workdir / (request.module_name + toolchain.EXT_SUFFIX)
     if not so_path.exists():                   # setuptools named it differently: trust it
         so_path = pathlib.Path(response["so_path"])
+    _drop_intermediates(workdir, request.module_name)
     return BuildResult(so_path=so_path, seconds=time.monotonic() - start,
                        log=response.get("log", ""))
 
