@@ -61,7 +61,8 @@ def test_builds_and_imports_a_module(tmp_path):
     assert result.seconds > 0
     assert load(result.so_path, "_jitcy_tiny").f(21) == 42
     kept = {p.name for p in (tmp_path / "tiny").iterdir()}
-    assert {"_jitcy_tiny.pyx", "_jitcy_tiny.c", "build.log"} <= kept
+    assert {"_jitcy_tiny.pyx", "build.log", f"_jitcy_tiny{EXT_SUFFIX}"} <= kept
+    assert "_jitcy_tiny.c" not in kept and "tmp" not in kept   # intermediates dropped
 
 
 def test_second_build_reuses_the_worker(tmp_path):
