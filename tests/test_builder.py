@@ -191,13 +191,13 @@ def test_toolchain_identity(monkeypatch):
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in base.items())
     assert base["ext_suffix"] == EXT_SUFFIX
     assert base["cache_tag"] == sys.implementation.cache_tag
-    assert base["compiler_path"] and "missing" not in base["compiler_version"]
+    assert base["compiler_path"] and "missing" not in base["compiler_binary"]
     assert builder.toolchain_identity() == base
     monkeypatch.setenv("CC", "/nonexistent/cc")
     other = builder.toolchain_identity()
     assert other != base
     assert other["compiler_so"].startswith("/nonexistent/cc")
-    assert other["compiler_path"] == "" and "missing" in other["compiler_version"]
+    assert other["compiler_path"] == "" and "missing" in other["compiler_binary"]
     monkeypatch.setenv("CC", "gcc")
     monkeypatch.setenv("CFLAGS", "-march=native")
     assert builder.toolchain_identity() not in (base, other)
