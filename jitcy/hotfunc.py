@@ -10,9 +10,11 @@ Who changes ``f.__code__``, and when:
 * :meth:`start` installs the profiling trampoline (COLD -> PROFILING).
 * the probe calls :meth:`became_hot` at a call boundary; the pipeline builds
   (PROFILING -> BUILDING), on the background thread or, with ``JITCY_SYNC=1``, right there.
-* a finished build is left in :attr:`pending`; the next call, on the calling thread, runs
-  :meth:`take_pending`, which swaps in the compiled trampoline and runs that call compiled
-  (BUILDING -> SWAPPED). A thread already inside the old code finishes there.
+* a finished build swaps the compiled trampoline in at once (BUILDING -> SWAPPED), so the
+  next call runs compiled and ``jitcy.wait()`` returning means "swapped". Assigning
+  ``__code__`` is atomic under the GIL and a frame keeps the code object it started with, so
+  a thread already inside the old code simply finishes there (design.md asks for the swap at
+  a call boundary; any moment between two bytecodes is one).
 * a failed build restores the original code: a failed function pays nothing (-> FAILED).
 * :meth:`unswap` restores the original code for good.
 
@@ -91,7 +93,6 @@ class HotFunction:
         self.sigs: dict = {}
         self.guard_misses = 0
         self.fallbacks = 0
-        self.pending: Specialization | None = None
         self.primary: Specialization | None = None
         self.specializations: list[Specialization] = []
         self.in_flight: set = set()
@@ -128,16 +129,21 @@ class HotFunction:
         self._compile_request(self, arg_types)
 
     def specialization_ready(self, spec: Specialization) -> None:
-        """A build finished (any thread). The swap itself happens at the next call."""
+        """A build finished (any thread): swap it in, or offer it to the miss dispatcher."""
         with self.lock:
             self.in_flight.discard(spec.arg_types)
-            if self.state is State.FAILED or self.func is None:
+            func = self.func
+            if self.state is State.FAILED or func is None:
                 return
             self.specializations.append(spec)
-            if self.primary is None and self.state is State.BUILDING:
-                self.pending = spec
-            else:
+            if self.primary is not None or self.state is not State.BUILDING:
                 self.dispatch.clear()   # the miss dispatcher picks it up from now on
+            elif func.__code__ is self.profile_code:
+                func.__code__ = spec.trampoline
+                self.primary = spec
+                self.state = State.SWAPPED
+            else:
+                self._user_replaced_code()
 
     def specialization_failed(self, arg_types: tuple, reason: str) -> None:
         with self.lock:
@@ -148,24 +154,7 @@ class HotFunction:
             self.reason = reason
             self.state = State.FAILED
             self.profiling = False
-            self.pending = None
             self._restore_original_code()
-
-    def take_pending(self):
-        """On the calling thread: swap the compiled trampoline in; return what runs this call."""
-        with self.lock:
-            spec, self.pending = self.pending, None
-            func = self.func
-            if spec is not None and func is not None:
-                if func.__code__ is self.profile_code:
-                    func.__code__ = spec.trampoline
-                    self.primary = spec
-                    self.state = State.SWAPPED
-                else:
-                    self._user_replaced_code()
-            if self.primary is not None:
-                return self.primary.entry, self.primary.binding
-        return self.miss, self
 
     def guard_missed(self, raw_sig: tuple):
         """A call the primary specialization does not accept: find another one or say None."""
@@ -199,7 +188,6 @@ class HotFunction:
             self._restore_original_code()
             self.state = State.COLD
             self.profiling = False
-            self.pending = None
             self.primary = None
             self.dispatch.clear()
             self.reason = "unswapped by jitcy.unswap()"

@@ -92,9 +92,7 @@ def test_same_object_and_earlier_references_run_compiled(jitcy_env):
     original = local_total.__code__
     alias, callbacks = local_total, [local_total]
     assert jitcy.hot(local_total, threshold=1) is local_total
-    assert local_total(10) == 285                      # this call builds (JITCY_SYNC=1)
-    assert jitcy.stats(local_total)["state"] == "building"
-    assert alias(100) == total(100)                    # first call after the build: swaps
+    assert local_total(10) == 285          # this call builds and swaps (JITCY_SYNC=1)
     st = jitcy.stats(local_total)
     assert st["state"] == "swapped" and st["specializations"][0]["types"] == ["int"]
     hf = pipeline.lookup(local_total)
@@ -157,17 +155,30 @@ def test_unswap_restores_the_original_code(jitcy_env):
     assert jitcy.stats(f)["state"] == "cold"
 
 
-def test_user_assigned_code_is_never_overwritten(jitcy_env):
+def test_user_assigned_code_is_never_overwritten(jitcy_env, monkeypatch):
     def f(x):
         return x + 1
 
     def g(x):
         return x - 1
-    jitcy.hot(f, threshold=1)
-    f(1)                                   # builds; the swap waits for the next call
-    f.__code__ = g.__code__                # the program replaces the code itself
-    assert f(1) == 0
+    compile_now(f, 1)
+    f.__code__ = g.__code__                # the program replaces the swapped code itself
+    assert f(1) == 0 and f.__code__ is g.__code__
+    jitcy.unswap(f)                        # not ours any more: left alone
     assert f.__code__ is g.__code__
+
+    def h(x):
+        return x * 10
+    real_compile = pipeline._compile
+
+    def replace_during_build(hf, arg_types):
+        h.__code__ = g.__code__            # while the build runs, the program swaps code
+        real_compile(hf, arg_types)
+    monkeypatch.setattr(pipeline, "_compile", replace_during_build)
+    compile_now(h, 1)
+    assert h.__code__ is g.__code__ and h(1) == 0
+    st = jitcy.stats(h)
+    assert st["state"] == "failed" and "replaced by the program" in st["reason"]
 
 
 def test_guard_miss_runs_interpreted_then_specializes(jitcy_env):

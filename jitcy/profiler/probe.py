@@ -4,9 +4,6 @@ While a function is profiled its ``__code__`` is a trampoline (see :mod:`jitcy.c
 into a probe generated for its argument layout. For ``def f(a, b=1)`` the probe is::
 
     def probe(s, p0, p1):
-        if s.pending is not None:            # a build finished: swap on this thread, now
-            entry, binding = s.take_pending()
-            return entry(binding, p0, p1)
         s.calls += 1
         sig = (type(p0), type(p1))
         sigs = s.sigs
@@ -34,9 +31,6 @@ from ..compat import SignatureShape
 
 _PROBE = """\
 def probe(s{params}):
-    if s.pending is not None:
-        entry, binding = s.take_pending()
-        return entry(binding{params})
     s.calls += 1
     sig = ({types})
     sigs = s.sigs
