@@ -158,11 +158,3 @@ def make_trampoline(original: types.CodeType, target, state) -> types.CodeType:
     if sys.version_info >= (3, 11):
         changes["co_qualname"] = original.co_qualname
     return template.replace(**changes)
-
-
-def is_trampoline_of(code: types.CodeType, target=None) -> bool:
-    """Whether ``code`` is a jitcy trampoline (optionally: into ``target``)."""
-    if code.co_filename is None:
-        return False
-    consts = code.co_consts
-    return any(c is target for c in consts) if target is not None else False

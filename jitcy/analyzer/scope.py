@@ -82,16 +82,6 @@ def _check_identifier(name: str, sub, refuse) -> None:
         refuse(sub, f"the class-private name {name!r} (name mangling)")
 
 
-def _walk_own_scope(node):
-    """Every node of the function's own scope (comprehension bodies are visited too, but
-    their targets are reported separately because they are local to the comprehension)."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        sub = stack.pop()
-        yield sub
-        stack.extend(ast.iter_child_nodes(sub))
-
-
 def comprehension_targets(node) -> set:
     names = set()
     for sub in ast.walk(node):
@@ -107,7 +97,7 @@ def classify_names(node: ast.FunctionDef, freevars: tuple, module_globals: dict)
     params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
     declared_global, declared_nonlocal, stored, loaded = set(), set(), set(), set()
     comp_targets = comprehension_targets(node)
-    for sub in _walk_own_scope(node):
+    for sub in ast.walk(node):
         if isinstance(sub, ast.Global):
             declared_global.update(sub.names)
         elif isinstance(sub, ast.Nonlocal):
