@@ -121,7 +121,7 @@ def _specialize(hf: HotFunction, arg_types: tuple) -> Specialization | None:
             so_path = _build_and_store(store, key, module_name, pyx, hf.qualname, arg_types)
         module = loader.import_extension(module_name, so_path)       # load
         _loaded[key] = module
-    entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name)
+    entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
     trampoline = compat.make_trampoline(code, entry_fn, binding)     # swap (at next call)
     return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,

@@ -1,9 +1,11 @@
 """Stage 2: source + AST + observed types -> :class:`TypedFunction` (or UnsupportedConstruct)."""
 from __future__ import annotations
 
+import sys
 import types
 
 from ..compat import signature_shape
+from ..errors import UnsupportedConstruct
 from .infer_types import infer
 from .model import GUARDED, TypedFunction, normalize_types
 from .scope import classify_names, refuse_unsupported
@@ -21,6 +23,13 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     observed = {p: GUARDED.get(t, "object") for p, t in zip(params, arg_types)}
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,
                    locals_=names.locals)
+    if result.unbound_in_comprehensions and sys.version_info < (3, 12):
+        line, name = result.unbound_in_comprehensions[0]
+        raise UnsupportedConstruct(
+            f"a comprehension that may read the local {name!r} before it is assigned (Python "
+            f"raises NameError for the comprehension's free variable; Cython inlines "
+            f"comprehensions and would raise UnboundLocalError) is not compiled by jitcy",
+            filename, line)
     has_int = any(t == "int" for t in result.types.values())
     return TypedFunction(
         node=node,
@@ -39,6 +48,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         c_ints=result.pure and has_int,
         self_recursive=result.self_recursive and node.name in names.globals,
         notes=result.notes,
+        maybe_unbound=result.maybe_unbound,
     )
 
 

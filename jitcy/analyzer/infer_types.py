@@ -12,7 +12,7 @@
 >>> r.types["s"], r.types["i"], r.return_type, r.pure
 ('int', 'int', 'int', True)
 
-Three results:
+The results:
 
 * ``types``: a flow-insensitive fixpoint: a variable's type is the join of every value
   assigned to it, so a variable that is int on one path and float on another is ``object``,
@@ -23,18 +23,26 @@ Three results:
   itself, no stores outside its locals, no ``try``). Only then are ints C ``long long``: on
   overflow the call is safely re-run with Python ints, since a pure body has no side effect
   to repeat. Anything else keeps ints as Python objects: slower, never wrong.
+* ``maybe_unbound``: locals some path may read (or ``del``) before any assignment. C
+  variables have no "unbound" state, so these are never C scalars; the translator also
+  uses the set to give Cython's UnboundLocalError the interpreter's message. The analysis
+  is conservative: a ``with`` body may stop half-way (``__exit__`` can swallow the
+  exception), ``xs[i] = v`` binds nothing (``xs`` and ``i`` are reads), loops and ``try``
+  bodies may not run.
 """
 from __future__ import annotations
 
 import ast
 import dataclasses
 
-from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT, SET, STR,
-                    TUPLE, join)
+from .model import (BOOL, BYTES, C_SCALARS, CONTAINERS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
+                    SET, STR, TUPLE, join)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 _ARITH = (ast.Add, ast.Sub, ast.Mult)
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
+#: Types whose truth value runs no user code (exact builtins).
+_PURE_TRUTH = C_SCALARS | CONTAINERS | {NONE}
 _INT_MAX = 2**63 - 1
 
 
@@ -45,6 +53,8 @@ class Inference:
     pure: bool
     self_recursive: bool
     notes: list
+    maybe_unbound: frozenset = frozenset()
+    unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
 def constant_type(value) -> str:
@@ -175,8 +185,10 @@ class ExpressionTyper:
             return INT
         return OBJECT
 
+    # Displays and comprehensions build a new exact container (their elements are not
+    # inspected: a ListComp has no ``elts``).
     def e_List(self, node):
-        return LIST if not any(isinstance(e, ast.Starred) for e in node.elts) else LIST
+        return LIST
 
     e_ListComp = e_List
 
@@ -244,8 +256,10 @@ def _bind(target, value):
 
 
 def _opaque(target):
+    """Every name this target binds (or deletes) gets an unknown type. ``xs[i] = v`` and
+    ``obj.a = v`` bind nothing: their names are reads (``ctx`` Load)."""
     for sub in ast.walk(target):
-        if isinstance(sub, ast.Name):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
             yield sub.id, (lambda t: OBJECT)
 
 
@@ -273,7 +287,9 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
         if (dict(env), typer.return_type) == before:
             break
     notes = []
-    for name in _maybe_unbound(node, set(arg_types)):
+    maybe_unbound, in_comprehensions = _maybe_unbound(node, set(arg_types))
+    maybe_unbound &= set(locals_)
+    for name in maybe_unbound:
         if env.get(name) in C_SCALARS:
             notes.append((node.lineno, f"{name!r} may be read before assignment: kept as object"))
             env[name] = OBJECT
@@ -284,7 +300,10 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     if not pure and any(t == INT for t in env.values()):
         notes.append(why)
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
-                     self_recursive=recursive, notes=notes)
+                     self_recursive=recursive, notes=notes,
+                     maybe_unbound=frozenset(maybe_unbound),
+                     unbound_in_comprehensions=sorted(
+                         (line, name) for name, line in in_comprehensions if name in locals_))
 
 
 def _return_type(node, typer) -> str | None:
@@ -307,17 +326,39 @@ def _falls_through(body) -> bool:
     return True
 
 
-def _maybe_unbound(node, params) -> set:
-    """Locals that some path may read before any assignment."""
-    suspects = set()
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _maybe_unbound(node, params):
+    """``(names, in_comprehensions)``: locals that some path may read before any assignment,
+    and ``(name, line)`` for such reads inside a comprehension's own scope."""
+    suspects, in_comprehensions = set(), set()
 
     def reads(expr, assigned):
         for sub in ast.walk(expr):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in assigned:
                 suspects.add(sub.id)
+            if isinstance(sub, _COMPREHENSIONS):
+                comprehension_reads(sub, assigned)
+
+    def comprehension_reads(comp, assigned):
+        # Everything but the first iterable runs in the comprehension's scope, where an
+        # outer local is a free variable (until Python 3.12 inlines comprehensions).
+        bound = {n.id for n in ast.walk(comp) if isinstance(n, ast.Name)
+                 and isinstance(n.ctx, ast.Store)}
+        parts = [comp.key, comp.value] if isinstance(comp, ast.DictComp) else [comp.elt]
+        parts += [g.iter for g in comp.generators[1:]]
+        parts += [cond for g in comp.generators for cond in g.ifs]
+        for part in parts:
+            for sub in ast.walk(part):
+                if (isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
+                        and sub.id not in assigned and sub.id not in bound):
+                    in_comprehensions.add((sub.id, sub.lineno))
 
     def targets(target):
-        return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        """Names bound by a target (``xs[i] = v`` binds none: xs and i are reads)."""
+        return {n.id for n in ast.walk(target)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
     def block(stmts, assigned):
         """Return the names definitely assigned after the block, or None if it never ends."""
@@ -331,9 +372,7 @@ def _maybe_unbound(node, params) -> set:
         if isinstance(stmt, ast.Assign):
             reads(stmt.value, assigned)
             for t in stmt.targets:
-                for sub in ast.walk(t):
-                    if not isinstance(sub, ast.Name):
-                        reads(sub, assigned) if isinstance(sub, ast.expr) and sub is not t else None
+                reads(t, assigned)              # the Load names of xs[i] = ..., obj.a = ...
                 assigned = assigned | targets(t)
             return assigned
         if isinstance(stmt, ast.AugAssign):
@@ -358,6 +397,7 @@ def _maybe_unbound(node, params) -> set:
         if isinstance(stmt, (ast.For, ast.While)):
             if isinstance(stmt, ast.For):
                 reads(stmt.iter, assigned)
+                reads(stmt.target, assigned)
                 inner = assigned | targets(stmt.target)
             else:
                 reads(stmt.test, assigned)
@@ -381,17 +421,27 @@ def _maybe_unbound(node, params) -> set:
         if isinstance(stmt, ast.With):
             for item in stmt.items:
                 reads(item.context_expr, assigned)
-            inner = block(stmt.body, assigned)
-            return assigned if inner is None else inner
+                if item.optional_vars is not None:
+                    reads(item.optional_vars, assigned)
+                    assigned = assigned | targets(item.optional_vars)
+            # __exit__ may swallow an exception raised half-way through the body: what
+            # the body assigns is not definite after the statement.
+            block(stmt.body, assigned)
+            return assigned
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            return assigned | {(a.asname or a.name).split(".")[0] for a in stmt.names}
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.expr):
                 reads(child, assigned)
         if isinstance(stmt, ast.Delete):
-            return assigned - set().union(*(targets(t) for t in stmt.targets))
+            deleted = {n.id for t in stmt.targets for n in ast.walk(t)
+                       if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Del)}
+            suspects.update(deleted - assigned)     # `del x` of an unbound x raises too
+            return assigned - deleted
         return assigned
 
     block(node.body, set(params))
-    return suspects
+    return suspects, in_comprehensions
 
 
 def _purity(node, typer):
@@ -414,11 +464,19 @@ def _purity(node, typer):
             if isinstance(sub, ast.Expr) and not isinstance(sub.value, ast.Constant):
                 return fail(sub, "an expression statement may have side effects")
             for target in _stmt_targets(sub):
+                if isinstance(target, (ast.Tuple, ast.List)):
+                    return fail(sub, "unpacking (it iterates the value)")
                 if not (isinstance(target, ast.Name) and target.id in typer.locals):
                     return fail(sub, "it stores outside its own local variables")
             if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT:
                 return fail(sub, "a loop over something other than range() of ints")
+            if isinstance(sub, (ast.If, ast.While)) and typer.expr(sub.test) not in _PURE_TRUTH:
+                return fail(sub, "a truth test that may run the object's __bool__")
             continue
+        if isinstance(sub, ast.IfExp) and typer.expr(sub.test) not in _PURE_TRUTH or (
+                isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.Not)
+                and typer.expr(sub.operand) not in _PURE_TRUTH):
+            return fail(sub, "a truth test that may run the object's __bool__")
         if isinstance(sub, ast.Call):
             func = sub.func
             if not isinstance(func, ast.Name) or sub.keywords or any(
@@ -431,6 +489,10 @@ def _purity(node, typer):
                 return fail(sub, f"it calls {func.id}()")
             if func.id == "len":
                 return fail(sub, "len() of a container")
+            allowed = C_SCALARS | ({STR} if func.id in ("int", "float") else set())
+            if any(typer.expr(a) not in allowed for a in sub.args):
+                # abs(x), int(x), min(x, y)... of an object run its own methods.
+                return fail(sub, f"{func.id}() of something that is not int, float or bool")
             continue
         if isinstance(sub, ast.Name):
             if isinstance(sub.ctx, ast.Load) and sub.id not in typer.locals and not (
@@ -458,11 +520,9 @@ def _is_docstring(node, const) -> bool:
 
 
 def _stmt_targets(stmt):
+    """Targets of an assignment, as written: ``a, b = t`` yields the tuple, which is not a
+    plain name (unpacking iterates ``t``: code a re-run would repeat)."""
     if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            if isinstance(target, (ast.Tuple, ast.List)):
-                yield from target.elts
-            else:
-                yield target
+        yield from stmt.targets
     elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For)):
         yield stmt.target

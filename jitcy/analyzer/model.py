@@ -53,6 +53,7 @@ class TypedFunction:
     c_ints: bool                   # ints are C long long (pure function, overflow -> rerun)
     self_recursive: bool           # calls itself through its global name
     notes: list = dataclasses.field(default_factory=list)   # (line, why it stays slow)
+    maybe_unbound: frozenset = frozenset()   # locals some path may read before assignment
 
     def expression_typer(self):
         """A function: AST expression -> inferred type, by the analyzer's rules."""

@@ -24,8 +24,10 @@ def import_extension(module_name: str, so_path) -> types.ModuleType:
     return module
 
 
-def bind(module: types.ModuleType, func: types.FunctionType, fallback, state, self_name: str):
-    """``(entry, binding)``: the compiled entry and its state for this function object."""
+def bind(module: types.ModuleType, func: types.FunctionType, fallback, state, self_name: str,
+         original):
+    """``(entry, binding)``: the compiled entry and its state for this function object.
+    ``fallback`` takes guard misses on argument types, ``original`` runs the original code."""
     make_binding = getattr(module, naming.MAKE_BINDING)
-    binding = make_binding(func, fallback, state, self_name)
+    binding = make_binding(func, fallback, state, self_name, original)
     return getattr(module, naming.ENTRY), binding

@@ -8,7 +8,7 @@ the module holds (abridged)::
         cdef long long i
         s = 0
         for i in range(n):
-            s += i                      # overflowcheck=True: OverflowError, never a wrap
+            s = s + i                   # overflowcheck=True: OverflowError, never a wrap
         return s
 
     cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object n):
@@ -21,6 +21,7 @@ the module holds (abridged)::
 
 The ``__jitcy_Binding`` carries the function's globals, builtins, cells and fallback, so one
 compiled module serves any function object with this code (closures made twice included).
+The support code above the bodies (runtime.py) holds only the helpers the bodies use.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ import copy
 from ..analyzer.model import INT, OBJECT, TypedFunction
 from . import naming
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
+from .rewrite_unpack import RewriteUnpack
+from .runtime import support_code
 
 DIRECTIVES = {
     "language_level": "3",
@@ -44,139 +47,6 @@ DIRECTIVES = {
     "always_allow_keywords": "False",
     "emit_code_comments": "False",
 }
-
-_RUNTIME = '''
-cimport cython
-from cpython.ref cimport PyObject
-from libc.limits cimport LLONG_MIN
-import operator as {p}operator
-
-cdef extern from *:
-    """
-    static inline unsigned long long {p}dict_version(PyObject *d) {{
-    #if PY_VERSION_HEX < 0x030E0000
-    #if defined(__GNUC__)
-    #pragma GCC diagnostic push
-    #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    #endif
-        return (unsigned long long)((PyDictObject *)d)->ma_version_tag;
-    #if defined(__GNUC__)
-    #pragma GCC diagnostic pop
-    #endif
-    #else
-        return 0;  /* no version tags: every check does the dict lookup */
-    #endif
-    }}
-    """
-    unsigned long long {p}dict_version(PyObject *d)
-    PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
-    PyObject* PyCell_GET(PyObject* cell)
-    int PyCell_Set(object cell, object value) except -1
-    int Py_EnterRecursiveCall(const char *where) except -1
-    void Py_LeaveRecursiveCall()
-    long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
-
-
-class {p}Deopt(Exception):
-    """Leave the C-integer body; the entry re-runs the call with Python ints."""
-
-
-cdef class {p}Binding:
-    cdef dict globals
-    cdef dict builtins
-    cdef tuple cells
-    cdef object fallback
-    cdef object state
-    cdef object self_func
-    cdef str self_name
-    cdef unsigned long long self_version
-    cdef unsigned long long builtins_version
-
-
-def {p}make_binding(func, fallback, state, str self_name):
-    cdef {p}Binding b = {p}Binding()
-    b.globals = func.__globals__
-    builtins = func.__builtins__
-    b.builtins = builtins if type(builtins) is dict else builtins.__dict__
-    b.cells = func.__closure__ or ()
-    b.fallback = fallback
-    b.state = state
-    b.self_func = func
-    b.self_name = self_name
-    return b
-
-
-cdef object {p}global_get({p}Binding b, str name):
-    cdef PyObject* value = PyDict_GetItemWithError(b.globals, name)
-    if value is NULL:
-        value = PyDict_GetItemWithError(b.builtins, name)
-        if value is NULL:
-            raise NameError(f"name '{{name}}' is not defined")
-    return <object>value
-
-
-cdef int {p}global_set({p}Binding b, str name, value) except -1:
-    b.globals[name] = value
-    return 0
-
-
-cdef int {p}global_del({p}Binding b, str name) except -1:
-    try:
-        del b.globals[name]
-    except KeyError:
-        raise NameError(f"name '{{name}}' is not defined") from None
-    return 0
-
-
-cdef object {p}cell_get({p}Binding b, Py_ssize_t i, str name):
-    cdef PyObject* value = PyCell_GET(<PyObject*>b.cells[i])
-    if value is NULL:
-        raise NameError(f"cannot access free variable '{{name}}' where it is not "
-                        f"associated with a value in enclosing scope")
-    return <object>value
-
-
-cdef int {p}cell_set({p}Binding b, Py_ssize_t i, value) except -1:
-    PyCell_Set(b.cells[i], value)
-    return 0
-
-
-cdef object {p}inplace(str op, a, b):
-    return getattr({p}operator, "i" + {{"Add": "add", "Sub": "sub", "Mult": "mul",
-        "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod", "Pow": "pow",
-        "LShift": "lshift", "RShift": "rshift", "BitOr": "or", "BitXor": "xor",
-        "BitAnd": "and", "MatMult": "matmul"}}[op])(a, b)
-
-
-cdef inline object {p}obj(object value):
-    return value
-
-
-cdef inline long long {p}abs_ll(long long x) except? -1:
-    if x == LLONG_MIN:
-        raise OverflowError("abs() of the smallest C long long")
-    return -x if x < 0 else x
-
-
-@cython.cdivision(True)
-cdef inline double {p}fdiv(double a, double b) except? -1.0:
-    if b == 0.0:
-        raise ZeroDivisionError("float division by zero")
-    return a / b
-
-
-cdef inline bint {p}self_bound({p}Binding b) except -1:
-    """Is the function's global name still bound to this function? (dict version cached)"""
-    cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
-    if version != 0 and version == b.self_version:
-        return True
-    cdef PyObject* value = PyDict_GetItemWithError(b.globals, b.self_name)
-    if value is not NULL and value == <PyObject*>b.self_func:
-        b.self_version = version
-        return True
-    return False
-'''
-
 
 def _header(fn: TypedFunction) -> str:
     directives = ", ".join(f"{k}={v}" for k, v in DIRECTIVES.items())
@@ -194,17 +64,24 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     node = copy.deepcopy(fn.node)
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
     annotate_types(annotated)
-    rewriter = RewriteNames(annotated, c_ints=c_ints, impl_name=name)
     body = []
-    for stmt in node.body:
-        new = rewriter.visit(stmt)
-        body.extend(new if isinstance(new, list) else [new] if new is not None else [])
+    for rewriter in (RewriteUnpack(annotated),
+                     RewriteNames(annotated, c_ints=c_ints, impl_name=name)):
+        body = []
+        for stmt in node.body:
+            new = rewriter.visit(stmt)
+            body.extend(new if isinstance(new, list) else [new] if new is not None else [])
+        node.body = body
     if not body:
         body = [ast.Pass()]
     module = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
     params = set(fn.params)
     decls = [f"cdef {annotated.c_type(v)} {safe_local_name(v)}"
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
+    # Locals some path reads unbound: make them "maybe bound" for Cython, whose flow analysis
+    # rejects a read that is unbound on every path (Python raises at run time instead).
+    decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
+              for v in sorted(fn.maybe_unbound - params)]
     text = ast.unparse(module)
     sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"]
                     + [f"{annotated.c_type(p)} {safe_local_name(p)}" for p in fn.params])
@@ -233,10 +110,11 @@ def _return_ctype(fn: TypedFunction, c_ints: bool) -> str:
 def emit_module(fn: TypedFunction) -> str:
     """The complete ``.pyx`` text for one specialization of ``fn``."""
     p = naming.PREFIX
-    parts = [_header(fn), _RUNTIME.format(p=p)]
+    parts = []
     bare = tuple(sorted(fn.builtin_names))
-    parts.append(f"cdef tuple {p}BARE_BUILTINS = {bare!r}\n")
-    parts.append(f'''
+    if bare:
+        parts.append(f"cdef tuple {p}BARE_BUILTINS = {bare!r}\n")
+        parts.append(f'''
 cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     """Bare builtins compile natively only while the module does not shadow them."""
     cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
@@ -256,7 +134,20 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         parts.append(_impl(fn, c_ints=True, name=naming.IMPL_C, ret=ret_c))
     parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
-    return "\n\n".join(parts) + "\n"
+    body = "\n\n".join(parts) + "\n"
+    return _header(fn) + support_code(body) + "\n\n" + body
+
+
+def _original_call_arguments(fn: TypedFunction, raw: list) -> str:
+    """Call the original function with the parameters held in ``raw`` (trampoline order)."""
+    args, raw = fn.node.args, list(raw)
+    parts = [raw.pop(0) for _ in args.posonlyargs + args.args]
+    if args.vararg:
+        parts.append("*" + raw.pop(0))
+    parts += [f"{a.arg}={raw.pop(0)}" for a in args.kwonlyargs]
+    if args.kwarg:
+        parts.append("**" + raw.pop(0))
+    return ", ".join(parts)
 
 
 def _entry(fn: TypedFunction, use_c: bool) -> str:
@@ -269,21 +160,32 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     if use_c:
         lines += [f"    cdef long long {naming.PREFIX}c{i}" for i in c_params]
         lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
-    condition = " and ".join(guards + [f"{naming.BUILTINS_OK}({b})"]) if fn.builtin_names \
-        else " and ".join(guards)
-    if condition:
-        lines += [f"    if not ({condition}):", f"        {fallback}"]
+    if guards:
+        lines += [f"    if not ({' and '.join(guards)}):", f"        {fallback}"]
+    if fn.builtin_names:
+        # The types match, so the miss dispatcher would send the call straight back here:
+        # a shadowed builtin runs the original code directly.
+        lines += [f"    if not {naming.BUILTINS_OK}({b}):",
+                  f"        return {b}.original({_original_call_arguments(fn, raw)})"]
     obj_call = f"{naming.IMPL_OBJ}({b}{''.join(', ' + r for r in raw)})"
+    body = []
     if use_c:
         for i in c_params:
-            lines.append(f"    {naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow("
-                         f"{raw[i]}, &{naming.PREFIX}overflow)")
-            lines.append(f"    if {naming.PREFIX}overflow:")
-            lines.append(f"        return {obj_call}")
+            body.append(f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow("
+                        f"{raw[i]}, &{naming.PREFIX}overflow)")
+            body.append(f"if {naming.PREFIX}overflow:")
+            body.append(f"    return {obj_call}")
         c_args = [f"{naming.PREFIX}c{i}" if i in c_params else r for i, r in enumerate(raw)]
-        lines += ["    try:",
-                  f"        return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})",
-                  f"    except (OverflowError, {naming.DEOPT_ERROR}):",
-                  "        pass   # a pure body: re-running it with Python ints repeats nothing"]
-    lines.append(f"    return {obj_call}")
+        body += ["try:",
+                 f"    return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})",
+                 f"except (OverflowError, {naming.DEOPT_ERROR}):",
+                 "    pass   # a pure body: re-running it with Python ints repeats nothing"]
+    body.append(f"return {obj_call}")
+    if fn.maybe_unbound:
+        # Only functions that may read an unbound local pay for this try block.
+        body = ["try:"] + ["    " + line for line in body] + [
+            f"except UnboundLocalError as {naming.PREFIX}exc:",
+            f"    {naming.FIX_UNBOUND}({naming.PREFIX}exc)",
+            "    raise"]
+    lines += ["    " + line for line in body]
     return "\n".join(lines)

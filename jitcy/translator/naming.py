@@ -33,8 +33,27 @@ DEOPT_ERROR = PREFIX + "Deopt"
 INPLACE = PREFIX + "inplace"           # x op= y for globals and cells, with in-place semantics
 ABS_LL = PREFIX + "abs_ll"             # abs() of a C long long, OverflowError at the minimum
 AS_OBJECT = PREFIX + "obj"             # a C value as a Python object (Python arithmetic)
+ZERO_DIVISION_MESSAGE = PREFIX + "zero_division_message"   # the interpreter's own words
+FREE_FORMAT = PREFIX + "free_format"   # ... for an empty free variable
+MAKE_UNPACKER = PREFIX + "make_unpacker"   # unpacking compiled by the interpreter
 FLOAT_DIV = PREFIX + "fdiv"            # float true division with Python's error message
+RANGE_STOP = PREFIX + "range_stop"     # stop of a C range loop whose last step could overflow
+MOD_LL = PREFIX + "mod_ll"             # int % of C long longs: no SIGFPE, Python's message
 TEMP = PREFIX + "t"                    # temporaries
+UNPACK = PREFIX + "unpack"             # a, b = value with the interpreter's checks and messages
+UNPACK_TEMP = PREFIX + "u"             # temporaries of nested and loop unpacking
+OBJECT_MUL = PREFIX + "mul"            # object * object through PyNumber_Multiply (see below)
+OBJECT_IMUL = PREFIX + "imul"          # object *= object through PyNumber_InPlaceMultiply
+OBJECT_ADD = PREFIX + "add"            # + with a Python operand through PyNumber_Add
+OBJECT_IADD = PREFIX + "iadd"          # object += object through PyNumber_InPlaceAdd
+ORD = PREFIX + "ord"                   # ord(): Cython's fast path only where it is right
+CHR = PREFIX + "chr"                   # chr(): likewise
+BUILTINS_MODULE = PREFIX + "builtins_module"   # the real builtins, out of Cython's sight
+BUILTIN = PREFIX + "builtin"           # BUILTIN("getattr"): a builtin the module shadows
+RAISABLE = PREFIX + "raisable"         # the operand of raise, checked with Python's message
+NEVER = PREFIX + "never"               # a false condition Cython cannot see through
+FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> this Python's
+FIX_UNBOUND_CAUGHT = PREFIX + "fix_unbound_caught"   # the same, in the body's own handlers
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"

@@ -16,14 +16,31 @@
   comparisons, unary minus and ``abs`` of C ints, float ``/`` for Python's error message).
 * A call of the function itself through its global name becomes a direct C call while that
   global is still bound to the function (checked cheaply through the dict's version).
+
+Where Cython itself departs from the interpreter (each found by tests/test_differential.py):
+
+* C ints: ``%`` through a helper (``LLONG_MIN % -1`` traps in C), ``x op= y`` spelled
+  ``x = x op y`` so it gets the same rewrites, ``range(a, b, K)`` loops whose last step could
+  pass LLONG_MAX leave the C body; ``min``/``max`` of mixed C types compare as objects.
+* Local annotations are dropped (Cython would read ``x: float`` as a C double).
+* Objects: ``a * b`` uses the interpreter's multiply (Cython's repeats sequences with its
+  own overflow message); slices of typed sequences and the position arguments of some
+  ``str`` methods go through plain objects unless they are C ints (Cython converts them to
+  Py_ssize_t where Python clamps); ``ord``/``chr`` keep Cython's fast path only where it is
+  right; a method call that cannot bind, or a name the builtin type lacks, is looked up on a
+  plain object (Cython: compile error or another message); ``raise`` checks its operand
+  with Python's message; handlers that may catch the body's own UnboundLocalError fix its
+  message; ``o.cdef`` and ``f(cdef=1)`` (Cython keywords) become ``getattr``/``**{}``.
 """
 from __future__ import annotations
 
 import ast
 import builtins
+import inspect
 import keyword
 
-from ..analyzer.model import BOOL, FLOAT, INT, OBJECT, TypedFunction
+from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
+                              TypedFunction)
 from ..errors import UnsupportedConstruct
 from . import naming
 
@@ -34,6 +51,11 @@ _CYTHON_WORDS = {
     "Py_ssize_t", "size_t", "const", "volatile", "new", "fused", "cython", "typeof", "by",
     "operator", "namespace", "cppclass", "noexcept", "ctuple", "object", "unicode", "basestring",
 }
+
+
+#: Words Cython's parser rejects as an attribute or keyword-argument name.
+_PARSER_WORDS = {"cdef", "cpdef", "ctypedef", "cimport", "include", "DEF", "IF", "ELIF", "ELSE",
+                 "sizeof", "NULL"}
 
 
 def safe_local_name(name: str) -> str:
@@ -61,12 +83,15 @@ class RewriteNames(ast.NodeTransformer):
         self.impl_name = impl_name
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
+        self.expression_type = fn.expression_typer()
 
     # -- types of expressions, as the translator sees them ------------------------
     def c_kind(self, node) -> str:
         """'int', 'float', 'bool' when the value is held in C; 'object' otherwise."""
         t = getattr(node, "_jitcy_type", OBJECT)
-        if t == INT and not self.c_ints:
+        if t == INT and not self.c_ints and not _is_int_literal(node):
+            # Ints are Python objects here, but Cython types an int literal as a C constant
+            # whatever the mode: ``c // 3`` with a double c is C arithmetic either way.
             return OBJECT
         return t if t in (INT, FLOAT, BOOL) else OBJECT
 
@@ -111,6 +136,24 @@ class RewriteNames(ast.NodeTransformer):
         return node
 
     def visit_AugAssign(self, node):
+        if isinstance(node.target, ast.Name) and self.c_kind(node.target) != OBJECT:
+            # A C scalar has no in-place operator: ``x op= y`` is ``x = x op y``, and spelling
+            # it so sends it through the BinOp rewrites (C ``%``, float ``//``, ``**``...).
+            load = ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Load()), node)
+            load._jitcy_type = node.target._jitcy_type
+            value = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+            value._jitcy_type = self.expression_type(value)
+            store = ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Store()), node)
+            return self.visit(ast.copy_location(ast.Assign(targets=[store], value=value), node))
+        in_place = {ast.Mult: naming.OBJECT_IMUL, ast.Add: naming.OBJECT_IADD}.get(type(node.op))
+        if (isinstance(node.target, ast.Name) and node.target.id in self.fn.locals
+                and in_place and not _concatenation(node.target, node.value)):
+            # Objects: the interpreter's in-place operator (see visit_BinOp).
+            value = _call(in_place, self.visit(
+                ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Load()), node)),
+                self.visit(node.value))
+            return ast.copy_location(ast.Assign(targets=[self.visit(node.target)],
+                                                value=value), node)
         if isinstance(node.target, ast.Name) and (node.target.id in self.cells
                                                   or node.target.id in self.globals):
             load = ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Load()), node)
@@ -120,6 +163,19 @@ class RewriteNames(ast.NodeTransformer):
                           self.visit(node.value))
             return self._store_outside(node.target, value, node)
         return self.generic_visit(node)
+
+    def visit_AnnAssign(self, node):
+        """Cython reads a local annotation as a C type (``x: float = n`` would make ``x`` a
+        double, ``y: int = True`` a type error); Python ignores it. So drop it."""
+        if node.value is not None:
+            assign = ast.Assign(targets=[node.target], value=node.value)
+            return self.visit(ast.copy_location(assign, node))
+        if isinstance(node.target, ast.Attribute):      # `obj.x: int` evaluates obj
+            return ast.copy_location(ast.Expr(value=self.visit(node.target.value)), node)
+        if isinstance(node.target, ast.Subscript):      # `d[k]: int` evaluates d and k
+            parts = ast.Tuple(elts=[node.target.value, node.target.slice], ctx=ast.Load())
+            return ast.copy_location(ast.Expr(value=self.visit(parts)), node)
+        return None                                     # `x: int` alone does nothing
 
     def visit_Delete(self, node):
         out = []
@@ -141,6 +197,12 @@ class RewriteNames(ast.NodeTransformer):
     # -- calls ------------------------------------------------------------------------
     def visit_Call(self, node):
         fn = self.fn
+        # f(cdef=1) does not parse in Cython; f(**{"cdef": 1}) is the same call.
+        node.keywords = [
+            ast.keyword(arg=None, value=ast.Dict(keys=[_const(k.arg)], values=[k.value]))
+            if k.arg in _PARSER_WORDS else k for k in node.keywords]
+        if self._method_call_cannot_bind(node) or self._method_converts_index(node):
+            node.func.value = _call(naming.AS_OBJECT, node.func.value)
         if (isinstance(node.func, ast.Name) and node.func.id == fn.name
                 and fn.name not in fn.locals and fn.name in self.globals
                 and self._direct_call_ok(node)):
@@ -156,6 +218,24 @@ class RewriteNames(ast.NodeTransformer):
         if (isinstance(node.func, ast.Name) and node.func.id == "abs" and "abs" in fn.builtin_names
                 and len(node.args) == 1 and self.c_kind(node.args[0]) == INT):
             return ast.copy_location(_call(naming.ABS_LL, self.visit(node.args[0])), node)
+        if (isinstance(node.func, ast.Name) and node.func.id in ("min", "max")
+                and node.func.id in fn.builtin_names and len(node.args) >= 2
+                and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)):
+            kinds = {self.c_kind(a) for a in node.args}
+            if len(kinds) > 1 and kinds != {OBJECT}:
+                # Cython's min/max of mixed C types computes in the widest C type: min(1, 2.0)
+                # would be 1.0 and compare long long with double after rounding. Python
+                # returns the winning argument itself, compared exactly.
+                node.args = [_call(naming.AS_OBJECT, self.visit(a)) for a in node.args]
+                return node
+        if (isinstance(node.func, ast.Name) and node.func.id in ("ord", "chr")
+                and node.func.id in fn.builtin_names and len(node.args) == 1
+                and not node.keywords and not isinstance(node.args[0], ast.Starred)):
+            # Cython's ord() raises ValueError for a string whose length is not 1 (Python:
+            # TypeError), and its chr() converts to a C long first, whatever the argument's
+            # declared type: both go through a helper that keeps the fast path where valid.
+            helper = naming.ORD if node.func.id == "ord" else naming.CHR
+            return ast.copy_location(_call(helper, self.visit(node.args[0])), node)
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
                 and "len" in fn.builtin_names):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
@@ -179,11 +259,131 @@ class RewriteNames(ast.NodeTransformer):
                 return False
         return True
 
+    # -- except -------------------------------------------------------------------------
+    def visit_ExceptHandler(self, node):
+        """A handler that may catch this body's own UnboundLocalError first gives it this
+        Python's message (the entry does the same for an error that leaves the function)."""
+        catches = self.fn.maybe_unbound and _may_catch_unbound(node.type)
+        self.generic_visit(node)
+        if catches:
+            fix = ast.Expr(value=_call(naming.FIX_UNBOUND_CAUGHT))
+            node.body = [ast.copy_location(fix, node)] + node.body
+        return node
+
+    # -- raise --------------------------------------------------------------------------
+    def visit_Raise(self, node):
+        """``raise x`` with something that is not an exception: Cython's TypeError says
+        "raise: exception class must be a subclass of BaseException"; check it first and
+        raise Python's message."""
+        self.generic_visit(node)
+        if node.exc is not None:
+            node.exc = _call(naming.RAISABLE, node.exc, _const(False))
+        if node.cause is not None:
+            node.cause = _call(naming.RAISABLE, node.cause, _const(True))
+        return node
+
+    # -- attributes of typed builtin containers ----------------------------------------
+    def visit_Attribute(self, node):
+        """Cython resolves ``s.name`` on a typed ``str``/``list``/... at compile time. A name
+        the type does not have gets a different AttributeError message ("type object 'str'
+        ..."); look it up on a plain object instead, as Python does.
+
+        ``o.cdef`` (and the other words in ``_PARSER_WORDS``) does not parse in Cython:
+        read it as ``getattr(o, "cdef")``, which is the same operation."""
+        if node.attr in _PARSER_WORDS:
+            if not isinstance(node.ctx, ast.Load):
+                self.fail(node, f"storing or deleting the attribute {node.attr!r} (a Cython "
+                                f"keyword)")
+            getattr_call = _call("getattr", self.visit(node.value), _const(node.attr))
+            if "getattr" not in self.fn.builtin_names:
+                getattr_call.func = _call(naming.BUILTIN, _const("getattr"))
+            return ast.copy_location(getattr_call, node)
+        container = _container_type(node.value)
+        missing = container is not object and not hasattr(container, node.attr)
+        self.generic_visit(node)
+        if missing:
+            node.value = _call(naming.AS_OBJECT, node.value)
+        return node
+
+    def _method_converts_index(self, node) -> bool:
+        """Cython's versions of some ``str``/``bytes`` methods take their position arguments
+        as Py_ssize_t (OverflowError past 2**63, where Python clamps or raises its own
+        error). Unless those arguments are C integers, call the method on a plain object."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        positions = _INDEX_ARGUMENTS.get((_container_type(func.value), func.attr), ())
+        return any(i < len(node.args) and self.c_kind(node.args[i]) not in (INT, BOOL)
+                   for i in positions)
+
+    def _method_call_cannot_bind(self, node) -> bool:
+        """``xs.append(1, 2)`` on a typed list is a Cython *compile* error; in Python it is
+        a TypeError when (if ever) the line runs. Such calls go through a plain object."""
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        container = _container_type(func.value)
+        method = getattr(container, func.attr, None)
+        if (container is object or method is None
+                or any(isinstance(a, ast.Starred) for a in node.args)
+                or any(k.arg is None for k in node.keywords)):
+            return False
+        try:
+            signature = inspect.signature(method)
+        except (TypeError, ValueError):
+            return False
+        try:
+            signature.bind(None, *node.args, **{k.arg: None for k in node.keywords})
+        except TypeError:
+            return True
+        return False
+
+    # -- subscripts ---------------------------------------------------------------------
+    def visit_Subscript(self, node):
+        """A slice of a typed ``str``/``list``/``tuple``/``bytes`` makes Cython convert the
+        bounds to Py_ssize_t (OverflowError past 2**63, where Python clamps). Unless every
+        bound is a C integer, slice the value as a plain object."""
+        bounds = []
+        if isinstance(node.slice, ast.Slice):
+            bounds = [b for b in (node.slice.lower, node.slice.upper, node.slice.step)
+                      if b is not None]
+        typed = getattr(node.value, "_jitcy_type", OBJECT) in (STR, LIST, TUPLE, BYTES)
+        unsafe = typed and any(self.c_kind(b) not in (INT, BOOL) for b in bounds)
+        self.generic_visit(node)
+        if unsafe:
+            node.value = _call(naming.AS_OBJECT, node.value)
+        return node
+
+    # -- loops ------------------------------------------------------------------------
+    def visit_For(self, node):
+        """Cython compiles ``for i in range(a, b, K)`` (K a constant) to a C loop whose last
+        ``i += K`` can pass LLONG_MAX: undefined behaviour, in practice an endless loop. The
+        stop goes through a check that leaves the C-int body when that could happen."""
+        target_kind = self.c_kind(node.target)
+        self.generic_visit(node)
+        it = node.iter
+        if (self.c_ints and target_kind == INT and isinstance(it, ast.Call)
+                and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and "range" in self.fn.builtin_names and len(it.args) == 3 and not it.keywords):
+            step = _constant_int(it.args[2])
+            if step is not None and step not in (1, -1):
+                it.args[1] = _call(naming.RANGE_STOP, it.args[1], _const(step))
+        return node
+
     # -- arithmetic whose C meaning is not Python's -----------------------------------
     def visit_BinOp(self, node):
         left_kind, right_kind = self.c_kind(node.left), self.c_kind(node.right)
+        concatenation = _concatenation(node.left, node.right)
         self.generic_visit(node)
         c_operands = left_kind != OBJECT and right_kind != OBJECT
+        if left_kind == right_kind == OBJECT and isinstance(node.op, ast.Mult):
+            # Cython's object fast path repeats ``int * sequence`` with its own overflow
+            # message; the interpreter's operator is exact.
+            return ast.copy_location(_call(naming.OBJECT_MUL, node.left, node.right), node)
+        if isinstance(node.op, ast.Add) and not c_operands and not concatenation:
+            # Cython's fast path for ``+`` with a Python operand returns the other operand
+            # when an int operand is 0: ``-0.0 + 0`` would stay -0.0 (Python: 0.0).
+            return ast.copy_location(_call(naming.OBJECT_ADD, node.left, node.right), node)
         if not c_operands:
             return node
         op = node.op
@@ -193,6 +393,8 @@ class RewriteNames(ast.NodeTransformer):
             node.left = _call(naming.AS_OBJECT, node.left)
         elif isinstance(op, ast.Div):
             return ast.copy_location(_call(naming.FLOAT_DIV, node.left, node.right), node)
+        elif isinstance(op, ast.Mod):
+            return ast.copy_location(_call(naming.MOD_LL, node.left, node.right), node)
         return node
 
     def visit_UnaryOp(self, node):
@@ -204,13 +406,85 @@ class RewriteNames(ast.NodeTransformer):
         return node
 
     def visit_Compare(self, node):
-        kinds = [self.c_kind(node.left)] + [self.c_kind(c) for c in node.comparators]
+        # A literal with |value| <= 2**53 converts to double exactly: comparing it in C is exact.
+        kinds = [FLOAT if abs(_int_literal(n) or 0) <= 2**53 and _is_int_literal(n)
+                 else self.c_kind(n)
+                 for n in [node.left] + node.comparators]
         self.generic_visit(node)
         if INT in kinds and FLOAT in kinds:
             # C compares long long with double after rounding; Python compares exactly.
             node.left = _call(naming.AS_OBJECT, node.left)
             node.comparators = [_call(naming.AS_OBJECT, c) for c in node.comparators]
         return node
+
+
+def _int_literal(node):
+    """The value of an int literal (``3``, ``-3``), or None for anything else."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
+
+
+def _is_int_literal(node) -> bool:
+    return _int_literal(node) is not None
+
+
+_CONTAINER_TYPES = {STR: str, BYTES: bytes, LIST: list, TUPLE: tuple, DICT: dict, SET: set}
+
+#: (type, method) -> positions of the arguments Cython converts to Py_ssize_t
+#: (Cython/Compiler/Optimize.py, ``_handle_simple_method_*``).
+_INDEX_ARGUMENTS = {
+    (str, "find"): (1, 2), (str, "rfind"): (1, 2), (str, "count"): (1, 2),
+    (str, "startswith"): (1, 2), (str, "endswith"): (1, 2),
+    (str, "split"): (1,), (str, "replace"): (2,),
+    (bytes, "startswith"): (1, 2), (bytes, "endswith"): (1, 2),
+}
+
+
+def _concatenation(*operands) -> bool:
+    """Is ``+`` here a str/bytes/list/tuple concatenation (Cython's own path is right)?"""
+    return any(getattr(o, "_jitcy_type", OBJECT) in (STR, BYTES, LIST, TUPLE) for o in operands)
+
+
+def _container_type(node):
+    """The builtin type Cython declares this expression as, or ``object``."""
+    return _CONTAINER_TYPES.get(getattr(node, "_jitcy_type", OBJECT), object)
+
+
+_UNBOUND_BASES = {"UnboundLocalError", "NameError", "Exception", "BaseException"}
+
+
+def _may_catch_unbound(kind) -> bool:
+    """Could ``except kind:`` catch an UnboundLocalError? (yes unless every name in it is a
+    builtin exception outside UnboundLocalError's bases; a shadowed name counts as unknown,
+    which is the safe side)"""
+    if kind is None:
+        return True
+    names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    for name in names:
+        if not isinstance(name, ast.Name) or name.id in _UNBOUND_BASES:
+            return True
+        if not isinstance(getattr(builtins, name.id, None), type):
+            return True
+    return False
+
+
+def _constant_int(node):
+    """The value of an int literal (``2``, ``-2``, or its ``0 - 2`` rewrite), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _constant_int(node.operand)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)
+            and _constant_int(node.left) == 0):
+        value = _constant_int(node.right)
+        return None if value is None else -value
+    return None
 
 
 def annotate_types(fn: TypedFunction) -> None:

@@ -1,0 +1,390 @@
+"""The support code of a generated module: the binding, and helpers emitted only when used.
+
+Every helper Cython compiles costs C compile time even if nothing calls it (a module with
+all of them builds in ~2 s instead of ~0.7 s), so :func:`support_code` scans the generated
+body for each helper's name and emits only those it uses, plus those they use::
+
+    >>> text = support_code("return __jitcy_fdiv(a, b)")
+    >>> "cdef inline double __jitcy_fdiv" in text, "__jitcy_unpack" in text
+    (True, False)
+
+In the texts below ``{p}`` stands for :data:`naming.PREFIX` (plain ``str.replace``: braces
+are literal).
+"""
+from __future__ import annotations
+
+import re
+
+from . import naming
+
+CORE = r'''
+cimport cython
+from cpython.number cimport (PyNumber_Add, PyNumber_InPlaceAdd, PyNumber_InPlaceMultiply,
+                             PyNumber_Multiply)
+from cpython.ref cimport PyObject
+from libc.limits cimport LLONG_MAX, LLONG_MIN
+
+cdef extern from *:
+    """
+    static inline unsigned long long {p}dict_version(PyObject *d) {
+    #if PY_VERSION_HEX < 0x030E0000
+    #if defined(__GNUC__)
+    #pragma GCC diagnostic push
+    #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    #endif
+        return (unsigned long long)((PyDictObject *)d)->ma_version_tag;
+    #if defined(__GNUC__)
+    #pragma GCC diagnostic pop
+    #endif
+    #else
+        return 0;  /* no version tags: every check does the dict lookup */
+    #endif
+    }
+    """
+    unsigned long long {p}dict_version(PyObject *d)
+    PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
+    PyObject* PyCell_GET(PyObject* cell)
+    int PyCell_Set(object cell, object value) except -1
+    int Py_EnterRecursiveCall(const char *where) except -1
+    void Py_LeaveRecursiveCall()
+    long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
+
+
+cdef class {p}Binding:
+    cdef dict globals
+    cdef dict builtins
+    cdef tuple cells
+    cdef object fallback       # guard miss on argument types: the miss dispatcher
+    cdef object original       # guard miss on shadowed builtins: the original code itself
+    cdef object state
+    cdef object self_func
+    cdef str self_name
+    cdef unsigned long long self_version
+    cdef unsigned long long builtins_version
+
+
+def {p}make_binding(func, fallback, state, str self_name, original):
+    cdef {p}Binding b = {p}Binding()
+    b.globals = func.__globals__
+    builtins = func.__builtins__
+    b.builtins = builtins if type(builtins) is dict else builtins.__dict__
+    b.cells = func.__closure__ or ()
+    b.fallback = fallback
+    b.original = original
+    b.state = state
+    b.self_func = func
+    b.self_name = self_name
+    return b
+'''
+
+#: (the name that marks a use, its text), in the order they are emitted. A helper may use
+#: helpers listed before it.
+HELPERS = [
+    (naming.DEOPT_ERROR, r'''
+class {p}Deopt(Exception):
+    """Leave the C-integer body; the entry re-runs the call with Python ints."""
+'''),
+    (naming.GLOBAL_GET, r'''
+cdef object {p}global_get({p}Binding b, str name):
+    cdef PyObject* value = PyDict_GetItemWithError(b.globals, name)
+    if value is NULL:
+        value = PyDict_GetItemWithError(b.builtins, name)
+        if value is NULL:
+            raise NameError(f"name '{name}' is not defined")
+    return <object>value
+'''),
+    (naming.GLOBAL_SET, r'''
+cdef int {p}global_set({p}Binding b, str name, value) except -1:
+    b.globals[name] = value
+    return 0
+'''),
+    (naming.GLOBAL_DEL, r'''
+cdef int {p}global_del({p}Binding b, str name) except -1:
+    try:
+        del b.globals[name]
+    except KeyError:
+        raise NameError(f"name '{name}' is not defined") from None
+    return 0
+'''),
+    (naming.CELL_GET, r'''
+cdef str {p}FREE_FORMAT = {p}free_format()
+
+
+cdef object {p}cell_get({p}Binding b, Py_ssize_t i, str name):
+    cdef PyObject* value = PyCell_GET(<PyObject*>b.cells[i])
+    if value is NULL:
+        raise NameError({p}FREE_FORMAT % name)
+    return <object>value
+'''),
+    (naming.CELL_SET, r'''
+cdef int {p}cell_set({p}Binding b, Py_ssize_t i, value) except -1:
+    PyCell_Set(b.cells[i], value)
+    return 0
+'''),
+    (naming.INPLACE, r'''
+import operator as {p}operator
+
+
+cdef object {p}inplace(str op, a, b):
+    return getattr({p}operator, "i" + {"Add": "add", "Sub": "sub", "Mult": "mul",
+        "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod", "Pow": "pow",
+        "LShift": "lshift", "RShift": "rshift", "BitOr": "or", "BitXor": "xor",
+        "BitAnd": "and", "MatMult": "matmul"}[op])(a, b)
+'''),
+    (naming.AS_OBJECT, r'''
+cdef inline object {p}obj(object value):
+    return value
+'''),
+    (naming.ABS_LL, r'''
+cdef inline long long {p}abs_ll(long long x) except? -1:
+    if x == LLONG_MIN:
+        raise OverflowError("abs() of the smallest C long long")
+    return -x if x < 0 else x
+'''),
+    (naming.FLOAT_DIV, r'''
+cdef str {p}FDIV_BY_ZERO = {p}zero_division_message(1.0, 0.0, False)
+
+
+@cython.cdivision(True)
+cdef inline double {p}fdiv(double a, double b) except? -1.0:
+    if b == 0.0:
+        raise ZeroDivisionError({p}FDIV_BY_ZERO)
+    return a / b
+'''),
+    (naming.MOD_LL, r'''
+cdef str {p}MOD_BY_ZERO = {p}zero_division_message(1, 0, True)
+
+
+@cython.cdivision(True)
+cdef inline long long {p}mod_ll(long long a, long long b) except? -1:
+    """Python's int ``%`` (the result takes the divisor's sign). C's ``LLONG_MIN % -1``
+    traps (SIGFPE) and Cython's own helper does not avoid it; the message is Python's."""
+    cdef long long r
+    if b == 0:
+        raise ZeroDivisionError({p}MOD_BY_ZERO)
+    if b == -1:
+        return 0
+    r = a % b
+    if r != 0 and (r < 0) != (b < 0):
+        r += b
+    return r
+'''),
+    (naming.OBJECT_MUL, r'''
+cdef inline object {p}mul(a, b):
+    """``a * b`` for objects. Cython's own fast path turns ``int * sequence`` into a repeat
+    with its own overflow message; the interpreter's operator is exact and as fast."""
+    return PyNumber_Multiply(a, b)
+'''),
+    (naming.OBJECT_IMUL, r'''
+cdef inline object {p}imul(a, b):
+    return PyNumber_InPlaceMultiply(a, b)
+'''),
+    (naming.BUILTINS_MODULE, r'''
+import builtins as {p}builtins_module
+'''),
+    (naming.BUILTIN, r'''
+cdef object {p}builtin(str name):
+    """A builtin by name, for generated code that needs it even if the module shadows it."""
+    return getattr({p}builtins_module, name)
+'''),
+    (naming.ORD, r'''
+cdef object {p}ORD_BUILTIN = getattr({p}builtins_module, "ord")
+
+
+cdef object {p}ord(object value):
+    """``ord(value)``: Cython's C version for a one-character str, else the builtin itself
+    (Cython's raises ValueError where Python raises TypeError)."""
+    if type(value) is str and len(<str>value) == 1:
+        return ord(<str>value)
+    return {p}ORD_BUILTIN(value)
+'''),
+    (naming.CHR, r'''
+cdef object {p}CHR_BUILTIN = getattr({p}builtins_module, "chr")
+
+
+cdef object {p}chr(object value):
+    """``chr(value)``: Cython's C version for an int in range, else the builtin itself
+    (Cython's converts to a C long first: its own OverflowError message)."""
+    if type(value) is int and 0 <= value < 0x110000:
+        return chr(<long>value)
+    return {p}CHR_BUILTIN(value)
+'''),
+    (naming.RAISABLE, r'''
+cdef object {p}raisable(value, bint cause):
+    """``value`` if ``raise value`` (or ``from value``) is valid; Python's TypeError if not."""
+    if isinstance(value, BaseException) or (isinstance(value, type)
+                                            and issubclass(value, BaseException)):
+        return value
+    if cause and value is None:
+        return value
+    if cause:
+        raise TypeError("exception causes must derive from BaseException")
+    raise TypeError("exceptions must derive from BaseException")
+'''),
+    (naming.OBJECT_ADD, r'''
+cdef inline object {p}add(a, b):
+    """``a + b`` with a Python operand. Cython's fast path returns the other operand when an
+    int operand is 0, so ``-0.0 + 0`` stays -0.0 (Python: 0.0)."""
+    return PyNumber_Add(a, b)
+'''),
+    (naming.OBJECT_IADD, r'''
+cdef inline object {p}iadd(a, b):
+    return PyNumber_InPlaceAdd(a, b)
+'''),
+    (naming.NEVER, r'''
+cdef inline bint {p}never():
+    """False, but not a constant: ``if never(): x = None`` makes Cython treat ``x`` as maybe
+    bound (a read that is unbound on every path is a Cython compile error, a run-time
+    UnboundLocalError in Python)."""
+    return False
+'''),
+    (naming.UNPACK, r'''
+cdef dict {p}UNPACKERS = {}
+
+
+cdef object {p}unpack(object value, Py_ssize_t before, Py_ssize_t after, bint star):
+    """``value`` unpacked into ``before`` (+ a starred list + ``after``) items, as a tuple
+    or list of exactly that length; the interpreter's errors otherwise."""
+    if not star:
+        if type(value) is tuple and len(<tuple>value) == before:
+            return value
+        if type(value) is list and len(<list>value) == before:
+            return value
+    key = (before, after, star)
+    unpacker = {p}UNPACKERS.get(key)
+    if unpacker is None:
+        unpacker = {p}UNPACKERS[key] = {p}make_unpacker(before, after, star)
+    return unpacker(value)
+'''),
+    (naming.RANGE_STOP, r'''
+cdef inline long long {p}range_stop(long long stop, long long step) except? -1:
+    """``stop`` of a C loop ``range(a, stop, step)``, if ``i += step`` cannot overflow
+    after the last value; otherwise leave the C-int body (Python ints do not overflow)."""
+    if (step > 0 and stop > LLONG_MAX - step + 1) or (step < 0 and stop < LLONG_MIN - step - 1):
+        raise {p}Deopt()
+    return stop
+'''),
+    (naming.SELF_BOUND, r'''
+cdef inline bint {p}self_bound({p}Binding b) except -1:
+    """Is the function's global name still bound to this function? (dict version cached)"""
+    cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
+    if version != 0 and version == b.self_version:
+        return True
+    cdef PyObject* value = PyDict_GetItemWithError(b.globals, b.self_name)
+    if value is not NULL and value == <PyObject*>b.self_func:
+        b.self_version = version
+        return True
+    return False
+'''),
+]
+
+
+#: Helpers that run once at import or only on an error path gain nothing from Cython but
+#: C compile time: they are Python source, executed by the interpreter when the module is
+#: imported (one ``exec`` for those a module uses) and bound to module-level names.
+PYTHON_HELPERS = [
+    (naming.ZERO_DIVISION_MESSAGE, r'''
+def {p}zero_division_message(a, b, modulo):
+    """The running interpreter's own message (it changes between Python versions)."""
+    try:
+        (a % b) if modulo else (a / b)
+    except ZeroDivisionError as exc:
+        return str(exc)
+'''),
+    (naming.FREE_FORMAT, r'''
+def {p}free_format():
+    """This interpreter's message for an empty free variable, with %s for the name."""
+    def outer():
+        def inner():
+            return x
+        return inner
+        x = 1
+    try:
+        outer()()
+    except NameError as exc:
+        return str(exc).replace("'x'", "'%s'", 1)
+'''),
+    (naming.MAKE_UNPACKER, r'''
+def {p}make_unpacker(before, after, star):
+    """``[v0, *rest, w0] = value; return (v0, rest, w0)``, compiled by the interpreter."""
+    names = [f"v{i}" for i in range(before)]
+    names += ["rest"] if star else []
+    names += [f"w{i}" for i in range(after)]
+    targets = ", ".join("*rest" if n == "rest" else n for n in names)
+    result = ", ".join(names) + ("," if len(names) == 1 else "")
+    namespace = {}
+    exec(f"def unpack(value):\n    [{targets}] = value\n    return ({result})\n", namespace)
+    return namespace["unpack"]
+'''),
+    (naming.FIX_UNBOUND, r'''
+def {p}unbound_format():
+    """This interpreter's UnboundLocalError message, with %s for the name."""
+    def f():
+        return x
+        x = None
+    try:
+        f()
+    except UnboundLocalError as exc:
+        return str(exc).replace("'x'", "'%s'", 1)
+
+
+{p}UNBOUND_FORMAT = {p}unbound_format()
+
+
+def {p}fix_unbound(exc):
+    """Cython raises UnboundLocalError with Python 3.10's message; give it this Python's.
+    Only for the error raised by a jitcy body itself (innermost traceback entry)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    if not tb.tb_frame.f_code.co_name.rpartition(".")[2].startswith("{p}impl"):
+        return
+    prefix, suffix = "local variable '", "' referenced before assignment"
+    message = exc.args[0] if len(exc.args) == 1 else None
+    if type(message) is str and message.startswith(prefix) and message.endswith(suffix):
+        exc.args = ({p}UNBOUND_FORMAT % message[len(prefix):-len(suffix)],)
+'''),
+    (naming.FIX_UNBOUND_CAUGHT, r'''
+def {p}fix_unbound_caught():
+    """In an ``except`` block of the body: fix the message of the exception being handled."""
+    import sys
+    exc = sys.exc_info()[1]
+    if isinstance(exc, UnboundLocalError):
+        {p}fix_unbound(exc)
+'''),
+]
+
+
+def _text(template: str) -> str:
+    return template.replace("{p}", naming.PREFIX)
+
+
+def _uses(text: str, name: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", text) is not None
+
+
+def support_code(body: str) -> str:
+    """The core plus every helper that ``body`` (the rest of the module) uses, directly
+    or through another helper."""
+    cython = [(name, _text(template)) for name, template in HELPERS]
+    python = [(name, _text(template)) for name, template in PYTHON_HELPERS]
+    wanted = set()
+    pending = [body]
+    while pending:
+        text = pending.pop()
+        for name, helper in cython + python:
+            if name not in wanted and _uses(text, name):
+                wanted.add(name)
+                pending.append(helper)
+    out = [_text(CORE)]
+    source = "".join(helper for name, helper in python if name in wanted)
+    if source:
+        space = naming.PREFIX + "python_helpers"
+        out.append(f"\ncdef dict {space} = {{}}\n"
+                   f"exec(compile({source!r}, '<jitcy helpers>', 'exec'), {space})\n")
+        out += [f"cdef object {name} = {space}[{name!r}]\n"
+                for name, _ in python if name in wanted]
+    out += ["\n" + helper for name, helper in cython if name in wanted]
+    return "".join(out)
