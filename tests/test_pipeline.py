@@ -402,3 +402,21 @@ def test_second_process_loads_from_cache_without_compiling(tmp_path):
     assert first["cache"] == "miss" and second["cache"] == "hit"
     assert runs[0]["result"] == runs[1]["result"] == sum(i * 0.5 for i in range(1000))
     assert len(list((tmp_path / "cache").rglob("meta.json"))) == 1
+
+
+def countdown(n):
+    if n == 0:
+        return 0
+    return countdown(n - 1) + 1
+
+
+def test_direct_c_recursion_keeps_the_recursion_limit(jitcy_env):
+    compile_now(countdown, 3)
+    hf = pipeline.lookup(countdown)
+    assert hf.state.value == "swapped" and hf.primary is not None
+    limit = sys.getrecursionlimit()
+    assert countdown(limit // 4) == limit // 4
+    for _ in range(2):                      # the depth is restored after the error
+        with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
+            countdown(limit * 5)
+        assert countdown(100) == 100

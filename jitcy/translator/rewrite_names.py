@@ -406,10 +406,10 @@ class RewriteNames(ast.NodeTransformer):
         return node
 
     def visit_Compare(self, node):
-        # A literal with |value| <= 2**53 converts to double exactly: comparing it in C is exact.
-        kinds = [FLOAT if abs(_int_literal(n) or 0) <= 2**53 and _is_int_literal(n)
-                 else self.c_kind(n)
-                 for n in [node.left] + node.comparators]
+        # A literal with |value| <= 2**53 is exact as a long long and as a double, so it
+        # compares exactly in C against either: it does not count.
+        kinds = [self.c_kind(n) for n in [node.left] + node.comparators
+                 if not (_is_int_literal(n) and abs(_int_literal(n)) <= 2**53)]
         self.generic_visit(node)
         if INT in kinds and FLOAT in kinds:
             # C compares long long with double after rounding; Python compares exactly.

@@ -46,6 +46,7 @@ cdef extern from *:
     PyObject* PyCell_GET(PyObject* cell)
     int PyCell_Set(object cell, object value) except -1
     int Py_EnterRecursiveCall(const char *where) except -1
+    int Py_GetRecursionLimit()
     void Py_LeaveRecursiveCall()
     long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
 
@@ -61,6 +62,8 @@ cdef class {p}Binding:
     cdef str self_name
     cdef unsigned long long self_version
     cdef unsigned long long builtins_version
+    cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
+    cdef int depth_limit
 
 
 def {p}make_binding(func, fallback, state, str self_name, original):
