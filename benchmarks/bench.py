@@ -466,7 +466,7 @@ def environment(jitcy, args) -> dict:
     ident = builder.toolchain_identity()
     return {"quick": args.quick, "repeat": args.repeat, "python": platform.python_version(),
             "jitcy": jitcy.__version__, "cython": Cython.__version__,
-            "cc": ident.get("compiler_version", "?"),
+            "cc": ident.get("compiler_so", "?").split()[0],
             "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
             "loadavg_start": load_average()}
 
