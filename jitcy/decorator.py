@@ -22,6 +22,13 @@ def _check_options(threshold, time_limit):
         raise ValueError(f"jitcy.hot(time_limit={time_limit!r}): seconds must be >= 0")
 
 
+def _underlying(func):
+    """The plain function behind a staticmethod, classmethod or bound method."""
+    if isinstance(func, (staticmethod, classmethod, types.MethodType)):
+        return func.__func__
+    return func
+
+
 def hot(func=None, /, *, threshold=None, time_limit=None):
     """Compile ``func`` once it is hot: after ``threshold`` calls (default ``JITCY_THRESHOLD``,
     2) or ``time_limit`` cumulative seconds in it (default ``JITCY_TIME_LIMIT``, 0.05).
@@ -34,8 +41,7 @@ def hot(func=None, /, *, threshold=None, time_limit=None):
     if func is None:
         return lambda f: hot(f, threshold=threshold, time_limit=time_limit)
     cfg = config.get()
-    target = func.__func__ if isinstance(func, (staticmethod, classmethod, types.MethodType)) \
-        else func
+    target = _underlying(func)
     if not isinstance(target, types.FunctionType):
         raise TypeError(
             f"jitcy.hot expects a Python function (def), got {type(func).__name__} "
@@ -52,8 +58,7 @@ def hot(func=None, /, *, threshold=None, time_limit=None):
 
 
 def _state_of(func, verb: str):
-    target = func.__func__ if isinstance(func, (staticmethod, classmethod, types.MethodType)) \
-        else func
+    target = _underlying(func)
     hf = pipeline.lookup(target) if isinstance(target, types.FunctionType) else None
     if hf is None:
         raise ValueError(f"jitcy.{verb}: {getattr(func, '__qualname__', func)!r} is not a "
