@@ -11,13 +11,12 @@ the module holds (abridged)::
             s = s + i                   # overflowcheck=True: OverflowError, never a wrap
         return s
 
-    cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object n):
-        ...                             # the same body with ints as Python objects
-
     def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
         if not (type(__jitcy_a0) is int):
             return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)   # guard miss
-        ... convert; try the C-int body; on overflow re-run the object body ...
+        ... convert; try the C-int body; on overflow re-run the original code ...
+
+A function that is not pure gets one body, ``__jitcy_impl_obj``, with ints as Python objects.
 
 The ``__jitcy_Binding`` carries the function's globals, builtins, cells and fallback, so one
 compiled module serves any function object with this code (closures made twice included).
@@ -146,7 +145,10 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         ret_c = _return_ctype(fn, True)
         parts.append(f"\ncdef {ret_c} {naming.DEOPT}():\n    raise {naming.DEOPT_ERROR}()\n")
         parts.append(_impl(fn, c_ints=True, name=naming.IMPL_C, ret=ret_c))
-    parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
+    if not use_c:
+        # A pure function re-runs its original code on overflow instead (it repeats nothing):
+        # a second compiled body would double the C that gcc compiles for a rare path.
+        parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
     body = "\n\n".join(parts) + "\n"
     return _header(fn) + support_code(body) + "\n\n" + body
@@ -183,7 +185,8 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         # a shadowed builtin runs the original code directly.
         lines += [f"    if not {naming.BUILTINS_OK}({b}):",
                   f"        return {b}.original({_original_call_arguments(fn, raw)})"]
-    obj_call = f"{naming.IMPL_OBJ}({b}{''.join(', ' + r for r in raw)})"
+    obj_call = (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
+                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + r for r in raw)})")
     body = []
     if use_c:
         for i in c_params:
