@@ -122,7 +122,7 @@ def _specialize(hf: HotFunction, arg_types: tuple) -> Specialization | None:
         module = loader.import_extension(module_name, so_path)       # load
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
-    trampoline = compat.make_trampoline(code, entry_fn, binding)     # swap (at next call)
+    trampoline = compat.make_trampoline(code, entry_fn, binding)     # swapped in by hf
     return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
                           compile_seconds=time.perf_counter() - started)

@@ -201,7 +201,7 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         body += ["try:",
                  f"    return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})",
                  f"except (OverflowError, {naming.DEOPT_ERROR}):",
-                 "    pass   # a pure body: re-running it with Python ints repeats nothing"]
+                 "    pass   # a pure body: re-running it (original code) repeats nothing"]
         if fn.self_recursive:
             body += ["finally:", f"    {b}.depth = {naming.PREFIX}depth"]
     body.append(f"return {obj_call}")

@@ -19,7 +19,7 @@ BINDING_CLASS = PREFIX + "Binding"     # per-function state: globals, cells, fal
 BINDING_ARG = PREFIX + "b"             # the binding, first argument of every generated function
 ENTRY = PREFIX + "entry"               # def: guard + convert + call the typed implementation
 IMPL_C = PREFIX + "impl_c"             # cdef: the body with C integers (pure functions only)
-IMPL_OBJ = PREFIX + "impl_obj"         # cdef: the body with integers kept as Python objects
+IMPL_OBJ = PREFIX + "impl_obj"         # cdef: the body with ints as Python objects (impure functions)
 GLOBAL_GET = PREFIX + "global_get"     # live lookup in the user's module globals, then builtins
 GLOBAL_SET = PREFIX + "global_set"
 GLOBAL_DEL = PREFIX + "global_del"
@@ -28,7 +28,7 @@ CELL_SET = PREFIX + "cell_set"
 SELF_BOUND = PREFIX + "self_bound"     # is the global name still bound to the compiled function?
 MAKE_BINDING = PREFIX + "make_binding"
 BUILTINS_OK = PREFIX + "builtins_ok"   # does the module still not shadow the bare builtins?
-DEOPT = PREFIX + "deopt"               # leave the C-int body; the entry re-runs with objects
+DEOPT = PREFIX + "deopt"               # leave the C-int body; the entry re-runs the original code
 DEOPT_ERROR = PREFIX + "Deopt"
 INPLACE = PREFIX + "inplace"           # x op= y for globals and cells, with in-place semantics
 ABS_LL = PREFIX + "abs_ll"             # abs() of a C long long, OverflowError at the minimum
@@ -39,7 +39,6 @@ MAKE_UNPACKER = PREFIX + "make_unpacker"   # unpacking compiled by the interpret
 FLOAT_DIV = PREFIX + "fdiv"            # float true division with Python's error message
 RANGE_STOP = PREFIX + "range_stop"     # stop of a C range loop whose last step could overflow
 MOD_LL = PREFIX + "mod_ll"             # int % of C long longs: no SIGFPE, Python's message
-TEMP = PREFIX + "t"                    # temporaries
 UNPACK = PREFIX + "unpack"             # a, b = value with the interpreter's checks and messages
 UNPACK_TEMP = PREFIX + "u"             # temporaries of nested and loop unpacking
 OBJECT_MUL = PREFIX + "mul"            # object * object through PyNumber_Multiply (see below)
