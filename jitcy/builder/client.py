@@ -64,8 +64,11 @@ class _Worker:
 
     def __init__(self):
         self.stderr = tempfile.TemporaryFile()
+        # The worker warms up in a directory we own: a worker killed mid-warm-up (a short
+        # program exiting at once) cannot clean up after itself, so stop() removes it.
+        self.warm_dir = tempfile.mkdtemp(prefix="jitcy-warm-")
         self.proc = subprocess.Popen(
-            WORKER_ARGV, cwd=os.path.dirname(_WORKER_FILE), stdin=subprocess.PIPE,
+            (*WORKER_ARGV, self.warm_dir), cwd=os.path.dirname(_WORKER_FILE), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self.stderr, start_new_session=False)
         self.buffer = b""
 
@@ -93,6 +96,7 @@ class _Worker:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 pass
+        shutil.rmtree(self.warm_dir, ignore_errors=True)
 
     def forget(self) -> None:
         """In a forked child: drop our copies of the parent's pipes, never touch its worker."""
@@ -114,6 +118,8 @@ def _get_worker() -> _Worker:
     global _worker
     with _state_lock:
         if _worker is None or not _worker.alive():
+            if _worker is not None:
+                _worker.stop()        # reaps it and removes its warm-up directory
             _worker = _Worker()
         return _worker
 

@@ -31,7 +31,6 @@ import shlex
 import shutil
 import signal
 import sys
-import tempfile
 import traceback
 import warnings
 
@@ -191,16 +190,19 @@ def build(request):
     return {"ok": True, "so_path": so_path, "log": tail(log_path, LOG_CHARS)}
 
 
-def warm_up():
+def warm_up(tmp):
     """Pay the one-time costs now: import Cython's compiler and setuptools, and compile a
-    dummy module to C (the first compile in a process is ~1 s, the next ones ~15 ms)."""
-    with tempfile.TemporaryDirectory(prefix="jitcy-warm-") as tmp:
+    dummy module to C (the first compile in a process is ~1 s, the next ones ~15 ms).
+    ``tmp`` is made by the client, which also removes it if this worker is killed first."""
+    if tmp and os.path.isdir(tmp):
         pyx = os.path.join(tmp, "_jitcy_warm.pyx")
         with open(pyx, "w", encoding="utf-8") as f:
             f.write("def f(x):\n    return x * 2\n")
         with contextlib.suppress(Exception), output_to(os.path.join(tmp, "warm.log")):
             cythonize(pyx, "_jitcy_warm", {"language_level": 3}, {})
-            import_setuptools()
+        shutil.rmtree(tmp, ignore_errors=True)
+    with contextlib.suppress(Exception):
+        import_setuptools()
 
 
 def main():
@@ -213,7 +215,7 @@ def main():
     os.dup2(devnull, 0)
     os.dup2(2, 1)                                    # stray prints go to the worker's stderr
     os.close(devnull)
-    warm_up()
+    warm_up(sys.argv[2] if len(sys.argv) > 2 else None)
     for line in proto_in:                            # EOF: the parent is gone or shut us down
         if not line.strip():
             continue
