@@ -11,20 +11,15 @@
   and later rebinding in the enclosing function is seen).
 * Builtins the module does not shadow stay bare, so Cython compiles ``range``/``len``/``abs``
   to C; the entry guard checks they are still not shadowed.
-* Arithmetic whose C meaning differs from Python's goes through Python objects or a checked
-  helper (``**``, shifts, float ``//`` and ``%``, int ``/`` with C ints, mixed int/float
-  comparisons, unary minus and ``abs`` of C ints, float ``/`` for Python's error message).
+* Arithmetic on C scalars: see rewrite_arith.py (mixed into this pass).
 * A call of the function itself through its global name becomes a direct C call while that
   global is still bound to the function (checked cheaply through the dict's version).
 
 Where Cython itself departs from the interpreter (each found by tests/test_differential.py):
 
-* C ints: ``%`` through a helper (``LLONG_MIN % -1`` traps in C), ``x op= y`` spelled
-  ``x = x op y`` so it gets the same rewrites, ``range(a, b, K)`` loops whose last step could
-  pass LLONG_MAX leave the C body; ``min``/``max`` of mixed C types compare as objects.
+* C scalars: ``x op= y`` is spelled ``x = x op y`` so it gets the arithmetic rewrites.
 * Local annotations are dropped (Cython would read ``x: float`` as a C double).
-* Objects: ``a * b`` uses the interpreter's multiply (Cython's repeats sequences with its
-  own overflow message); slices of typed sequences and the position arguments of some
+* Objects: slices of typed sequences and the position arguments of some
   ``str`` methods go through plain objects unless they are C ints (Cython converts them to
   Py_ssize_t where Python clamps); ``ord``/``chr`` keep Cython's fast path only where it is
   right; a method call that cannot bind, or a name the builtin type lacks, is looked up on a
@@ -39,10 +34,11 @@ import builtins
 import inspect
 import keyword
 
-from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
+from ..analyzer.model import (BOOL, BYTES, DICT, INT, LIST, OBJECT, SET, STR, TUPLE,
                               TypedFunction)
 from ..errors import UnsupportedConstruct
 from . import naming
+from .rewrite_arith import ArithmeticRewrites, _concatenation
 
 _CYTHON_WORDS = {
     "cdef", "cpdef", "ctypedef", "cimport", "include", "struct", "union", "enum", "inline",
@@ -76,7 +72,7 @@ def _binding():
     return ast.Name(id=naming.BINDING_ARG, ctx=ast.Load())
 
 
-class RewriteNames(ast.NodeTransformer):
+class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
     def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str):
         self.fn = fn
         self.c_ints = c_ints
@@ -84,16 +80,6 @@ class RewriteNames(ast.NodeTransformer):
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()
-
-    # -- types of expressions, as the translator sees them ------------------------
-    def c_kind(self, node) -> str:
-        """'int', 'float', 'bool' when the value is held in C; 'object' otherwise."""
-        t = getattr(node, "_jitcy_type", OBJECT)
-        if t == INT and not self.c_ints and not _is_int_literal(node):
-            # Ints are Python objects here, but Cython types an int literal as a C constant
-            # whatever the mode: ``c // 3`` with a double c is C arithmetic either way.
-            return OBJECT
-        return t if t in (INT, FLOAT, BOOL) else OBJECT
 
     def fail(self, node, what):
         raise UnsupportedConstruct(f"{what} is not compiled by jitcy", self.fn.filename,
@@ -215,19 +201,6 @@ class RewriteNames(ast.NodeTransformer):
                                     args=args, keywords=[])
             return ast.copy_location(ast.IfExp(test=_call(naming.SELF_BOUND, _binding()),
                                                body=direct, orelse=fallback), node)
-        if (isinstance(node.func, ast.Name) and node.func.id == "abs" and "abs" in fn.builtin_names
-                and len(node.args) == 1 and self.c_kind(node.args[0]) == INT):
-            return ast.copy_location(_call(naming.ABS_LL, self.visit(node.args[0])), node)
-        if (isinstance(node.func, ast.Name) and node.func.id in ("min", "max")
-                and node.func.id in fn.builtin_names and len(node.args) >= 2
-                and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)):
-            kinds = {self.c_kind(a) for a in node.args}
-            if len(kinds) > 1 and kinds != {OBJECT}:
-                # Cython's min/max of mixed C types computes in the widest C type: min(1, 2.0)
-                # would be 1.0 and compare long long with double after rounding. Python
-                # returns the winning argument itself, compared exactly.
-                node.args = [_call(naming.AS_OBJECT, self.visit(a)) for a in node.args]
-                return node
         if (isinstance(node.func, ast.Name) and node.func.id in ("ord", "chr")
                 and node.func.id in fn.builtin_names and len(node.args) == 1
                 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
@@ -236,14 +209,13 @@ class RewriteNames(ast.NodeTransformer):
             # declared type: both go through a helper that keeps the fast path where valid.
             helper = naming.ORD if node.func.id == "ord" else naming.CHR
             return ast.copy_location(_call(helper, self.visit(node.args[0])), node)
+        arithmetic = self.arithmetic_call(node)
+        if arithmetic is not None:
+            return arithmetic
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
                 and "len" in fn.builtin_names):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
             return ast.copy_location(_call(naming.AS_OBJECT, self.generic_visit(node)), node)
-        if (isinstance(node.func, ast.Name) and node.func.id == "int" and "int" in fn.builtin_names
-                and len(node.args) == 1 and self.c_kind(node.args[0]) == FLOAT):
-            node.args = [_call(naming.AS_OBJECT, self.visit(node.args[0]))]
-            return node
         return self.generic_visit(node)
 
     def _direct_call_ok(self, node) -> bool:
@@ -354,85 +326,6 @@ class RewriteNames(ast.NodeTransformer):
             node.value = _call(naming.AS_OBJECT, node.value)
         return node
 
-    # -- loops ------------------------------------------------------------------------
-    def visit_For(self, node):
-        """Cython compiles ``for i in range(a, b, K)`` (K a constant) to a C loop whose last
-        ``i += K`` can pass LLONG_MAX: undefined behaviour, in practice an endless loop. The
-        stop goes through a check that leaves the C-int body when that could happen."""
-        target_kind = self.c_kind(node.target)
-        self.generic_visit(node)
-        it = node.iter
-        if (self.c_ints and target_kind == INT and isinstance(it, ast.Call)
-                and isinstance(it.func, ast.Name) and it.func.id == "range"
-                and "range" in self.fn.builtin_names and len(it.args) == 3 and not it.keywords):
-            step = _constant_int(it.args[2])
-            if step is not None and step not in (1, -1):
-                it.args[1] = _call(naming.RANGE_STOP, it.args[1], _const(step))
-        return node
-
-    # -- arithmetic whose C meaning is not Python's -----------------------------------
-    def visit_BinOp(self, node):
-        left_kind, right_kind = self.c_kind(node.left), self.c_kind(node.right)
-        concatenation = _concatenation(node.left, node.right)
-        self.generic_visit(node)
-        c_operands = left_kind != OBJECT and right_kind != OBJECT
-        if left_kind == right_kind == OBJECT and isinstance(node.op, ast.Mult):
-            # Cython's object fast path repeats ``int * sequence`` with its own overflow
-            # message; the interpreter's operator is exact.
-            return ast.copy_location(_call(naming.OBJECT_MUL, node.left, node.right), node)
-        if isinstance(node.op, ast.Add) and not c_operands and not concatenation:
-            # Cython's fast path for ``+`` with a Python operand returns the other operand
-            # when an int operand is 0: ``-0.0 + 0`` would stay -0.0 (Python: 0.0).
-            return ast.copy_location(_call(naming.OBJECT_ADD, node.left, node.right), node)
-        if not c_operands:
-            return node
-        op = node.op
-        if isinstance(op, (ast.Pow, ast.LShift, ast.RShift)) or (
-                isinstance(op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left_kind, right_kind)) or (
-                isinstance(op, ast.Div) and FLOAT not in (left_kind, right_kind)):
-            node.left = _call(naming.AS_OBJECT, node.left)
-        elif isinstance(op, ast.Div):
-            return ast.copy_location(_call(naming.FLOAT_DIV, node.left, node.right), node)
-        elif isinstance(op, ast.Mod):
-            return ast.copy_location(_call(naming.MOD_LL, node.left, node.right), node)
-        return node
-
-    def visit_UnaryOp(self, node):
-        kind = self.c_kind(node.operand)
-        self.generic_visit(node)
-        if isinstance(node.op, ast.USub) and kind in (INT, BOOL):
-            return ast.copy_location(ast.BinOp(left=_const(0), op=ast.Sub(), right=node.operand),
-                                     node)
-        return node
-
-    def visit_Compare(self, node):
-        # A literal with |value| <= 2**53 is exact as a long long and as a double, so it
-        # compares exactly in C against either: it does not count.
-        kinds = [self.c_kind(n) for n in [node.left] + node.comparators
-                 if not (_is_int_literal(n) and abs(_int_literal(n)) <= 2**53)]
-        self.generic_visit(node)
-        if INT in kinds and FLOAT in kinds:
-            # C compares long long with double after rounding; Python compares exactly.
-            node.left = _call(naming.AS_OBJECT, node.left)
-            node.comparators = [_call(naming.AS_OBJECT, c) for c in node.comparators]
-        return node
-
-
-def _int_literal(node):
-    """The value of an int literal (``3``, ``-3``), or None for anything else."""
-    sign = 1
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        sign = -1 if isinstance(node.op, ast.USub) else 1
-        node = node.operand
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return sign * node.value
-    return None
-
-
-def _is_int_literal(node) -> bool:
-    return _int_literal(node) is not None
-
-
 _CONTAINER_TYPES = {STR: str, BYTES: bytes, LIST: list, TUPLE: tuple, DICT: dict, SET: set}
 
 #: (type, method) -> positions of the arguments Cython converts to Py_ssize_t
@@ -443,11 +336,6 @@ _INDEX_ARGUMENTS = {
     (str, "split"): (1,), (str, "replace"): (2,),
     (bytes, "startswith"): (1, 2), (bytes, "endswith"): (1, 2),
 }
-
-
-def _concatenation(*operands) -> bool:
-    """Is ``+`` here a str/bytes/list/tuple concatenation (Cython's own path is right)?"""
-    return any(getattr(o, "_jitcy_type", OBJECT) in (STR, BYTES, LIST, TUPLE) for o in operands)
 
 
 def _container_type(node):
@@ -471,20 +359,6 @@ def _may_catch_unbound(kind) -> bool:
         if not isinstance(getattr(builtins, name.id, None), type):
             return True
     return False
-
-
-def _constant_int(node):
-    """The value of an int literal (``2``, ``-2``, or its ``0 - 2`` rewrite), else None."""
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        value = _constant_int(node.operand)
-        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
-    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)
-            and _constant_int(node.left) == 0):
-        value = _constant_int(node.right)
-        return None if value is None else -value
-    return None
 
 
 def annotate_types(fn: TypedFunction) -> None:

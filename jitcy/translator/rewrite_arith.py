@@ -1,0 +1,167 @@
+"""The arithmetic half of the body rewrite: operations whose C meaning is not Python's.
+
+:class:`ArithmeticRewrites` is mixed into :class:`rewrite_names.RewriteNames` (one pass over
+the body); it holds the rules for C scalars::
+
+    x ** y            ->  __jitcy_obj(x) ** y          (C pow rounds; Python's may raise)
+    a / b  (doubles)  ->  __jitcy_fdiv(a, b)           (Python's ZeroDivisionError message)
+    a % b  (C ints)   ->  __jitcy_mod_ll(a, b)         (no SIGFPE at LLONG_MIN % -1)
+    i < x  (int, float mixed)  ->  objects             (C would round the int)
+
+* Arithmetic whose C meaning differs from Python's goes through Python objects or a checked
+  helper (``**``, shifts, float ``//`` and ``%``, int ``/`` with C ints, mixed int/float
+  comparisons, unary minus and ``abs`` of C ints, float ``/`` for Python's error message).
+* C ints: ``range(a, b, K)`` loops whose last step could pass LLONG_MAX leave the C body;
+  ``min``/``max`` of mixed C types compare as objects.
+* Objects: ``a * b`` and ``a + b`` use the interpreter's operators (Cython's fast paths
+  repeat sequences with their own overflow message, and return ``-0.0 + 0`` as -0.0).
+"""
+from __future__ import annotations
+
+import ast
+
+from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
+from . import naming
+
+
+def _call(func: str, *args) -> ast.Call:
+    return ast.Call(func=ast.Name(id=func, ctx=ast.Load()), args=list(args), keywords=[])
+
+
+def _const(value):
+    return ast.Constant(value=value)
+
+
+class ArithmeticRewrites:
+    """Mixin: needs ``self.fn``, ``self.c_ints`` and ``self.visit``."""
+
+    # -- types of expressions, as the translator sees them ------------------------
+    def c_kind(self, node) -> str:
+        """'int', 'float', 'bool' when the value is held in C; 'object' otherwise."""
+        t = getattr(node, "_jitcy_type", OBJECT)
+        if t == INT and not self.c_ints and not _is_int_literal(node):
+            # Ints are Python objects here, but Cython types an int literal as a C constant
+            # whatever the mode: ``c // 3`` with a double c is C arithmetic either way.
+            return OBJECT
+        return t if t in (INT, FLOAT, BOOL) else OBJECT
+
+    def arithmetic_call(self, node):
+        """``abs``/``min``/``max``/``int`` calls on C scalars; None if not one of those."""
+        fn = self.fn
+        if (isinstance(node.func, ast.Name) and node.func.id == "abs" and "abs" in fn.builtin_names
+                and len(node.args) == 1 and self.c_kind(node.args[0]) == INT):
+            return ast.copy_location(_call(naming.ABS_LL, self.visit(node.args[0])), node)
+        if (isinstance(node.func, ast.Name) and node.func.id in ("min", "max")
+                and node.func.id in fn.builtin_names and len(node.args) >= 2
+                and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)):
+            kinds = {self.c_kind(a) for a in node.args}
+            if len(kinds) > 1 and kinds != {OBJECT}:
+                # Cython's min/max of mixed C types computes in the widest C type: min(1, 2.0)
+                # would be 1.0 and compare long long with double after rounding. Python
+                # returns the winning argument itself, compared exactly.
+                node.args = [_call(naming.AS_OBJECT, self.visit(a)) for a in node.args]
+                return node
+        if (isinstance(node.func, ast.Name) and node.func.id == "int" and "int" in fn.builtin_names
+                and len(node.args) == 1 and self.c_kind(node.args[0]) == FLOAT):
+            node.args = [_call(naming.AS_OBJECT, self.visit(node.args[0]))]
+            return node
+        return None
+
+    # -- loops ------------------------------------------------------------------------
+    def visit_For(self, node):
+        """Cython compiles ``for i in range(a, b, K)`` (K a constant) to a C loop whose last
+        ``i += K`` can pass LLONG_MAX: undefined behaviour, in practice an endless loop. The
+        stop goes through a check that leaves the C-int body when that could happen."""
+        target_kind = self.c_kind(node.target)
+        self.generic_visit(node)
+        it = node.iter
+        if (self.c_ints and target_kind == INT and isinstance(it, ast.Call)
+                and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and "range" in self.fn.builtin_names and len(it.args) == 3 and not it.keywords):
+            step = _constant_int(it.args[2])
+            if step is not None and step not in (1, -1):
+                it.args[1] = _call(naming.RANGE_STOP, it.args[1], _const(step))
+        return node
+
+    # -- arithmetic whose C meaning is not Python's -----------------------------------
+    def visit_BinOp(self, node):
+        left_kind, right_kind = self.c_kind(node.left), self.c_kind(node.right)
+        concatenation = _concatenation(node.left, node.right)
+        self.generic_visit(node)
+        c_operands = left_kind != OBJECT and right_kind != OBJECT
+        if left_kind == right_kind == OBJECT and isinstance(node.op, ast.Mult):
+            # Cython's object fast path repeats ``int * sequence`` with its own overflow
+            # message; the interpreter's operator is exact.
+            return ast.copy_location(_call(naming.OBJECT_MUL, node.left, node.right), node)
+        if isinstance(node.op, ast.Add) and not c_operands and not concatenation:
+            # Cython's fast path for ``+`` with a Python operand returns the other operand
+            # when an int operand is 0: ``-0.0 + 0`` would stay -0.0 (Python: 0.0).
+            return ast.copy_location(_call(naming.OBJECT_ADD, node.left, node.right), node)
+        if not c_operands:
+            return node
+        op = node.op
+        if isinstance(op, (ast.Pow, ast.LShift, ast.RShift)) or (
+                isinstance(op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left_kind, right_kind)) or (
+                isinstance(op, ast.Div) and FLOAT not in (left_kind, right_kind)):
+            node.left = _call(naming.AS_OBJECT, node.left)
+        elif isinstance(op, ast.Div):
+            return ast.copy_location(_call(naming.FLOAT_DIV, node.left, node.right), node)
+        elif isinstance(op, ast.Mod):
+            return ast.copy_location(_call(naming.MOD_LL, node.left, node.right), node)
+        return node
+
+    def visit_UnaryOp(self, node):
+        kind = self.c_kind(node.operand)
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub) and kind in (INT, BOOL):
+            return ast.copy_location(ast.BinOp(left=_const(0), op=ast.Sub(), right=node.operand),
+                                     node)
+        return node
+
+    def visit_Compare(self, node):
+        # A literal with |value| <= 2**53 is exact as a long long and as a double, so it
+        # compares exactly in C against either: it does not count.
+        kinds = [self.c_kind(n) for n in [node.left] + node.comparators
+                 if not (_is_int_literal(n) and abs(_int_literal(n)) <= 2**53)]
+        self.generic_visit(node)
+        if INT in kinds and FLOAT in kinds:
+            # C compares long long with double after rounding; Python compares exactly.
+            node.left = _call(naming.AS_OBJECT, node.left)
+            node.comparators = [_call(naming.AS_OBJECT, c) for c in node.comparators]
+        return node
+
+
+def _int_literal(node):
+    """The value of an int literal (``3``, ``-3``), or None for anything else."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
+
+
+def _is_int_literal(node) -> bool:
+    return _int_literal(node) is not None
+
+
+def _concatenation(*operands) -> bool:
+    """Is ``+`` here a str/bytes/list/tuple concatenation (Cython's own path is right)?"""
+    return any(getattr(o, "_jitcy_type", OBJECT) in (STR, BYTES, LIST, TUPLE) for o in operands)
+
+
+def _constant_int(node):
+    """The value of an int literal (``2``, ``-2``, or its ``0 - 2`` rewrite), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _constant_int(node.operand)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)
+            and _constant_int(node.left) == 0):
+        value = _constant_int(node.right)
+        return None if value is None else -value
+    return None
+
+
