@@ -5,6 +5,7 @@ import numbers
 import types
 
 from . import compat, config, pipeline
+from . import signatures as signatures_
 
 
 def _check_options(threshold, time_limit):
@@ -29,17 +30,26 @@ def _underlying(func):
     return func
 
 
-def hot(func=None, /, *, threshold=None, time_limit=None):
+def hot(func=None, /, *, threshold=None, time_limit=None, signatures=None, sample_args=None,
+        wait=False):
     """Compile ``func`` once it is hot: after ``threshold`` calls (default ``JITCY_THRESHOLD``,
     2) or ``time_limit`` cumulative seconds in it (default ``JITCY_TIME_LIMIT``, 0.05).
 
     Use bare (``@jitcy.hot``) or with options (``@jitcy.hot(threshold=10)``). Returns the same
     function object: references taken before or after decoration run the compiled code.
     Works on functions, methods, and ``staticmethod``/``classmethod`` objects.
+
+    Eager compiles (see :mod:`jitcy.signatures`): ``signatures=[(int, float), ...]`` or
+    ``sample_args=(1, 2.0)`` (a list for several samples) compile those specializations
+    now, without calling the function. They build in the background (the import goes on;
+    calls run interpreted until the build is loaded); ``wait=True`` blocks until they are.
     """
     _check_options(threshold, time_limit)
+    if not isinstance(wait, bool):
+        raise TypeError(f"jitcy.hot(wait=...) takes True or False, got {wait!r}")
     if func is None:
-        return lambda f: hot(f, threshold=threshold, time_limit=time_limit)
+        return lambda f: hot(f, threshold=threshold, time_limit=time_limit,
+                             signatures=signatures, sample_args=sample_args, wait=wait)
     cfg = config.get()
     target = _underlying(func)
     if not isinstance(target, types.FunctionType):
@@ -47,13 +57,16 @@ def hot(func=None, /, *, threshold=None, time_limit=None):
             f"jitcy.hot expects a Python function (def), got {type(func).__name__} "
             f"{getattr(func, '__qualname__', func)!r}: builtins, C functions, classes and "
             f"callable objects cannot be compiled; decorate the Python function itself")
+    eager = signatures_.resolve(target, signatures, sample_args)   # bad input raises here
     if cfg.disable or not compat.SUPPORTED:
         return func
-    pipeline.register(
+    hf = pipeline.register(
         target,
         threshold=cfg.threshold if threshold is None else int(threshold),
         time_limit=cfg.time_limit if time_limit is None else float(time_limit),
     )
+    if eager:
+        pipeline.compile_eager(hf, eager, wait=wait)
     return func
 
 

@@ -128,6 +128,29 @@ class HotFunction:
             self.in_flight.add(arg_types)
         self._compile_request(self, arg_types)
 
+    def begin_eager(self, arg_types: tuple) -> bool:
+        """An eager compile (``signatures=``/``sample_args=``, ``jitcy build``) of
+        ``arg_types`` starts; False if it is already compiled or in flight. Until the first
+        specialization is ready the function stops profiling (it would only ask for the
+        same build again) and keeps running interpreted."""
+        with self.lock:
+            if (self.state is State.FAILED or arg_types in self.in_flight
+                    or any(s.arg_types == arg_types for s in self.specializations)):
+                return False
+            if self.primary is None and self.state is State.PROFILING:
+                self.state = State.BUILDING
+                self.profiling = False
+            self.in_flight.add(arg_types)
+            return True
+
+    def eager_cancelled(self, arg_types: tuple) -> None:
+        """A load-only eager request found nothing in the cache: profile as usual."""
+        with self.lock:
+            self.in_flight.discard(arg_types)
+            if self.primary is None and self.state is State.BUILDING and not self.in_flight:
+                self.state = State.PROFILING
+                self.profiling = True
+
     def specialization_ready(self, spec: Specialization) -> None:
         """A build finished (any thread): swap it in, or offer it to the miss dispatcher."""
         with self.lock:
@@ -151,6 +174,8 @@ class HotFunction:
             self.failures.append(reason)
             if self.primary is not None:
                 return          # the compiled code keeps running; only this signature stays slow
+            if self.in_flight:
+                return          # another eager signature may still succeed
             self.reason = reason
             self.state = State.FAILED
             self.profiling = False
@@ -191,6 +216,18 @@ class HotFunction:
             self.primary = None
             self.dispatch.clear()
             self.reason = "unswapped by jitcy.unswap()"
+
+    def after_fork_in_child(self) -> None:
+        """In a child forked while builds were in flight: those builds belong to the
+        parent and never finish here, so forget them; a function still waiting for its
+        first build profiles again (it then loads the parent's entry or builds its own)."""
+        self.lock = threading.RLock()   # the parent's builder thread may have held it
+        self.in_flight.clear()
+        if self.primary is None and self.state is State.BUILDING:
+            self.state = State.PROFILING
+            self.profiling = True
+            self.calls = 0
+            self.seconds = 0.0
 
     # -- helpers -------------------------------------------------------------------
     def _ours(self, code) -> bool:

@@ -10,6 +10,7 @@ function plus one warning per cause; the function keeps running interpreted.
 from __future__ import annotations
 
 import hashlib
+import os
 import pathlib
 import sysconfig
 import tempfile
@@ -71,9 +72,25 @@ def request_compile(hf: HotFunction, arg_types: tuple) -> None:
         builder.jobs.submit(lambda: _compile(hf, arg_types))
 
 
-def _compile(hf: HotFunction, arg_types: tuple) -> None:
+def compile_eager(hf: HotFunction, raw_signatures: list, *, wait: bool) -> None:
+    """Compile ``hf`` for each signature now, without calling it (``signatures=``,
+    ``sample_args=``). In the background unless ``wait`` (or ``JITCY_SYNC=1``): then the
+    caller (the decorator, so the import) blocks until every build is loaded."""
+    todo = []
+    for raw in raw_signatures:
+        arg_types = analyzer.normalize_types(tuple(raw))
+        if arg_types not in todo and hf.begin_eager(arg_types):
+            todo.append(arg_types)
+    for arg_types in todo:
+        if wait or config.get().sync:
+            _compile(hf, arg_types)
+        else:
+            builder.jobs.submit(lambda t=arg_types: _compile(hf, t))
+
+
+def _compile(hf: HotFunction, arg_types: tuple, build: bool = True) -> None:
     try:
-        spec = _specialize(hf, arg_types)
+        spec = _specialize(hf, arg_types, build=build)
     except errors.JitcyError as exc:
         reason = f"{exc.slug}: {exc}"
         errors.warn_once(exc.cause, f"jitcy: {hf.qualname} stays interpreted: {reason}")
@@ -85,6 +102,8 @@ def _compile(hf: HotFunction, arg_types: tuple) -> None:
         return
     if spec is not None:
         hf.specialization_ready(spec)
+    elif not build:
+        hf.eager_cancelled(arg_types)
 
 
 def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> str:
@@ -100,7 +119,9 @@ def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) 
     })
 
 
-def _specialize(hf: HotFunction, arg_types: tuple) -> Specialization | None:
+def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specialization | None:
+    """The compiled specialization of ``hf`` for ``arg_types``: loaded (this process or the
+    cache) or built and published. With ``build=False``, None on a cache miss."""
     started = time.perf_counter()
     func, code = hf.func, hf.original_code
     if func is None:
@@ -115,6 +136,8 @@ def _specialize(hf: HotFunction, arg_types: tuple) -> Specialization | None:
         cache_hit = entry is not None
         if entry is not None:
             so_path = entry.so_path
+        elif not build:
+            return None
         else:
             typed = analyzer.analyze(func, code, arg_types)          # analyze
             pyx = emit_module.emit_module(typed)                      # translate
@@ -169,6 +192,19 @@ def reset() -> None:
     _store_state.clear()
     _loaded.clear()
     cache.reset_root()
+
+
+def _after_fork_in_child() -> None:
+    """A child forked during a build must not wait for it (it runs in the parent): every
+    function forgets builds in flight and profiles again if it had none loaded yet."""
+    global _registry_lock
+    _registry_lock = threading.Lock()
+    for hf in list(_registry.values()):
+        hf.after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 _digest: list = []
