@@ -6,6 +6,7 @@ import types
 
 from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
+from . import nogil_blocks
 from .infer_types import infer
 from .model import GUARDED, TypedFunction, normalize_types
 from .scope import classify_names, refuse_unsupported
@@ -21,8 +22,9 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     names = classify_names(node, code.co_freevars, func.__globals__)
     params = signature_shape(code).params
     observed = {p: GUARDED.get(t, "object") for p, t in zip(params, arg_types)}
+    nogil_withs = nogil_blocks.find(node, func.__globals__, names.locals)
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,
-                   locals_=names.locals)
+                   locals_=names.locals, transparent=nogil_withs)
     if result.unbound_in_comprehensions and sys.version_info < (3, 12):
         line, name = result.unbound_in_comprehensions[0]
         raise UnsupportedConstruct(
@@ -31,7 +33,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
             f"comprehensions and would raise UnboundLocalError) is not compiled by jitcy",
             filename, line)
     has_int = any(t == "int" for t in result.types.values())
-    return TypedFunction(
+    typed = TypedFunction(
         node=node,
         filename=filename,
         qualname=f"{func.__module__}.{func.__qualname__}",
@@ -50,6 +52,13 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         notes=result.notes,
         maybe_unbound=result.maybe_unbound,
     )
+    for block in nogil_withs:
+        why = nogil_blocks.check(block, typed.c_type, types=typed.types,
+                                 builtins=typed.builtin_names)
+        typed.nogil_blocks[block.lineno] = why
+        if why is not None:
+            typed.notes.append((block.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))
+    return typed
 
 
 def shadowed_builtins(code: types.CodeType, module_globals: dict) -> list:

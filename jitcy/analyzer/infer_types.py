@@ -274,7 +274,11 @@ def _element_type(typer, iterable) -> str:
     return OBJECT
 
 
-def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_) -> Inference:
+def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_,
+          transparent=()) -> Inference:
+    """``transparent``: ``with jitcy.nogil():`` statements (their body runs exactly as if
+    the ``with`` line were not there: the marker is a no-op context manager)."""
+    transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_))
     bindings = list(_assignments(node))
@@ -287,7 +291,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
         if (dict(env), typer.return_type) == before:
             break
     notes = []
-    maybe_unbound, in_comprehensions = _maybe_unbound(node, set(arg_types))
+    maybe_unbound, in_comprehensions = _maybe_unbound(node, set(arg_types), transparent)
     maybe_unbound &= set(locals_)
     for name in maybe_unbound:
         if env.get(name) in C_SCALARS:
@@ -296,7 +300,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     for name in locals_:
         if env.get(name) is None:
             env[name] = OBJECT
-    pure, recursive, why = _purity(node, typer)
+    pure, recursive, why = _purity(node, typer, transparent)
     if not pure and any(t == INT for t in env.values()):
         notes.append(why)
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
@@ -329,7 +333,7 @@ def _falls_through(body) -> bool:
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def _maybe_unbound(node, params):
+def _maybe_unbound(node, params, transparent=frozenset()):
     """``(names, in_comprehensions)``: locals that some path may read before any assignment,
     and ``(name, line)`` for such reads inside a comprehension's own scope."""
     suspects, in_comprehensions = set(), set()
@@ -418,6 +422,8 @@ def _maybe_unbound(node, params):
             block(stmt.orelse, assigned)
             block(stmt.finalbody, assigned)
             return assigned
+        if isinstance(stmt, ast.With) and id(stmt) in transparent:
+            return block(stmt.body, assigned)
         if isinstance(stmt, ast.With):
             for item in stmt.items:
                 reads(item.context_expr, assigned)
@@ -444,9 +450,14 @@ def _maybe_unbound(node, params):
     return suspects, in_comprehensions
 
 
-def _purity(node, typer):
+def _purity(node, typer, transparent=frozenset()):
     """(pure, self_recursive, note): see the module docstring for what pure means."""
     recursive = False
+    skip = set()
+    for sub in ast.walk(node):
+        if id(sub) in transparent:      # the nogil marker: the with line itself does nothing
+            skip.update(id(n) for item in sub.items for n in ast.walk(item))
+            skip.add(id(sub))
 
     def fail(sub, why):
         return False, recursive, (getattr(sub, "lineno", node.lineno),
@@ -455,7 +466,7 @@ def _purity(node, typer):
     allowed_stmts = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.If, ast.While, ast.For,
                      ast.Return, ast.Pass, ast.Break, ast.Continue, ast.Expr)
     for sub in ast.walk(node):
-        if sub is node or isinstance(sub, (ast.arguments, ast.arg, ast.expr_context,
+        if sub is node or id(sub) in skip or isinstance(sub, (ast.arguments, ast.arg, ast.expr_context,
                                            ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
             continue
         if isinstance(sub, ast.stmt):

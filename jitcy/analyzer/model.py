@@ -54,6 +54,8 @@ class TypedFunction:
     self_recursive: bool           # calls itself through its global name
     notes: list = dataclasses.field(default_factory=list)   # (line, why it stays slow)
     maybe_unbound: frozenset = frozenset()   # locals some path may read before assignment
+    nogil_blocks: dict = dataclasses.field(default_factory=dict)   # `with jitcy.nogil():` line
+    #                -> None (compiled without the GIL) or why it keeps the GIL
 
     def expression_typer(self):
         """A function: AST expression -> inferred type, by the analyzer's rules."""

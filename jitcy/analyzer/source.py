@@ -17,6 +17,7 @@ import ast
 import copy
 import inspect
 import linecache
+import symtable
 import types
 import warnings
 
@@ -52,7 +53,8 @@ def function_ast(func: types.FunctionType, code: types.CodeType | None = None):
     return node, filename
 
 
-def _compile_standalone(node: ast.FunctionDef, code: types.CodeType) -> types.CodeType:
+def _compile_standalone(node: ast.FunctionDef, code: types.CodeType,
+                        imported=()) -> types.CodeType:
     # Renamed, so that the wrapper does not bind the function's own name (a recursive call
     # must stay a global lookup, as in the module).
     node = copy.copy(node)
@@ -60,7 +62,10 @@ def _compile_standalone(node: ast.FunctionDef, code: types.CodeType) -> types.Co
     free = code.co_freevars
     outer = ast.parse("def __jitcy_outer():\n    pass\n").body[0]
     outer.body = ([ast.parse(" = ".join(free) + " = None").body[0]] if free else []) + [node]
-    module = ast.Module(body=[outer], type_ignores=[])
+    # CPython compiles ``mod.f()`` as LOAD_ATTR, not LOAD_METHOD, when the module binds
+    # ``mod`` by an import: the same imports (never executed) give the same bytecode.
+    imports = [ast.Import(names=[ast.alias(name=n)]) for n in sorted(imported)]
+    module = ast.Module(body=imports + [outer], type_ignores=[])
     ast.fix_missing_locations(module)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -68,6 +73,15 @@ def _compile_standalone(node: ast.FunctionDef, code: types.CodeType) -> types.Co
                            flags=code.co_flags & _FUTURE_FLAGS)
     outer_code = next(c for c in compiled.co_consts if isinstance(c, types.CodeType))
     return next(c for c in outer_code.co_consts if isinstance(c, types.CodeType))
+
+
+def _module_imports(filename: str) -> set:
+    """Names the module binds with an import statement (its symbol table's view)."""
+    try:
+        table = symtable.symtable("".join(linecache.getlines(filename)), filename, "exec")
+    except (SyntaxError, ValueError):
+        return set()
+    return {sym.get_name() for sym in table.get_symbols() if sym.is_imported()}
 
 
 _FUTURE_FLAGS = 0
@@ -84,7 +98,7 @@ def _shape(code: types.CodeType):
 
 def _check_matches(node: ast.FunctionDef, code: types.CodeType, filename: str) -> None:
     try:
-        recompiled = _compile_standalone(node, code)
+        recompiled = _compile_standalone(node, code, _module_imports(filename))
     except SyntaxError as exc:
         raise SourceUnavailable(f"the source of {code.co_name} does not compile on its own: "
                                 f"{exc.msg}", filename, node.lineno) from None

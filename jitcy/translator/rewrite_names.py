@@ -326,6 +326,23 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             node.value = _call(naming.AS_OBJECT, node.value)
         return node
 
+    # -- with jitcy.nogil(): ---------------------------------------------------------
+    def visit_With(self, node):
+        """The marker is a no-op: the block runs under Cython's ``with nogil:`` where the
+        analyzer found it can (``fn.nogil_blocks[line] is None``), else as plain statements."""
+        if node.lineno not in self.fn.nogil_blocks:
+            return self.generic_visit(node)
+        body = []
+        for stmt in node.body:
+            new = self.visit(stmt)
+            body.extend(new if isinstance(new, list) else [new] if new is not None else [])
+        body = body or [ast.Pass()]
+        if self.fn.nogil_blocks[node.lineno] is not None:
+            return body
+        item = ast.withitem(context_expr=ast.Name(id="nogil", ctx=ast.Load()))
+        return ast.copy_location(ast.With(items=[item], body=body), node)
+
+
 _CONTAINER_TYPES = {STR: str, BYTES: bytes, LIST: list, TUPLE: tuple, DICT: dict, SET: set}
 
 #: (type, method) -> positions of the arguments Cython converts to Py_ssize_t

@@ -149,9 +149,10 @@ cdef str {p}FDIV_BY_ZERO = {p}zero_division_message(1.0, 0.0, False)
 
 
 @cython.cdivision(True)
-cdef inline double {p}fdiv(double a, double b) except? -1.0:
-    if b == 0.0:
-        raise ZeroDivisionError({p}FDIV_BY_ZERO)
+cdef inline double {p}fdiv(double a, double b) except? -1.0 nogil:
+    if b == 0.0:   # a nogil function: the bodies call it inside their `with nogil:` blocks too
+        with gil:
+            raise ZeroDivisionError({p}FDIV_BY_ZERO)
     return a / b
 '''),
     (naming.MOD_LL, r'''

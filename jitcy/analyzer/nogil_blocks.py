@@ -1,0 +1,183 @@
+"""Find the ``with jitcy.nogil():`` blocks and decide which can run without the GIL.
+
+>>> import ast, types
+>>> jitcy = types.ModuleType("jitcy")
+>>> node = ast.parse('''
+... def f(n, x):
+...     with jitcy.nogil():
+...         for i in range(n):
+...             x = x * 0.5 + 1.0
+...     return x
+... ''').body[0]
+>>> [w.lineno for w in find(node, {"jitcy": jitcy}, locals_={"n", "x", "i"})]
+[3]
+>>> c_type = {"n": "long long", "x": "double", "i": "long long"}.get
+>>> check(find(node, {"jitcy": jitcy}, locals_={"n", "x", "i"})[0], c_type,
+...       types={"n": "int", "x": "float", "i": "int"}, builtins={"range"})
+
+A block runs without the GIL (``check`` returns None) when every name in it is a local held
+in C (numbers; typed memoryviews, whose C type has ``[``), it only assigns such locals or
+memoryview items, loops over ``range()``, and calls nothing but ``abs``/``min``/``max`` of
+floats. Otherwise ``check`` returns the reason, and the block is compiled holding the GIL.
+
+C-int arithmetic (``+ - * // %``, unary minus on ints) keeps the GIL too: Cython's overflow
+check sets the OverflowError without taking the GIL (Cython 3.3: a crash), and jitcy keeps
+Python's unbounded ints only through that check. Int loop counters, comparisons, indexing
+and ``int * float`` (the int becomes a double) are fine.
+"""
+from __future__ import annotations
+
+import ast
+
+from .model import BOOL, FLOAT, INT
+
+#: Statements a nogil block may contain.
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If, ast.Break, ast.Continue,
+               ast.Pass, ast.Expr)
+_C_NUMBERS = frozenset({INT, FLOAT, BOOL})
+
+
+def is_marker(expr, module_globals: dict, locals_) -> bool:
+    """Is ``expr`` the call ``jitcy.nogil()`` (or ``nogil()`` imported from jitcy)?"""
+    if not (isinstance(expr, ast.Call) and not expr.args and not expr.keywords):
+        return False
+    func = expr.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.attr != "nogil" or func.value.id in locals_:
+            return False
+        module = module_globals.get(func.value.id)
+        return getattr(module, "__name__", None) == "jitcy" and _is_nogil(
+            getattr(module, "nogil", None))
+    if isinstance(func, ast.Name) and func.id not in locals_:
+        return _is_nogil(module_globals.get(func.id))
+    return False
+
+
+def _is_nogil(obj) -> bool:
+    return getattr(obj, "__module__", None) == "jitcy.markers" and getattr(
+        obj, "__name__", None) == "nogil"
+
+
+def find(node: ast.FunctionDef, module_globals: dict, locals_) -> list:
+    """The ``with`` statements of ``node`` whose only item is the nogil marker."""
+    return [sub for sub in ast.walk(node) if isinstance(sub, ast.With) and len(sub.items) == 1
+            and sub.items[0].optional_vars is None
+            and is_marker(sub.items[0].context_expr, module_globals, locals_)]
+
+
+def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
+    """None if ``block`` can run without the GIL, else the reason (one line)."""
+    def typ(expr):
+        if isinstance(expr, ast.Constant):
+            value = expr.value
+            if isinstance(value, bool):
+                return BOOL
+            if isinstance(value, int) and abs(value) < 2**53:
+                return INT
+            if isinstance(value, float):
+                return FLOAT
+            return None
+        if isinstance(expr, ast.Name):
+            return types.get(expr.id)
+        if isinstance(expr, ast.BinOp):
+            left, right = typ(expr.left), typ(expr.right)
+            if left in _C_NUMBERS and right in _C_NUMBERS:
+                return FLOAT if FLOAT in (left, right) else INT
+            return None
+        if isinstance(expr, ast.UnaryOp):
+            return BOOL if isinstance(expr.op, ast.Not) else typ(expr.operand)
+        if isinstance(expr, (ast.Compare, ast.BoolOp)):
+            return BOOL
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+            base = c_type(expr.value.id)   # a memoryview item (checked below)
+            return FLOAT if base.split()[-1].startswith(("double", "float")) else INT
+        if isinstance(expr, ast.Call):
+            kinds = {typ(a) for a in expr.args}
+            return kinds.pop() if len(kinds) == 1 else None
+        return None
+
+    def memoryview(name) -> bool:
+        return "[" in c_type(name)
+
+    indexes = {id(s.slice) for s in ast.walk(block) if isinstance(s, ast.Subscript)}
+    for sub in ast.walk(ast.Module(body=block.body, type_ignores=[])):
+        line = getattr(sub, "lineno", block.lineno)
+        where = f"line {line}: "
+        if isinstance(sub, ast.stmt):
+            if not isinstance(sub, _STATEMENTS):
+                return where + f"'{type(sub).__name__.lower()}' needs the GIL"
+            if isinstance(sub, ast.Expr) and not isinstance(sub.value, ast.Constant):
+                return where + "an expression statement (only assignments and loops run without the GIL)"
+            if isinstance(sub, ast.For):
+                it = sub.iter
+                if not (isinstance(sub.target, ast.Name) and isinstance(it, ast.Call)
+                        and isinstance(it.func, ast.Name) and it.func.id == "range"
+                        and "range" in builtins and not it.keywords):
+                    return where + "a loop over something other than range()"
+            if isinstance(sub, ast.AugAssign) and typ(sub.target) == INT:
+                return where + "C-int arithmetic (its overflow check needs the GIL)"
+            targets = sub.targets if isinstance(sub, ast.Assign) else (
+                [sub.target] if isinstance(sub, (ast.AugAssign, ast.For)) else [])
+            for target in targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                        and memoryview(target.value.id):
+                    continue
+                if not isinstance(target, ast.Name):
+                    return where + "an assignment to something other than a C local"
+            continue
+        if isinstance(sub, ast.Name):
+            if sub.id in types:
+                if c_type(sub.id) in ("object",) or (
+                        c_type(sub.id) not in ("long long", "double", "bint")
+                        and not memoryview(sub.id)):
+                    kept = ("an int kept as a Python object (C ints only in pure functions)"
+                            if types[sub.id] == INT else f"a Python object ({types[sub.id]})")
+                    return where + f"{sub.id!r} is {kept}"
+            elif not sub.id in ("range", "abs", "min", "max") or sub.id not in builtins:
+                return where + f"{sub.id!r} is not a local C variable"
+            continue
+        if isinstance(sub, ast.Call):
+            name = sub.func.id if isinstance(sub.func, ast.Name) else None
+            if name == "range":
+                continue      # only as a loop's iterable (checked with its statement)
+            if sub.keywords or name not in ("abs", "min", "max") or (
+                    {typ(a) for a in sub.args} != {FLOAT}):
+                return where + "a call of a Python-level function"
+            continue
+        if isinstance(sub, ast.BinOp):
+            left, right = typ(sub.left), typ(sub.right)
+            if left not in _C_NUMBERS or right not in _C_NUMBERS:
+                return where + "arithmetic on Python objects"
+            if isinstance(sub.op, (ast.Pow, ast.LShift, ast.RShift)) or (
+                    isinstance(sub.op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left, right)):
+                return where + f"'{type(sub.op).__name__}' runs on Python objects"
+            if FLOAT not in (left, right) and not isinstance(sub.op, (ast.BitAnd, ast.BitOr,
+                                                                       ast.BitXor)):
+                return where + "C-int arithmetic (its overflow check needs the GIL)"
+            continue
+        if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub) \
+                and typ(sub.operand) in (INT, BOOL):
+            return where + "C-int arithmetic (its overflow check needs the GIL)"
+        if isinstance(sub, ast.Compare):
+            kinds = {typ(e) for e in [sub.left] + sub.comparators
+                     if not (isinstance(e, ast.Constant) and typ(e) == INT)}
+            if any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for op in sub.ops):
+                return where + "'in'/'is' comparisons need Python objects"
+            if INT in kinds and FLOAT in kinds:
+                return where + "a comparison of an int with a float (compared as objects)"
+            continue
+        if isinstance(sub, ast.Subscript):
+            if not (isinstance(sub.value, ast.Name) and memoryview(sub.value.id)):
+                return where + "indexing something other than a typed memoryview"
+            if isinstance(sub.slice, ast.Slice):
+                return where + "slicing a memoryview"
+            continue
+        if isinstance(sub, ast.Tuple) and id(sub) not in indexes:
+            return where + "a tuple needs Python objects"
+        if isinstance(sub, (ast.Attribute, ast.Starred, ast.Lambda, ast.JoinedStr,
+                            ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp,
+                            ast.SetComp, ast.GeneratorExp, ast.IfExp)):
+            return where + f"a {type(sub).__name__} expression needs Python objects"
+        if isinstance(sub, ast.Constant) and not isinstance(sub.value, (int, float, bool)):
+            return where + "a constant that is a Python object"
+    return None

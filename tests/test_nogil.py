@@ -1,0 +1,212 @@
+"""``with jitcy.nogil():``: a no-op interpreted; compiled, the block runs without the GIL
+when everything in it is C-typed, else it keeps the GIL with a reason in the notes."""
+from __future__ import annotations
+
+import inspect
+import sys
+import threading
+
+import pytest
+
+import jitcy
+from jitcy import analyzer
+from jitcy import nogil as imported_nogil
+from jitcy.translator import emit_module
+
+from .conftest import compile_now
+
+
+def logistic(n, x):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            x = 3.7 * x * (1.0 - x)
+            s += x / 2.0
+    return s
+
+
+def halve_until(x, y):
+    out = []
+    with imported_nogil():
+        z = x * 1.0
+        while z > 1.0:
+            z = z / y
+    out.append(z)           # impure: ints would stay objects, but this block has none
+    return z, out
+
+
+def int_sum(n):
+    t = 0
+    with jitcy.nogil():
+        for i in range(n):
+            t += i
+    return t
+
+
+def impure_loop(n, x):
+    s = 0.0
+    log = []
+    with jitcy.nogil():
+        for i in range(n):
+            s += x
+    log.append(s)
+    return s
+
+
+def divide_down(x, y):
+    z = x * 1.0
+    with jitcy.nogil():
+        while z > 1.0:
+            z = z / y
+    return z
+
+
+def spin(n, x):             # logistic, for the GIL test alone (each test compiles its own)
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            x = 3.7 * x * (1.0 - x)
+            s += x / 2.0
+    return s
+
+
+def int_spin(n):
+    t = 0
+    with jitcy.nogil():
+        for i in range(n):
+            t += i
+    return t
+
+
+def assigned_inside(x):
+    with jitcy.nogil():
+        y = x * 2.0
+    return y
+
+
+def object_inside(xs, x):
+    with jitcy.nogil():
+        x = x + len(xs)
+    return x
+
+
+def test_nogil_is_a_cheap_no_op_interpreted():
+    assert jitcy.nogil() is jitcy.nogil()
+    with jitcy.nogil() as value:
+        assert value is None
+    with pytest.raises(KeyError):
+        with jitcy.nogil():
+            raise KeyError("propagates")
+    assert logistic(10, 0.25) == logistic(10, 0.25)
+    assert "nogil" in jitcy.__all__
+
+
+def _with_line(func):
+    lines, first = inspect.getsourcelines(func)
+    return first + next(i for i, text in enumerate(lines) if "nogil()" in text)
+
+
+def _typed(func, types):
+    return analyzer.analyze(func, func.__code__, types)
+
+
+def test_c_typed_block_is_emitted_with_nogil():
+    typed = _typed(logistic, (int, float))
+    line = _with_line(logistic)
+    assert typed.c_ints and typed.nogil_blocks == {line: None}
+    assert typed.notes == []
+    pyx = emit_module.emit_module(typed)
+    assert "    with nogil:\n        for i in range(n):" in pyx
+    assert "nogil()" not in pyx and "global_get(__jitcy_b, 'jitcy')" not in pyx
+
+
+def test_float_block_in_impure_function_runs_without_gil():
+    typed = _typed(halve_until, (float, float))
+    assert not typed.c_ints
+    assert list(typed.nogil_blocks.values()) == [None]
+    assert "with nogil:" in emit_module.emit_module(typed)
+
+
+@pytest.mark.parametrize("func, types, why", [
+    (int_sum, (int,), "C-int arithmetic (its overflow check needs the GIL)"),
+    (impure_loop, (int, float), "'i' is an int kept as a Python object"),
+    (object_inside, (list, float), "arithmetic on Python objects"),
+])
+def test_block_that_needs_the_gil_keeps_it_with_a_reason(func, types, why):
+    typed = _typed(func, types)
+    (line, reason), = typed.nogil_blocks.items()
+    assert line == _with_line(func)
+    assert why in reason
+    assert (line, f"'with jitcy.nogil()' keeps the GIL: {reason}") in typed.notes
+    pyx = emit_module.emit_module(typed)
+    assert "with nogil" not in pyx and "jitcy.nogil" not in pyx
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("func, args", [
+    (logistic, (1000, 0.25)),
+    (halve_until, (1e6, 3.0)),
+    (int_sum, (1000,)),
+    (impure_loop, (50, 0.5)),
+    (assigned_inside, (1.5,)),
+    (object_inside, ([1, 2], 0.5)),
+])
+def test_compiled_results_match_the_interpreter(jitcy_env, func, args):
+    expected = func(*args)
+    stats = compile_now(func, *args)
+    assert stats["state"] == "swapped", stats
+    try:
+        assert func(*args) == expected
+    finally:
+        jitcy.unswap(func)
+
+
+@pytest.mark.slow
+def test_exception_raised_without_the_gil_is_pythons(jitcy_env):
+    with pytest.raises(ZeroDivisionError) as interpreted:
+        divide_down(5.0, 0.0)
+    assert list(_typed(divide_down, (float, float)).nogil_blocks.values()) == [None]
+    compile_now(divide_down, 1e6, 3.0)
+    assert jitcy.stats(divide_down)["state"] == "swapped"
+    with pytest.raises(ZeroDivisionError) as compiled:
+        divide_down(5.0, 0.0)
+    assert str(compiled.value) == str(interpreted.value)
+    assert divide_down(9.0, 3.0) == 1.0
+
+
+def _progress_while_running(func, *args):
+    """How many times the main thread ran while ``func(*args)`` was executing on another
+    thread. The switch interval is made huge, so a thread holding the GIL is never asked to
+    give it up: the main thread only runs if the call releases the GIL itself."""
+    counter = [0]
+    seen = []
+    done = threading.Event()
+
+    def worker():
+        before = counter[0]
+        func(*args)
+        seen.append(counter[0] - before)
+        done.set()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(30.0)
+    try:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        while not done.is_set():
+            counter[0] += 1
+            done.wait(0.0005)     # releases the GIL: the worker gets it
+        thread.join()
+    finally:
+        sys.setswitchinterval(old)
+    return seen[0]
+
+
+@pytest.mark.slow
+def test_compiled_block_really_releases_the_gil(jitcy_env):
+    compile_now(spin, 10, 0.25)
+    compile_now(int_spin, 10)
+    assert jitcy.stats(spin)["state"] == jitcy.stats(int_spin)["state"] == "swapped"
+    # int_spin's block keeps the GIL: the main thread cannot run during the call.
+    assert _progress_while_running(int_spin, 3_000_000) == 0
+    assert _progress_while_running(spin, 30_000_000, 0.25) > 5
