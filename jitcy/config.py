@@ -21,6 +21,14 @@ Variables (all optional):
     interpreted as megamorphic (default 4).
 ``JITCY_BUILD_TIMEOUT=seconds``
     Wall-clock limit for one Cython + C compiler build (default 180).
+``JITCY_CACHE_MAX_SIZE=size``
+    Size cap of the on-disk cache (default ``1G``; suffixes K, M, G, T are powers of 1024,
+    ``0`` or ``none`` means no cap). When a process publishes an entry that takes the cache
+    over the cap, the least recently used entries are removed (never one being loaded or
+    built right now). ``jitcy cache prune --max-size`` does the same on demand.
+``JITCY_RECORD=path``
+    Record which functions got hot with which argument types and write them to ``path``
+    (JSON) when the process exits, for ``jitcy build path`` (same as ``jitcy.record(path)``).
 
 The C compiler is the one setuptools picks (``CC``, ``CFLAGS``, ... are honoured by it).
 """
@@ -49,6 +57,38 @@ def _number(env, name: str, default, kind, minimum):
     return value
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int | None:
+    """``"500M"`` -> bytes; ``"0"``/``"none"`` -> None (no cap). K/M/G/T are powers of 1024
+    (``KB``, ``KiB``, ``MB``... are accepted as the same). Raises ValueError saying how."""
+    raw = str(text).strip()
+    if raw.lower() in ("none", "0", "unlimited"):
+        return None
+    body = raw.upper().replace("IB", "").rstrip("B")
+    unit = body[-1:] if body[-1:] in _UNITS and body[-1:] else ""
+    number = body[:-1] if unit else body
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value:
+        raise ValueError(f"{raw!r} is not a size; write a number of bytes with an optional "
+                         f"K, M, G or T suffix (such as 500M or 2G), or 0/none for no cap")
+    return int(value * _UNITS[unit])
+
+
+def _size(env, name: str, default):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return parse_size(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={exc}") from None
+
+
 @dataclasses.dataclass(frozen=True)
 class Config:
     disable: bool = False
@@ -59,6 +99,8 @@ class Config:
     time_limit: float = 0.05
     max_specializations: int = 4
     build_timeout: float = 180.0
+    cache_max_size: int | None = 1 << 30
+    record: str | None = None
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
@@ -72,6 +114,8 @@ class Config:
             time_limit=_number(env, "JITCY_TIME_LIMIT", 0.05, float, 0.0),
             max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1),
             build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0),
+            cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30),
+            record=env.get("JITCY_RECORD") or None,
         )
 
 

@@ -9,9 +9,12 @@ function plus one warning per cause; the function keeps running interpreted.
 """
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import os
 import pathlib
+import shutil
 import sysconfig
 import tempfile
 import threading
@@ -132,17 +135,17 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
     cache_hit = module is not None
     if module is None:
         store = _store()
-        entry = store.lookup(key) if store is not None else None
-        cache_hit = entry is not None
-        if entry is not None:
-            so_path = entry.so_path
-        elif not build:
-            return None
-        else:
+        with (store.pinned(key) if store is not None else _no_entry()) as entry:
+            cache_hit = entry is not None
+            if entry is not None:      # pinned: eviction leaves it alone while we load it
+                module = loader.import_extension(module_name, entry.so_path)   # load
+        if module is None:
+            if not build:
+                return None
             typed = analyzer.analyze(func, code, arg_types)          # analyze
             pyx = emit_module.emit_module(typed)                      # translate
-            so_path = _build_and_store(store, key, module_name, pyx, hf.qualname, arg_types)
-        module = loader.import_extension(module_name, so_path)       # load
+            so_path = _build_and_store(store, key, module_name, pyx, func, arg_types)
+            module = loader.import_extension(module_name, so_path)   # load
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
     trampoline = compat.make_trampoline(code, entry_fn, binding)     # swapped in by hf
@@ -151,27 +154,47 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                           compile_seconds=time.perf_counter() - started)
 
 
-def _build_and_store(store, key, module_name, pyx, qualname, arg_types) -> pathlib.Path:
+@contextlib.contextmanager
+def _no_entry():
+    yield None
+
+
+def type_name(t: type) -> str:
+    return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def _build_and_store(store, key, module_name, pyx, func, arg_types) -> pathlib.Path:
     """Build under the key's lock (each key is built once across processes) and publish."""
     cfg = config.get()
     so_name = module_name + sysconfig.get_config_var("EXT_SUFFIX")
-    meta = {"module_name": module_name, "function": qualname,
-            "types": [t.__name__ for t in arg_types]}
-    if store is None:   # no usable cache directory: build privately, never publish
-        workdir = pathlib.Path(tempfile.mkdtemp(prefix="jitcy-build-"))
-        return _build(module_name, pyx, workdir, cfg).so_path
-    with store.lock(key, timeout=cfg.build_timeout * 2):
-        entry = store.lookup(key)          # another process may have built it meanwhile
-        if entry is not None:
-            return entry.so_path
-        workdir = store.new_workdir()
-        result = _build(module_name, pyx, workdir, cfg)
+    # What `jitcy cache list` shows (the entry's size and last use come from the files).
+    meta = {"module_name": module_name, "qualname": func.__qualname__,
+            "module": func.__module__, "function": f"{func.__module__}.{func.__qualname__}",
+            "types": [type_name(t) for t in arg_types]}
+    if store is not None:
         try:
-            return store.publish(key, workdir, so_name, meta).so_path
-        except errors.CacheError as exc:
-            errors.warn_once("cache-publish", f"jitcy: cannot store compiled code in the cache "
-                                              f"({exc}); using it for this process only")
-            return result.so_path
+            with store.lock(key, timeout=cfg.build_timeout * 2):
+                entry = store.lookup(key)      # another process may have built it meanwhile
+                if entry is not None:
+                    return entry.so_path
+                workdir = store.new_workdir()
+                result = _build(module_name, pyx, workdir, cfg)
+                try:
+                    so_path = store.publish(key, workdir, so_name, meta).so_path
+                except errors.CacheError as exc:
+                    errors.warn_once("cache-publish", f"jitcy: cannot store compiled code in "
+                                                      f"the cache ({exc}); using it for this "
+                                                      f"process only")
+                    return result.so_path
+            cache.evict_if_needed(store, cfg.cache_max_size, cfg.build_timeout)
+            return so_path
+        except errors.CacheError as exc:   # no lock or build directory (disk full, ...)
+            errors.warn_once("cache-publish", f"jitcy: cannot use the cache for this build "
+                                              f"({exc}); building for this process only")
+    # No usable cache directory: build privately, never publish, remove at exit.
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="jitcy-build-"))
+    atexit.register(shutil.rmtree, workdir, True)
+    return _build(module_name, pyx, workdir, cfg).so_path
 
 
 def _build(module_name, pyx, workdir, cfg):

@@ -36,4 +36,4 @@ def test_cache_info_json(tmp_path):
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
     assert info["location"] == str(cache) and info["entries"] == 0
-    assert (cache / "CACHEDIR.TAG").exists()
+    assert info["exists"] is False   # info never creates the directory

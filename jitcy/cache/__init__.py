@@ -5,6 +5,7 @@ whether it is safe; ``layout``: the on-disk names; ``store``: lookup, lock, publ
 """
 from __future__ import annotations
 
+from .evict import evict_if_needed
 from .keys import code_fingerprint, make_key
 from .layout import FORMAT_VERSION
 from .location import cache_root, reset_root
@@ -16,6 +17,7 @@ __all__ = [
     "Store",
     "cache_root",
     "code_fingerprint",
+    "evict_if_needed",
     "make_key",
     "reset_root",
 ]

@@ -8,7 +8,8 @@ agree on it::
     <root>/v<FORMAT_VERSION>/ab/<key>/   one published entry (meta.json, <module>.so, ...)
     <root>/tmp/build-*                   in-flight builds (never evicted while young)
     <root>/tmp/trash-*                   corrupt entries moved aside, being removed
-    <root>/locks/<key>.lock              per-key cross-process locks
+    <root>/locks/<key>.lock              per-key cross-process locks (removed when released)
+    <root>/aot/ab/<fkey>.json            signatures `jitcy build` compiled for one function
 
 Loading a native module is executing code, so the safety test (:func:`unsafe_reason`) is
 shared by the root check and by every entry lookup.
@@ -28,6 +29,7 @@ TAG_FILE = "CACHEDIR.TAG"
 VERSION_FILE = "jitcy-cache-version"
 TMP_DIR = "tmp"
 LOCKS_DIR = "locks"
+AOT_DIR = "aot"
 META_FILE = "meta.json"
 BUILD_PREFIX = "build-"
 TRASH_PREFIX = "trash-"

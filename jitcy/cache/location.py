@@ -28,7 +28,8 @@ _root = _UNSET
 _lock = threading.Lock()
 
 
-def _configured_dir() -> str:
+def configured_dir() -> str:
+    """The directory the configuration asks for (nothing is created or checked)."""
     chosen = config.get().cache_dir
     if chosen:
         # Absolute now, so a later os.chdir does not move JITCY_CACHE_DIR=./cache.
@@ -48,6 +49,7 @@ def _prepare(path: pathlib.Path) -> None:
     except (OSError, UnicodeDecodeError):
         current = ""
     if not current.startswith(layout.CACHEDIR_TAG.splitlines()[0]):
+        _check_adoptable(path)
         layout.write_atomic(tag, layout.CACHEDIR_TAG)
     version = path / layout.VERSION_FILE
     wanted = f"{layout.FORMAT_VERSION}\n"
@@ -65,6 +67,25 @@ def _prepare(path: pathlib.Path) -> None:
     os.unlink(probe)
 
 
+#: What an unmarked directory may already hold and still become a cache (the repository's
+#: own ``cache/`` folder tracks a README and a .gitignore).
+_ADOPTABLE = ("README", "README.md", "README.txt", ".gitignore", layout.TAG_FILE,
+              layout.VERSION_FILE, layout.TMP_DIR, layout.LOCKS_DIR, layout.AOT_DIR,
+              f"v{layout.FORMAT_VERSION}")
+
+
+def _check_adoptable(path: pathlib.Path) -> None:
+    """A directory without jitcy's marker becomes the cache only if it is (nearly) empty:
+    ``JITCY_CACHE_DIR=~`` must never turn a home directory into something
+    ``jitcy cache clear`` would work on."""
+    others = sorted(n for n in os.listdir(path) if n not in _ADOPTABLE)
+    if others:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        raise errors.CacheError(
+            f"it is not empty ({shown}) and has no jitcy {layout.TAG_FILE}, so it is not a "
+            f"jitcy cache; jitcy only uses an empty or jitcy-made directory")
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, errors.CacheError):
         return str(exc)
@@ -75,7 +96,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def _resolve() -> pathlib.Path | None:
-    wanted = pathlib.Path(_configured_dir())
+    wanted = pathlib.Path(configured_dir())
     try:
         _prepare(wanted)
         log.debug("cache root: %s", wanted)

@@ -33,10 +33,8 @@ import tempfile
 import threading
 import time
 
-import filelock
-
 from .. import errors
-from . import layout
+from . import layout, locks
 
 log = logging.getLogger("jitcy.cache")
 
@@ -102,6 +100,7 @@ class Store:
         self.root = pathlib.Path(root)
         self._counts = {"hits": 0, "misses": 0, "corrupt": 0, "published": 0}
         self._counts_lock = threading.Lock()
+        self._touched: set = set()
 
     def _count(self, name: str) -> None:
         with self._counts_lock:
@@ -124,11 +123,36 @@ class Store:
             return None
         self._count("hits")
         log.debug("cache hit %s (%s)", key, entry.so_path)
-        try:  # last-used time for LRU eviction; a read-only cache still serves hits
+        self._touch(entry)
+        return entry
+
+    def _touch(self, entry: Entry) -> None:
+        """Last-used time for LRU eviction and ``jitcy cache list``: the mtime of meta.json,
+        set at most once per process per entry (a read-only cache still serves hits)."""
+        if entry.key in self._touched:
+            return
+        self._touched.add(entry.key)
+        try:
             os.utime(entry.path / layout.META_FILE)
         except OSError:
             pass
-        return entry
+
+    @contextlib.contextmanager
+    def pinned(self, key: str):
+        """Yield the verified entry (or None) while holding a shared lock on its meta.json,
+        so eviction leaves it alone until the caller has loaded the ``.so``."""
+        _check_key(key)
+        pin = locks.FileLock(layout.entry_dir(self.root, key) / layout.META_FILE,
+                             shared=True, create=False)
+        try:
+            pin.acquire()
+        except OSError:     # no entry (or an unreadable one: lookup says why)
+            pin = None
+        try:
+            yield self.lookup(key)
+        finally:
+            if pin is not None:
+                pin.release()
 
     def _find(self, key: str) -> Entry | None:
         path = layout.entry_dir(self.root, key)
@@ -205,8 +229,8 @@ class Store:
     def lock(self, key: str, timeout: float) -> contextlib.AbstractContextManager:
         """Hold the cross-process lock of ``key`` (so each key is built once across processes).
 
-        The OS releases the lock when its holder dies, so a crash leaves no stale lock.
-        Raises :class:`~jitcy.errors.CacheError` after ``timeout`` seconds or when the lock
+        The OS releases the lock when its holder dies (``kill -9`` included), so a crash
+        leaves no stale lock and nobody waits for a dead process (see :mod:`.locks`). Raises :class:`~jitcy.errors.CacheError` after ``timeout`` seconds or when the lock
         file cannot be created.
         """
         _check_key(key)
@@ -217,9 +241,9 @@ class Store:
         path = self.root / layout.LOCKS_DIR / f"{key}.lock"
         try:
             os.makedirs(path.parent, mode=0o700, exist_ok=True)
-            held = filelock.FileLock(str(path), timeout=timeout, mode=0o600)
-            held.acquire()
-        except filelock.Timeout:
+            held = locks.FileLock(path)
+            held.acquire(timeout)
+        except locks.Timeout:
             raise errors.CacheError(
                 f"timed out after {timeout:g}s waiting for the cache lock {path} "
                 f"(another process is building the same key)") from None
@@ -228,7 +252,7 @@ class Store:
         try:
             yield path
         finally:
-            held.release()
+            held.release(unlink=True)   # waiters notice and lock the next file (locks.py)
 
     def new_workdir(self) -> pathlib.Path:
         """A fresh private (0700) empty directory under ``<root>/tmp/`` for one build.
