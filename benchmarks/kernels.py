@@ -2,8 +2,10 @@
 
 bench.py loads this file twice under two module names: one copy has every kernel wrapped
 with ``jitcy.hot``, the other stays plain CPython. Each copy has its own globals, so the
-recursive call in ``fib`` goes to that copy's own ``fib``.
+recursive call in ``fib`` goes to that copy's own ``fib``. bench_kernels.py uses these too
+(each kernel next to a hand-typed Cython version in ceiling/).
 """
+import math
 
 
 def fib(n):
@@ -111,6 +113,109 @@ def nbody(bodies, steps, dt):
     for b in bodies:
         total += b[0]
     return total
+
+
+def sieve(n):
+    """Sieve of Eratosthenes over a list of bools; returns the number of primes below n."""
+    flags = [True] * n
+    flags[0] = flags[1] = False
+    i = 2
+    while i * i < n:
+        if flags[i]:
+            for j in range(i * i, n, i):
+                flags[j] = False
+        i += 1
+    count = 0
+    for f in flags:
+        if f:
+            count += 1
+    return count
+
+
+def trapezoid_sin(a, b, n):
+    """Trapezoid rule for the integral of sin(x) * exp(-x / 4) over [a, b] (math calls)."""
+    h = (b - a) / n
+    s = 0.5 * (math.sin(a) * math.exp(-a / 4) + math.sin(b) * math.exp(-b / 4))
+    for i in range(1, n):
+        x = a + i * h
+        s += math.sin(x) * math.exp(-x / 4)
+    return s * h
+
+
+def list_stats(xs):
+    """Mean, variance and largest absolute deviation of a list of floats (two passes)."""
+    total = 0.0
+    for x in xs:
+        total += x
+    mean = total / len(xs)
+    var = 0.0
+    worst = 0.0
+    for x in xs:
+        d = x - mean
+        var += d * d
+        if abs(d) > worst:
+            worst = abs(d)
+    return mean, var / len(xs), worst
+
+
+def list_smooth(xs, passes):
+    """Three-point moving average of a list of floats, ``passes`` times; a new list each pass."""
+    for _ in range(passes):
+        n = len(xs)
+        out = [xs[0]]
+        for i in range(1, n - 1):
+            out.append((xs[i - 1] + xs[i] + xs[i + 1]) / 3.0)
+        out.append(xs[n - 1])
+        xs = out
+    return xs
+
+
+def np_sum_sq(a):
+    """Sum of squared differences from the first element, over a 1-D float64 NumPy array."""
+    s = 0.0
+    first = a[0]
+    for i in range(a.shape[0]):
+        d = a[i] - first
+        s += d * d
+    return s
+
+
+def np_matmul(a, b, out):
+    """out = a @ b with three explicit loops over 2-D float64 NumPy arrays; returns out."""
+    n, m = a.shape
+    p = b.shape[1]
+    for i in range(n):
+        for j in range(p):
+            s = 0.0
+            for k in range(m):
+                s += a[i, k] * b[k, j]
+            out[i, j] = s
+    return out
+
+
+def word_count(text):
+    """Word frequencies of a text (str.split, str.lower, dict get/set); returns the dict."""
+    counts = {}
+    for word in text.split():
+        w = word.lower().strip(".,;:!?")
+        if w:
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def char_classes(s):
+    """Counts vowels, digits, spaces and other characters of a str, one character at a time."""
+    vowels = digits = spaces = other = 0
+    for ch in s:
+        if ch in "aeiouAEIOU":
+            vowels += 1
+        elif "0" <= ch <= "9":
+            digits += 1
+        elif ch == " ":
+            spaces += 1
+        else:
+            other += 1
+    return vowels, digits, spaces, other
 
 
 def inc(x):
