@@ -1,10 +1,16 @@
 """jitcy: hot Python functions compiled to typed Cython at run time, swapped in place.
 
-Public API: :func:`hot`, :func:`wait`, :func:`stats`, :func:`unswap`, :func:`nogil`.
+Public API: :func:`hot`, :func:`once`, :func:`ignore`, :func:`wait`, :func:`stats`,
+:func:`report`, :func:`unswap`, :func:`enable`, :func:`disable`, :func:`status`,
+:func:`nogil`.
 """
 __version__ = "0.1.0"
 
-from .decorator import hot, stats, unswap, wait  # noqa: E402  (after __version__: pipeline reads it)
+# (after __version__: pipeline reads it)
+from .control import disable, enable, status  # noqa: E402
+from .decorator import hot, ignore, is_ignored, once, stats, unswap, wait  # noqa: E402
+from .insight import report  # noqa: E402
 from .markers import nogil  # noqa: E402
 
-__all__ = ["hot", "wait", "stats", "unswap", "nogil"]
+__all__ = ["hot", "once", "ignore", "is_ignored", "wait", "stats", "report", "unswap",
+           "enable", "disable", "status", "nogil"]

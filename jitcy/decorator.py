@@ -1,11 +1,21 @@
-"""Front door 1: ``@jitcy.hot`` and the functions that act on one decorated function."""
+"""Front door 1: ``@jitcy.hot``, ``@jitcy.once``, ``@jitcy.ignore`` and the functions that
+act on one decorated function.
+
+On an interpreter jitcy does not support (PyPy, an unsupported CPython version) the
+decorators return the function unchanged and the pipeline is never imported.
+"""
 from __future__ import annotations
 
 import numbers
 import types
 
-from . import compat, config, pipeline
+from . import compat, config
 from . import signatures as signatures_
+
+if compat.SUPPORTED:
+    from . import pipeline
+else:                   # nothing CPython-specific is imported: see jitcy.status()
+    pipeline = None
 
 
 def _check_options(threshold, time_limit):
@@ -24,9 +34,20 @@ def _check_options(threshold, time_limit):
 
 
 def _underlying(func):
-    """The plain function behind a staticmethod, classmethod or bound method."""
-    if isinstance(func, (staticmethod, classmethod, types.MethodType)):
-        return func.__func__
+    """The plain function behind a staticmethod, classmethod or bound method, and behind
+    ``functools.wraps``-style wrappers (``__wrapped__``, followed to the innermost
+    function): a wrapper's own code is generic forwarding, the work is in the function it
+    wraps, and swapping that function's code in place speeds up every wrapper around it."""
+    seen = set()
+    while id(func) not in seen:
+        seen.add(id(func))
+        if isinstance(func, (staticmethod, classmethod, types.MethodType)):
+            func = func.__func__
+            continue
+        inner = getattr(func, "__wrapped__", None) if not isinstance(func, type) else None
+        if inner is None or not callable(inner):
+            break
+        func = inner
     return func
 
 
@@ -70,7 +91,66 @@ def hot(func=None, /, *, threshold=None, time_limit=None, signatures=None, sampl
     return func
 
 
+def _python_function(func, verb: str):
+    target = _underlying(func)
+    if not isinstance(target, types.FunctionType):
+        raise TypeError(
+            f"jitcy.{verb} expects a Python function (def), got {type(func).__name__} "
+            f"{getattr(func, '__qualname__', func)!r}: builtins, C functions, classes and "
+            f"callable objects cannot be compiled; decorate the Python function itself")
+    return target
+
+
+def once(func=None, /, *, threshold=None, time_limit=None):
+    """Like :func:`hot`, but compile only for the argument types of the first observed
+    call and never specialize again: calls with other types run interpreted.
+
+    Use bare (``@jitcy.once``) or with the options of :func:`hot`.
+    """
+    _check_options(threshold, time_limit)
+    if func is None:
+        return lambda f: once(f, threshold=threshold, time_limit=time_limit)
+    target = _python_function(func, "once")
+    cfg = config.get()
+    if cfg.disable or not compat.SUPPORTED:
+        return func
+    pipeline.register(
+        target,
+        threshold=cfg.threshold if threshold is None else int(threshold),
+        time_limit=cfg.time_limit if time_limit is None else float(time_limit),
+        once=True,
+    )
+    return func
+
+
+def ignore(func=None, /):
+    """Never compile ``func``: it runs interpreted with no jitcy code in its path, whatever
+    the other decorators (``@jitcy.hot`` above or below it) and the import hook say.
+
+    Use bare (``@jitcy.ignore``) or called (``@jitcy.ignore()``). Returns ``func``.
+    """
+    if func is None:
+        return ignore
+    target = _python_function(func, "ignore")
+    if config.get().disable or not compat.SUPPORTED:
+        return func
+    pipeline.ignore(target)
+    if target is not func and isinstance(func, types.FunctionType):
+        pipeline.ignore(func)           # the wrapper too: the import hook must skip it
+    return func
+
+
+def is_ignored(func) -> bool:
+    """True if ``func`` (or the function it wraps) is marked ``@jitcy.ignore``."""
+    if pipeline is None:
+        return False
+    return pipeline.is_ignored(func) or pipeline.is_ignored(_underlying(func))
+
+
 def _state_of(func, verb: str):
+    if pipeline is None:
+        raise ValueError(f"jitcy.{verb}: jitcy is not active on this interpreter "
+                         f"(see jitcy.status())")
     target = _underlying(func)
     hf = pipeline.lookup(target) if isinstance(target, types.FunctionType) else None
     if hf is None:
@@ -88,9 +168,20 @@ def stats(func=None):
     """Per-function figures: for ``func``, or a dict of all functions by qualified name."""
     if func is not None:
         return _state_of(func, "stats").stats()
-    return {hf.qualname: hf.stats() for hf in pipeline.all_functions()}
+    if pipeline is None:
+        return {}
+    out = {}
+    for hf in pipeline.all_functions():
+        st = hf.stats()
+        name = hf.qualname
+        if name in out:             # two functions with one qualified name (closures...)
+            name = f"{name} ({hf.filename}:{hf.firstlineno} #{id(hf):x})"
+        out[name] = st
+    return out
 
 
 def wait(timeout=None) -> bool:
     """Block until pending background builds finish. False if ``timeout`` passed first."""
+    if pipeline is None:
+        return True
     return pipeline.wait(timeout)

@@ -17,6 +17,10 @@ Who changes ``f.__code__``, and when:
   a call boundary; any moment between two bytecodes is one).
 * a failed build restores the original code: a failed function pays nothing (-> FAILED).
 * :meth:`unswap` restores the original code for good.
+* :meth:`ignore` (``@jitcy.ignore``) restores the original code and never compiles (-> IGNORED).
+* :meth:`suspend` / :meth:`resume` (``jitcy.disable()`` / ``jitcy.enable()``) put the
+  original code back and later re-install the code the current state wants; the state
+  machine keeps running while suspended (a build that finishes is recorded, not installed).
 
 jitcy never overwrites a ``__code__`` it did not put there: if the user assigned their own,
 that assignment stays and the function is left alone.
@@ -43,6 +47,7 @@ class State(str, enum.Enum):
     BUILDING = "building"
     SWAPPED = "swapped"
     FAILED = "failed"
+    IGNORED = "ignored"
 
 
 @dataclasses.dataclass
@@ -68,10 +73,12 @@ class Specialization:
 
 class HotFunction:
     def __init__(self, func: types.FunctionType, *, threshold: int, time_limit: float,
-                 max_specializations: int, compile_request, normalize):
+                 max_specializations: int, compile_request, normalize, once: bool = False):
         self._func_ref = weakref.ref(func)
         self.qualname = f"{func.__module__}.{func.__qualname__}"
         self.original_code = func.__code__
+        self.filename = func.__code__.co_filename
+        self.firstlineno = func.__code__.co_firstlineno
         self.shape = compat.signature_shape(func.__code__)
         # The fallback: the original code as its own function object, sharing globals and
         # cells. Every parameter is passed explicitly, so defaults are never consulted.
@@ -81,7 +88,9 @@ class HotFunction:
         self.profile_code = compat.make_trampoline(func.__code__, self.probe, self)
         self.threshold = threshold
         self.time_limit = time_limit
-        self.max_specializations = max_specializations
+        self.max_specializations = 1 if once else max_specializations
+        self.once = once                          # @jitcy.once: first signature only, never again
+        self.suspended = False                    # jitcy.disable(): original code installed
         self._compile_request = compile_request   # pipeline: (hf, arg_types) -> None
         self._normalize = normalize               # analyzer: raw types -> guarded types
 
@@ -112,9 +121,10 @@ class HotFunction:
             func = self.func
             if func is None or self.state is not State.COLD:
                 return
-            func.__code__ = self.profile_code
             self.state = State.PROFILING
             self.profiling = True
+            if not self.suspended:
+                func.__code__ = self.profile_code
 
     def became_hot(self) -> None:
         """Called by the probe once the call count or time limit is reached."""
@@ -123,7 +133,10 @@ class HotFunction:
                 return
             self.profiling = False
             self.state = State.BUILDING
-            raw = max(self.sigs.items(), key=lambda item: item[1])[0]
+            if self.once:       # the first signature seen (dicts keep insertion order)
+                raw = next(iter(self.sigs))
+            else:
+                raw = max(self.sigs.items(), key=lambda item: item[1])[0]
             arg_types = self._normalize(raw)
             self.in_flight.add(arg_types)
         self._compile_request(self, arg_types)
@@ -134,7 +147,7 @@ class HotFunction:
         specialization is ready the function stops profiling (it would only ask for the
         same build again) and keeps running interpreted."""
         with self.lock:
-            if (self.state is State.FAILED or arg_types in self.in_flight
+            if (self.state in (State.FAILED, State.IGNORED) or arg_types in self.in_flight
                     or any(s.arg_types == arg_types for s in self.specializations)):
                 return False
             if self.primary is None and self.state is State.PROFILING:
@@ -156,7 +169,7 @@ class HotFunction:
         with self.lock:
             self.in_flight.discard(spec.arg_types)
             func = self.func
-            if self.state is State.FAILED or func is None:
+            if self.state in (State.FAILED, State.IGNORED) or func is None:
                 return
             self.specializations.append(spec)
             if self.primary is not None or self.state is not State.BUILDING:
@@ -165,6 +178,9 @@ class HotFunction:
                 func.__code__ = spec.trampoline
                 self.primary = spec
                 self.state = State.SWAPPED
+            elif self.suspended and func.__code__ is self.original_code:
+                self.primary = spec          # installed by resume() (jitcy.enable())
+                self.state = State.SWAPPED
             else:
                 self._user_replaced_code()
 
@@ -172,7 +188,7 @@ class HotFunction:
         with self.lock:
             self.in_flight.discard(arg_types)
             self.failures.append(reason)
-            if self.primary is not None:
+            if self.primary is not None or self.state is State.IGNORED:
                 return          # the compiled code keeps running; only this signature stays slow
             if self.in_flight:
                 return          # another eager signature may still succeed
@@ -196,7 +212,7 @@ class HotFunction:
             self.miss_counts[arg_types] += 1
             wanted = (self.miss_counts[arg_types] >= self.threshold
                       and arg_types not in self.in_flight
-                      and self.state is State.SWAPPED)
+                      and self.state is State.SWAPPED and not self.once)
             if wanted and len(self.specializations) + len(self.in_flight) >= self.max_specializations:
                 self.reason = (f"megamorphic: more than {self.max_specializations} argument type "
                                f"signatures; other signatures run interpreted")
@@ -229,6 +245,35 @@ class HotFunction:
             self.calls = 0
             self.seconds = 0.0
 
+    def ignore(self, reason: str = "ignored: @jitcy.ignore") -> None:
+        """Never compile this function (``@jitcy.ignore``): original code, for good."""
+        with self.lock:
+            self._restore_original_code()
+            self.state = State.IGNORED
+            self.profiling = False
+            self.primary = None
+            self.dispatch.clear()
+            self.reason = reason
+
+    def suspend(self) -> None:
+        """``jitcy.disable()``: run the original code until :meth:`resume`."""
+        with self.lock:
+            self.suspended = True
+            self._restore_original_code()
+
+    def resume(self) -> None:
+        """``jitcy.enable()``: re-install what the current state wants (compiled code if
+        swapped, the profiling trampoline while profiling or building)."""
+        with self.lock:
+            self.suspended = False
+            func = self.func
+            if func is None or func.__code__ is not self.original_code:
+                return          # never overwrite a __code__ the program assigned itself
+            if self.state is State.SWAPPED and self.primary is not None:
+                func.__code__ = self.primary.trampoline
+            elif self.state in (State.PROFILING, State.BUILDING):
+                func.__code__ = self.profile_code
+
     # -- helpers -------------------------------------------------------------------
     def _ours(self, code) -> bool:
         return code is self.profile_code or any(code is s.trampoline for s in self.specializations)
@@ -243,8 +288,16 @@ class HotFunction:
         self.profiling = False
         self.reason = "the function's __code__ was replaced by the program; jitcy leaves it alone"
 
+    def _code_replaced(self) -> bool:
+        """Did the program assign its own ``__code__`` after jitcy installed one?"""
+        func = self.func
+        return (func is not None and not self.suspended and self.state is State.SWAPPED
+                and func.__code__ is not self.original_code and not self._ours(func.__code__))
+
     def stats(self) -> dict:
         with self.lock:
+            if self._code_replaced():
+                self._user_replaced_code()
             specs = [s.describe() for s in self.specializations]
             return {
                 "function": self.qualname,
@@ -260,4 +313,11 @@ class HotFunction:
                 "fallbacks": self.fallbacks,
                 "reason": self.reason,
                 "failures": list(self.failures),
+                "interpreted_seconds_per_call": (self.seconds / self.calls
+                                                 if self.calls and self.seconds else None),
+                "compiled_calls": sum(getattr(s.binding, "calls", 0)
+                                      for s in self.specializations),
+                "once": self.once,
+                "file": self.filename,
+                "line": self.firstlineno,
             }

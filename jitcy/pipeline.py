@@ -23,7 +23,7 @@ import types
 import weakref
 
 from . import __version__, analyzer, builder, cache, compat, config, errors, loader
-from .hotfunc import HotFunction, Specialization
+from .hotfunc import HotFunction, Specialization, State
 from .translator import emit_module, naming
 
 
@@ -31,27 +31,86 @@ _registry: "weakref.WeakKeyDictionary[types.FunctionType, HotFunction]" = weakre
 _registry_lock = threading.Lock()
 _loaded: dict = {}            # cache key -> imported module (one import per process)
 _store_state: dict = {}       # "store": cache.Store | None, resolved on first build
+_switch = {"enabled": True}   # jitcy.enable() / jitcy.disable()
 
 
-def register(func: types.FunctionType, *, threshold: int, time_limit: float) -> HotFunction:
-    """Put ``func`` under the profiler (idempotent). Returns its state."""
+def register(func: types.FunctionType, *, threshold: int, time_limit: float,
+             once: bool = False) -> HotFunction:
+    """Put ``func`` under the profiler (idempotent). Returns its state.
+
+    An ignored function (``@jitcy.ignore``, in any decorator order) stays ignored."""
     with _registry_lock:
         hf = _registry.get(func)
         if hf is not None:
             return hf
-        cfg = config.get()
-        hf = HotFunction(func, threshold=threshold, time_limit=time_limit,
-                         max_specializations=cfg.max_specializations,
-                         compile_request=request_compile, normalize=analyzer.normalize_types)
+        hf = _new_state(func, threshold=threshold, time_limit=time_limit, once=once)
+        hf.suspended = not _switch["enabled"]
         _registry[func] = hf
+    cfg = config.get()
     if func.__code__.co_flags & compat.CO_GENERATOR_LIKE:
         hf.specialization_failed((), "unsupported: generator and coroutine functions are not "
                                      "compiled yet; the function runs interpreted")
+        return hf
+    unfriendly = analyzer.jit_unfriendly(func.__code__, func.__globals__)
+    if unfriendly:                       # never profiled: it costs nothing per call
+        hf.specialization_failed((), unfriendly)
         return hf
     hf.start()
     if not cfg.sync:
         builder.prewarm()   # Cython's first compile in a process costs ~1 s: pay it now
     return hf
+
+
+def _new_state(func, *, threshold=1, time_limit=0.0, once=False) -> HotFunction:
+    return HotFunction(func, threshold=threshold, time_limit=time_limit,
+                       max_specializations=config.get().max_specializations,
+                       compile_request=request_compile, normalize=analyzer.normalize_types,
+                       once=once)
+
+
+def ignore(func: types.FunctionType) -> HotFunction:
+    """Never compile ``func`` (``@jitcy.ignore``); undoes an earlier ``register``."""
+    with _registry_lock:
+        hf = _registry.get(func)
+        if hf is None:
+            hf = _registry[func] = _new_state(func)
+    hf.ignore()
+    return hf
+
+
+def is_ignored(func) -> bool:
+    """True for a function marked ``@jitcy.ignore`` (the import hook skips those)."""
+    hf = _registry.get(func) if isinstance(func, types.FunctionType) else None
+    return hf is not None and hf.state is State.IGNORED
+
+
+def set_enabled(enabled: bool) -> None:
+    """``jitcy.enable()`` / ``jitcy.disable()`` for every registered function."""
+    with _registry_lock:
+        _switch["enabled"] = enabled
+        functions = list(_registry.values())
+    for hf in functions:
+        hf.resume() if enabled else hf.suspend()
+
+
+def is_enabled() -> bool:
+    return _switch["enabled"]
+
+
+def toolchain_status() -> dict:
+    """``compiler`` and ``cython`` as builds will see them, and a ``problem`` sentence (or
+    None) if one is missing: functions then stay interpreted (jitcy.status())."""
+    ident = builder.toolchain_identity()
+    compiler = ident["compiler_path"] or None
+    cython = None if ident["cython_version"].startswith("missing") else ident["cython_version"]
+    problem = None
+    if compiler is None and ident["compiler_binary"].startswith("missing"):
+        problem = (f"no C compiler: {ident['compiler_binary'][len('missing: '):]} (install gcc "
+                   f"or clang, or set CC); functions stay interpreted")
+    elif cython is None:
+        problem = "Cython is not installed (pip install 'Cython>=3.1'); functions stay interpreted"
+    return {"compiler": compiler or ident["compiler_so"].split(" ")[0], "cython": cython,
+            "problem": problem}
 
 
 def wait(timeout=None) -> bool:

@@ -11,8 +11,9 @@ from .infer_types import infer
 from .model import GUARDED, TypedFunction, normalize_types
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
+from .unfriendly import jit_unfriendly
 
-__all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins"]
+__all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "jit_unfriendly"]
 
 
 def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> TypedFunction:

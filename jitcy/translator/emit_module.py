@@ -178,8 +178,12 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
         if fn.self_recursive:
             lines.append(f"    cdef int {naming.PREFIX}depth")
+    # Under a debugger, coverage or a profiler the original code runs, so it is traced.
+    lines += [f"    if {naming.TRACING}():",
+              f"        return {b}.original({_original_call_arguments(fn, raw)})"]
     if guards:
         lines += [f"    if not ({' and '.join(guards)}):", f"        {fallback}"]
+    lines.append(f"    {b}.calls += 1")
     if fn.builtin_names:
         # The types match, so the miss dispatcher would send the call straight back here:
         # a shadowed builtin runs the original code directly.

@@ -53,6 +53,7 @@ RAISABLE = PREFIX + "raisable"         # the operand of raise, checked with Pyth
 NEVER = PREFIX + "never"               # a false condition Cython cannot see through
 FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> this Python's
 FIX_UNBOUND_CAUGHT = PREFIX + "fix_unbound_caught"   # the same, in the body's own handlers
+TRACING = PREFIX + "tracing"           # C check: is a trace/profile function set (pdb, coverage)?
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"

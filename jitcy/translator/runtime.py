@@ -40,7 +40,19 @@ cdef extern from *:
         return 0;  /* no version tags: every check does the dict lookup */
     #endif
     }
+
+    /* A trace or profile function (pdb, coverage.py, cProfile: sys.settrace/setprofile)
+       is set on this thread: the entry runs the original code so that it is traced. */
+    static inline int {p}tracing(void) {
+    #if PY_VERSION_HEX >= 0x030D0000
+        PyThreadState *ts = PyThreadState_GetUnchecked();
+    #else
+        PyThreadState *ts = _PyThreadState_UncheckedGet();
+    #endif
+        return ts->c_tracefunc != NULL || ts->c_profilefunc != NULL;
+    }
     """
+    int {p}tracing()
     unsigned long long {p}dict_version(PyObject *d)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     PyObject* PyCell_GET(PyObject* cell)
@@ -64,6 +76,7 @@ cdef class {p}Binding:
     cdef unsigned long long builtins_version
     cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
     cdef int depth_limit
+    cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
 
 
 def {p}make_binding(func, fallback, state, str self_name, original):

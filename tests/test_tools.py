@@ -1,0 +1,132 @@
+"""The user's tools keep working on compiled functions: debuggers, coverage, profilers
+(the original code runs while a trace or profile function is set) and tracebacks."""
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pdb
+import pstats
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import jitcy
+from jitcy import pipeline
+
+from .conftest import compile_now, load_fresh_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def accumulate(n):
+    total = 0
+    for i in range(n):
+        total += i * 2          # a line only the original code reports to a tracer
+    return total
+
+
+def _compiled_calls(func):
+    return jitcy.stats(func)["compiled_calls"]
+
+
+def _body_line(func, text):
+    lines, first = __import__("inspect").getsourcelines(func)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+def test_settrace_sees_every_line_then_compiled_code_resumes(jitcy_env):
+    compile_now(accumulate, 3)
+    before = _compiled_calls(accumulate)
+    assert accumulate(4) == 12 and _compiled_calls(accumulate) == before + 1
+    seen = []
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name == "accumulate" and event == "line":
+            seen.append(frame.f_lineno)
+        return tracer
+    sys.settrace(tracer)
+    try:
+        assert accumulate(4) == 12
+    finally:
+        sys.settrace(None)
+    assert seen.count(_body_line(accumulate, "total += i * 2")) == 4
+    assert _compiled_calls(accumulate) == before + 1        # the traced call ran interpreted
+    assert accumulate(4) == 12 and _compiled_calls(accumulate) == before + 2
+
+
+def test_cprofile_sees_the_function_body(jitcy_env):
+    compile_now(accumulate, 3)
+    before = _compiled_calls(accumulate)
+    prof = cProfile.Profile()
+    prof.runcall(accumulate, 1000)
+    assert _compiled_calls(accumulate) == before
+    st = pstats.Stats(prof)
+    firstline = accumulate.__code__.co_firstlineno
+    keys = [k for k in st.stats if k[2] == "accumulate" and k[1] == firstline]
+    assert keys and all(k[0] == __file__ for k in keys)
+    assert accumulate(10) == 90 and _compiled_calls(accumulate) == before + 1
+
+
+def test_pdb_breakpoint_hits_in_compiled_function(jitcy_env):
+    compile_now(accumulate, 3)
+    line = _body_line(accumulate, "total += i * 2")
+    out = io.StringIO()
+    commands = io.StringIO(f"break {__file__}:{line}\ncontinue\np (i, total)\n"
+                           "clear 1\ncontinue\n")
+    debugger = pdb.Pdb(stdin=commands, stdout=out, nosigint=True)
+    debugger.use_rawinput = False
+    assert debugger.runcall(accumulate, 5) == 20
+    text = out.getvalue()
+    assert "total += i * 2" in text and "(0, 0)" in text, text
+    before = _compiled_calls(accumulate)
+    assert accumulate(5) == 20 and _compiled_calls(accumulate) == before + 1
+
+
+COVERED = '''\
+import jitcy
+
+
+@jitcy.hot(threshold=1)
+def branches(x):
+    if x > 0:
+        y = x * 2
+    else:
+        y = -x
+    return y
+'''
+
+
+@pytest.mark.slow
+def test_coverage_is_complete_for_compiled_functions(tmp_path, jitcy_env):
+    pytest.importorskip("coverage")
+    (tmp_path / "covered_mod.py").write_text(COVERED)
+    script = textwrap.dedent(f"""
+        import sys, json
+        sys.path.insert(0, {str(tmp_path)!r})
+        import coverage, jitcy
+        import covered_mod as m
+        m.branches(1); m.branches(2)              # hot and swapped (JITCY_SYNC=1)
+        assert jitcy.stats(m.branches)["state"] == "swapped", jitcy.stats(m.branches)
+        cov = coverage.Coverage(data_file=None, include=[m.__file__])
+        cov.start()
+        m.branches(3); m.branches(-3)
+        cov.stop()
+        _, statements, _, missing, _ = cov.analysis2(m.__file__)
+        compiled = jitcy.stats(m.branches)["compiled_calls"]
+        m.branches(4)
+        print(json.dumps({{"missing": missing, "statements": statements,
+                          "during": compiled,
+                          "after": jitcy.stats(m.branches)["compiled_calls"]}}))
+    """)
+    env = dict(os.environ, PYTHONPATH=ROOT, JITCY_SYNC="1", JITCY_CACHE_DIR=str(jitcy_env))
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    import json
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    # every line of the body, both branches, was recorded (1 and 4: run before cov.start())
+    assert set(out["missing"]) <= {1, 4, 5} and {6, 7, 9, 10} <= set(out["statements"]), out
+    assert out["after"] == out["during"] + 1    # compiled code resumed after cov.stop()
