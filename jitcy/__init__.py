@@ -2,15 +2,16 @@
 
 Public API: :func:`hot`, :func:`once`, :func:`ignore`, :func:`wait`, :func:`stats`,
 :func:`report`, :func:`unswap`, :func:`enable`, :func:`disable`, :func:`status`,
-:func:`nogil`.
+:func:`nogil`, :func:`inline`.
 """
 __version__ = "0.1.0"
 
 # (after __version__: pipeline reads it)
 from .control import disable, enable, status  # noqa: E402
 from .decorator import hot, ignore, is_ignored, once, stats, unswap, wait  # noqa: E402
+from .inline import inline  # noqa: E402
 from .insight import report  # noqa: E402
 from .markers import nogil  # noqa: E402
 
 __all__ = ["hot", "once", "ignore", "is_ignored", "wait", "stats", "report", "unswap",
-           "enable", "disable", "status", "nogil"]
+           "enable", "disable", "status", "nogil", "inline"]

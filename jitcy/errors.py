@@ -11,6 +11,7 @@ Each exception class carries a short ``slug`` used in reasons and in the docs.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import traceback
 import warnings
@@ -86,6 +87,48 @@ class BuildError(JitcyError, RuntimeError):
         if self.output_tail:
             text += "\n" + self.output_tail
         return text
+
+
+class SnippetError(JitcyError, SyntaxError):
+    """A ``jitcy.inline`` snippet does not compile: Cython's (or the C compiler's) message,
+    at the snippet's own line (``lineno`` counts from the snippet's first line)."""
+
+    slug = "inline-compile-error"
+    _CYTHON_LINE = re.compile(r"^[^\n:]*\.pyx:(\d+):(\d+): (.+)$", re.M)
+
+    def __init__(self, message: str, where: str, lineno=None, text=None, workdir=None,
+                 output: str = ""):
+        SyntaxError.__init__(self, message)
+        self.msg, self.where, self.lineno, self.text = message, where, lineno, text
+        self.filename = f"<jitcy.inline snippet at {where}>"
+        self.workdir, self.output = workdir, output
+
+    def __str__(self) -> str:
+        at = f"line {self.lineno} of the snippet" if self.lineno else "the snippet"
+        text = f"jitcy.inline at {self.where}: {at}: {self.msg}"
+        if self.text is not None:
+            text += f"\n    {self.text.strip()}"
+        if self.workdir:
+            text += f"\n(build files kept in {self.workdir})"
+        return text
+
+    @classmethod
+    def from_build(cls, exc: "BuildError", snippet: str, line_map: dict, where: str):
+        """Map the first error Cython reports in the generated module back to the snippet."""
+        output = exc.output_tail
+        log = os.path.join(str(exc.workdir), "build.log") if exc.workdir else None
+        if log and os.path.exists(log):
+            with open(log, encoding="utf-8", errors="replace") as f:
+                output = f.read() or output
+        lines = snippet.split("\n")
+        for match in cls._CYTHON_LINE.finditer(output):
+            line = line_map.get(int(match.group(1)))
+            if line is not None:
+                return cls(match.group(3).strip(), where, line, lines[line - 1],
+                           exc.workdir, output)
+        message = exc.args[0] if exc.args else "build failed"
+        return cls(f"{message}\n{exc.output_tail}".strip(), where, None, None,
+                   exc.workdir, output)
 
 
 class CacheError(JitcyError, OSError):

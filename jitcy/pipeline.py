@@ -24,7 +24,7 @@ import weakref
 
 from . import __version__, analyzer, builder, cache, compat, config, errors, loader
 from .hotfunc import HotFunction, Specialization, State
-from .translator import emit_module, naming
+from .translator import emit_module, emit_snippet, naming
 
 
 _registry: "weakref.WeakKeyDictionary[types.FunctionType, HotFunction]" = weakref.WeakKeyDictionary()
@@ -213,6 +213,65 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                           compile_seconds=time.perf_counter() - started)
 
 
+# -- jitcy.inline snippets: analyze -> translate -> build -> cache -> load, no swap -------
+_snippet_lock = threading.Lock()
+#: Process-wide counts (tests and `jitcy.inline` docs): built here vs loaded from the cache.
+snippet_counts = {"built": 0, "cache_hits": 0}
+
+
+def snippet_plan(code: str):
+    """The snippet split into module part and body, with the names it may capture."""
+    return analyzer.snippet.scan(code)
+
+
+#: The C type a captured or given value gets (its observed type, as for functions). An
+#: alias, not a wrapper: the front door calls it once per value on every call.
+snippet_c_type = analyzer.snippet.c_type_of
+
+
+def snippet_key(plan, params: tuple) -> str:
+    """The same rules as :func:`cache_key`: the snippet text stands in for the code object,
+    the parameters' C types for the observed types."""
+    return cache.make_key({
+        "format": cache.FORMAT_VERSION,
+        "jitcy": _jitcy_digest(),
+        "snippet": plan.text,
+        "params": [list(p) for p in params],
+        "directives": emit_snippet.SNIPPET_DIRECTIVES,
+        "toolchain": builder.toolchain_identity(),
+    })
+
+
+def compile_snippet(plan, params: tuple, where: str):
+    """The compiled snippet for ``params`` (``(name, c_type)`` pairs in call order): loaded
+    from this process or the cache, else built and published. A Cython or C error in the
+    snippet raises :class:`errors.SnippetError` naming the snippet's line."""
+    key = snippet_key(plan, params)
+    module_name = naming.module_name(key)
+    with _snippet_lock:        # one build per key in this process (the store's lock: across)
+        module = _loaded.get(key)
+        if module is None:
+            store = _store()
+            with (store.pinned(key) if store is not None else _no_entry()) as entry:
+                if entry is not None:
+                    module = loader.import_extension(module_name, entry.so_path)   # load
+                    snippet_counts["cache_hits"] += 1
+            if module is None:
+                pyx, line_map = emit_snippet.emit_snippet(plan, params)     # translate
+                meta = {"module_name": module_name, "qualname": "<inline>", "module": where,
+                        "function": f"jitcy.inline at {where}",
+                        "types": [f"{c} {n}" for n, c in params]}
+                try:
+                    so_path = _build_and_store(store, key, module_name, pyx, None, (), meta)
+                except errors.BuildError as exc:
+                    raise errors.SnippetError.from_build(exc, plan.text, line_map,
+                                                         where) from None
+                module = loader.import_extension(module_name, so_path)     # load
+                snippet_counts["built"] += 1
+            _loaded[key] = module
+    return getattr(module, naming.SNIPPET)
+
+
 @contextlib.contextmanager
 def _no_entry():
     yield None
@@ -222,14 +281,15 @@ def type_name(t: type) -> str:
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
-def _build_and_store(store, key, module_name, pyx, func, arg_types) -> pathlib.Path:
+def _build_and_store(store, key, module_name, pyx, func, arg_types, meta=None) -> pathlib.Path:
     """Build under the key's lock (each key is built once across processes) and publish."""
     cfg = config.get()
     so_name = module_name + sysconfig.get_config_var("EXT_SUFFIX")
     # What `jitcy cache list` shows (the entry's size and last use come from the files).
-    meta = {"module_name": module_name, "qualname": func.__qualname__,
-            "module": func.__module__, "function": f"{func.__module__}.{func.__qualname__}",
-            "types": [type_name(t) for t in arg_types]}
+    meta = meta or {"module_name": module_name, "qualname": func.__qualname__,
+                    "module": func.__module__,
+                    "function": f"{func.__module__}.{func.__qualname__}",
+                    "types": [type_name(t) for t in arg_types]}
     if store is not None:
         try:
             with store.lock(key, timeout=cfg.build_timeout * 2):

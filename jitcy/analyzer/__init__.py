@@ -6,14 +6,15 @@ import types
 
 from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
-from . import nogil_blocks
+from . import nogil_blocks, snippet
 from .infer_types import infer
 from .model import GUARDED, TypedFunction, normalize_types
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
 from .unfriendly import jit_unfriendly
 
-__all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "jit_unfriendly"]
+__all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "jit_unfriendly",
+           "snippet"]
 
 
 def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> TypedFunction:

@@ -55,6 +55,8 @@ FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> t
 FIX_UNBOUND_CAUGHT = PREFIX + "fix_unbound_caught"   # the same, in the body's own handlers
 TRACING = PREFIX + "tracing"           # C check: is a trace/profile function set (pdb, coverage)?
 
+SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, parameters C-typed
+
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"
 TRAMPOLINE_STATE = "__jitcy_state__"
