@@ -124,7 +124,7 @@ def signature_shape(code: types.CodeType) -> SignatureShape:
 
 
 @functools.lru_cache(maxsize=256)
-def _trampoline_template(shape: SignatureShape, name: str) -> types.CodeType:
+def _trampoline_template(shape: SignatureShape, name: str, guarded: bool = False) -> types.CodeType:
     free = shape.freevars
     outer = ["def __jitcy_outer():"]
     if free:
@@ -133,7 +133,15 @@ def _trampoline_template(shape: SignatureShape, name: str) -> types.CodeType:
     if free:
         outer.append("        if False: " + ", ".join(free))
     args = ", ".join((repr(naming.TRAMPOLINE_STATE),) + shape.params)
-    outer.append(f"        return {naming.TRAMPOLINE_TARGET!r}({args})")
+    if guarded:
+        # A bare except (no global name to look up); free on 3.11+ (exception table).
+        outer += ["        try:",
+                  f"            return {naming.TRAMPOLINE_TARGET!r}({args})",
+                  "        except:",
+                  f"            {naming.TRAMPOLINE_ON_ERROR!r}()",
+                  "            raise"]
+    else:
+        outer.append(f"        return {naming.TRAMPOLINE_TARGET!r}({args})")
     outer.append(f"    return {name}")
     with warnings.catch_warnings():
         # "'str' object is not callable": the placeholder is replaced before any call.
@@ -143,16 +151,18 @@ def _trampoline_template(shape: SignatureShape, name: str) -> types.CodeType:
     return next(c for c in outer_code.co_consts if isinstance(c, types.CodeType))
 
 
-def make_trampoline(original: types.CodeType, target, state) -> types.CodeType:
+def make_trampoline(original: types.CodeType, target, state, on_error=None) -> types.CodeType:
     """A code object with ``original``'s argument layout that returns
     ``target(state, *parameters)``. Its names, file and first line are the original's so
-    tracebacks and ``repr`` still point at the user's function."""
+    tracebacks and ``repr`` still point at the user's function. With ``on_error``, an
+    exception leaving ``target`` calls ``on_error()`` in the ``except`` block, then is
+    re-raised (compiled code: see :mod:`jitcy.loader.tracebacks`)."""
     name = original.co_name if original.co_name.isidentifier() else "f"
-    template = _trampoline_template(signature_shape(original), name)
-    consts = tuple(
-        target if c == naming.TRAMPOLINE_TARGET else state if c == naming.TRAMPOLINE_STATE else c
-        for c in template.co_consts
-    )
+    template = _trampoline_template(signature_shape(original), name, on_error is not None)
+    placeholders = {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
+                    naming.TRAMPOLINE_ON_ERROR: on_error}
+    consts = tuple(placeholders[c] if type(c) is str and c in placeholders else c
+                   for c in template.co_consts)
     changes = dict(co_consts=consts, co_name=original.co_name,
                    co_filename=original.co_filename, co_firstlineno=original.co_firstlineno)
     if sys.version_info >= (3, 11):

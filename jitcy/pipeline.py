@@ -207,7 +207,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
             module = loader.import_extension(module_name, so_path)   # load
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
-    trampoline = compat.make_trampoline(code, entry_fn, binding)     # swapped in by hf
+    trampoline = compat.make_trampoline(code, entry_fn, binding,     # swapped in by hf
+                                        on_error=loader.fix_traceback)
     return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
                           compile_seconds=time.perf_counter() - started)

@@ -130,3 +130,88 @@ def test_coverage_is_complete_for_compiled_functions(tmp_path, jitcy_env):
     # every line of the body, both branches, was recorded (1 and 4: run before cov.start())
     assert set(out["missing"]) <= {1, 4, 5} and {6, 7, 9, 10} <= set(out["statements"]), out
     assert out["after"] == out["during"] + 1    # compiled code resumed after cov.stop()
+
+
+# -- tracebacks ---------------------------------------------------------------------------
+def helper_raises(v):
+    raise KeyError(v)
+
+
+def divides(x, y):
+    scale = x + 1.0
+    ratio = scale / y                 # ZeroDivisionError here when y == 0
+    return ratio
+
+
+def calls_helper(items):
+    total = 0
+    for item in items:
+        total += item
+    helper_raises(total)              # the exception comes from an interpreted callee
+
+
+def reads_missing_global(x):
+    return x + not_defined_anywhere   # noqa: F821 - NameError at run time
+
+
+def fact(n):
+    if n < 0:
+        raise ValueError("negative")  # raised deep inside direct C recursion
+    return 1 if n == 0 else n * fact(n - 1)
+
+
+def _frames(exc):
+    import traceback
+    return [(f.filename, f.name, f.lineno, f.line) for f in traceback.extract_tb(exc.__traceback__)]
+
+
+def _interpreted_frames(func, *args):
+    with pytest.raises(BaseException) as info:
+        func(*args)
+    return _frames(info.value)
+
+
+@pytest.mark.parametrize("func, warm, bad", [
+    (divides, (1.0, 2.0), (1.0, 0.0)),
+    (calls_helper, ([1, 2],), ([1, 2, 3],)),
+    (reads_missing_global, (1,), (2,)),
+])
+def test_tracebacks_name_the_users_file_function_and_line(jitcy_env, func, warm, bad):
+    import traceback
+    hf_code = func.__code__
+    expected = _interpreted_frames(func, *bad)[1:]        # below this test's own frame
+    jitcy.hot(func, threshold=1)
+    try:
+        func(*warm)
+    except Exception:
+        pass
+    assert jitcy.stats(func)["state"] == "swapped" and func.__code__ is not hf_code
+    before = jitcy.stats(func)["compiled_calls"]
+    with pytest.raises(BaseException) as info:
+        func(*bad)
+    assert jitcy.stats(func)["compiled_calls"] == before + 1       # it ran compiled
+    got = _frames(info.value)[1:]
+    assert got == expected                 # same file, function, line and source text
+    text = "".join(traceback.format_exception(info.type, info.value, info.tb))
+    assert ".pyx" not in text and "__jitcy" not in text
+    assert expected[0][3] in text          # the user's source line is printed
+
+
+def test_traceback_through_direct_c_recursion(jitcy_env):
+    compile_now(fact, 5)
+    assert fact(10) == 3628800
+    with pytest.raises(ValueError) as info:
+        fact(-1)
+    frames = _frames(info.value)[1:]
+    assert frames == [(__file__, "fact", _body_line(fact, 'raise ValueError'),
+                       'raise ValueError("negative")  # raised deep inside direct C recursion')]
+
+
+def test_traceback_of_an_exception_caught_inside_compiled_code_is_untouched(jitcy_env):
+    def safe(d, k):
+        try:
+            return d[k]
+        except KeyError as exc:
+            return type(exc).__name__
+    compile_now(safe, {1: 2}, 1)
+    assert safe({}, 3) == "KeyError" and safe({3: 4}, 3) == 4

@@ -32,6 +32,7 @@ from . import naming
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
 from .rewrite_unpack import RewriteUnpack
 from .runtime import support_code
+from .unparse_lines import line_map, unparse_with_lines
 
 DIRECTIVES = {
     "language_level": "3",
@@ -81,7 +82,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     # rejects a read that is unbound on every path (Python raises at run time instead).
     decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
               for v in sorted(fn.maybe_unbound - params)]
-    text = ast.unparse(module)
+    text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
     sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"]
                     + [f"{annotated.c_type(p)} {safe_local_name(p)}" for p in fn.params])
     body_name = name + "_body" if fn.self_recursive else name
@@ -151,7 +152,10 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
     body = "\n\n".join(parts) + "\n"
-    return _header(fn) + support_code(body) + "\n\n" + body
+    text = _header(fn) + support_code(body) + "\n\n" + body
+    # For tracebacks: which user line each body line of this .pyx comes from (read by
+    # jitcy.loader.tracebacks through the module's globals, which Cython's frames carry).
+    return text + f"\n\n{naming.LINES} = {line_map(text)!r}\n"
 
 
 def _original_call_arguments(fn: TypedFunction, raw: list) -> str:

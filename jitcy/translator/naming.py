@@ -53,6 +53,8 @@ RAISABLE = PREFIX + "raisable"         # the operand of raise, checked with Pyth
 NEVER = PREFIX + "never"               # a false condition Cython cannot see through
 FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> this Python's
 FIX_UNBOUND_CAUGHT = PREFIX + "fix_unbound_caught"   # the same, in the body's own handlers
+LINES = PREFIX + "LINES"               # module global: .pyx line -> user's line (tracebacks)
+LINE_MARK = "  # line "                # ends each body line of the .pyx: the user's line number
 TRACING = PREFIX + "tracing"           # C check: is a trace/profile function set (pdb, coverage)?
 
 SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, parameters C-typed
@@ -60,6 +62,7 @@ SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, par
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"
 TRAMPOLINE_STATE = "__jitcy_state__"
+TRAMPOLINE_ON_ERROR = "__jitcy_on_error__"   # rewrites tracebacks of compiled code
 
 
 def module_name(key: str) -> str:
