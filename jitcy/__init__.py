@@ -2,7 +2,8 @@
 
 Public API: :func:`hot`, :func:`once`, :func:`ignore`, :func:`wait`, :func:`stats`,
 :func:`report`, :func:`unswap`, :func:`enable`, :func:`disable`, :func:`status`,
-:func:`nogil`, :func:`inline`.
+:func:`nogil`, :func:`inline`,
+:func:`record`.
 """
 __version__ = "0.1.0"
 
@@ -12,6 +13,7 @@ from .decorator import hot, ignore, is_ignored, once, stats, unswap, wait  # noq
 from .inline import inline  # noqa: E402
 from .insight import report  # noqa: E402
 from .markers import nogil  # noqa: E402
+from .aot import record  # noqa: E402
 
 __all__ = ["hot", "once", "ignore", "is_ignored", "wait", "stats", "report", "unswap",
-           "enable", "disable", "status", "nogil", "inline"]
+           "enable", "disable", "status", "nogil", "inline", "record"]

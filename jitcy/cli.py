@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import cli_cache
+from . import cli_build, cli_cache
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -12,6 +12,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command")
     cli_cache.add_parsers(commands)
+    cli_build.add_parser(commands)
     return parser
 
 
@@ -23,5 +24,7 @@ def main(argv=None) -> int:
         return 0
     if args.command == "cache":
         return cli_cache.run(args)
+    if args.command == "build":
+        return cli_build.run(args)
     _parser().print_usage(sys.stderr)
     return 2

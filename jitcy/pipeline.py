@@ -55,7 +55,13 @@ def register(func: types.FunctionType, *, threshold: int, time_limit: float,
     if unfriendly:                       # never profiled: it costs nothing per call
         hf.specialization_failed((), unfriendly)
         return hf
+    if cfg.record and not _store_state.get("recording"):
+        _store_state["recording"] = True
+        from . import aot        # JITCY_RECORD=path: same as jitcy.record(path)
+        aot.record(cfg.record)
     hf.start()
+    if _load_ahead_of_time(hf):
+        return hf           # compiled code from `jitcy build`: nothing to warm up
     if not cfg.sync:
         builder.prewarm()   # Cython's first compile in a process costs ~1 s: pay it now
     return hf
@@ -111,6 +117,57 @@ def toolchain_status() -> dict:
         problem = "Cython is not installed (pip install 'Cython>=3.1'); functions stay interpreted"
     return {"compiler": compiler or ident["compiler_so"].split(" ")[0], "cython": cython,
             "problem": problem}
+def function_key(code: types.CodeType) -> str:
+    """Names a function's ahead-of-time index: its code and jitcy's version, no types."""
+    return cache.make_key({"format": cache.FORMAT_VERSION, "jitcy": _jitcy_digest(),
+                           "code": cache.code_fingerprint(code)})
+
+
+def _load_ahead_of_time(hf: HotFunction) -> bool:
+    """Load the specializations `jitcy build` made for ``hf`` (one stat when there are
+    none). Runs at registration, so the first call runs compiled code. True if any loaded."""
+    try:
+        store = _store()
+        sigs = cache.aot.read_index(store.root, function_key(hf.original_code)) if store else []
+        for names in sigs:
+            try:
+                raw = tuple(cache.aot.resolve_type(n) for n in names)
+            except ValueError:
+                continue
+            arg_types = analyzer.normalize_types(raw)
+            if len(arg_types) == len(hf.shape.params) and hf.begin_eager(arg_types):
+                _compile(hf, arg_types, build=False)    # a load; a miss goes back to profiling
+    except Exception as exc:   # never break registration: profile as usual
+        errors.internal_error(exc, "ahead-of-time load")
+        return False
+    return bool(hf.specializations)
+
+
+def build_ahead(func: types.FunctionType, arg_types: tuple) -> str:
+    """Compile ``func`` for ``arg_types`` into the cache without loading it (``jitcy build``)
+    and add the signature to the function's ahead-of-time index. Returns "built" or
+    "cached"; raises JitcyError (unsupported code, build error, no usable cache)."""
+    hf = lookup(func)
+    code = hf.original_code if hf is not None else func.__code__
+    arg_types = analyzer.normalize_types(tuple(arg_types))
+    store = _store()
+    if store is None:
+        raise errors.CacheError("no usable cache directory to build into (see the warning "
+                                "above; set JITCY_CACHE_DIR to a writable directory)")
+    key = cache_key(func, code, arg_types)
+    status = "cached"
+    if store.lookup(key) is None:
+        typed = analyzer.analyze(func, code, arg_types)              # analyze
+        pyx = emit_module.emit_module(typed)                          # translate
+        _build_and_store(store, key, naming.module_name(key), pyx, func, arg_types)  # build
+        if store.lookup(key) is None:
+            raise errors.CacheError(f"built {func.__qualname__} but could not store it in "
+                                    f"{store.root} (see the warning above)")
+        status = "built"
+    cache.aot.add_to_index(store, function_key(code),
+                           f"{func.__module__}.{func.__qualname__}",
+                           cache.aot.type_names(arg_types))
+    return status
 
 
 def wait(timeout=None) -> bool:

@@ -47,7 +47,7 @@ def fp(src: str, name: str = "f") -> str:
 
 def test_public_api_is_exactly_the_interface():
     assert sorted(cache.__all__) == sorted(
-        ["FORMAT_VERSION", "Entry", "Store", "cache_root", "code_fingerprint", "evict_if_needed", "make_key",
+        ["FORMAT_VERSION", "Entry", "Store", "aot", "cache_root", "code_fingerprint", "evict_if_needed", "make_key",
          "reset_root"])
     assert isinstance(FORMAT_VERSION, int)
 

@@ -5,6 +5,7 @@ whether it is safe; ``layout``: the on-disk names; ``store``: lookup, lock, publ
 """
 from __future__ import annotations
 
+from . import aot
 from .evict import evict_if_needed
 from .keys import code_fingerprint, make_key
 from .layout import FORMAT_VERSION
@@ -13,6 +14,7 @@ from .store import Entry, Store
 
 __all__ = [
     "FORMAT_VERSION",
+    "aot",
     "Entry",
     "Store",
     "cache_root",

@@ -74,11 +74,17 @@ _ADOPTABLE = ("README", "README.md", "README.txt", ".gitignore", layout.TAG_FILE
               f"v{layout.FORMAT_VERSION}")
 
 
+def _is_marker_temp(name: str) -> bool:
+    return name.endswith(".tmp") and any(name.startswith(f".{marker}.") for marker in
+                                         (layout.TAG_FILE, layout.VERSION_FILE))
+
+
 def _check_adoptable(path: pathlib.Path) -> None:
     """A directory without jitcy's marker becomes the cache only if it is (nearly) empty:
     ``JITCY_CACHE_DIR=~`` must never turn a home directory into something
     ``jitcy cache clear`` would work on."""
-    others = sorted(n for n in os.listdir(path) if n not in _ADOPTABLE)
+    others = sorted(n for n in os.listdir(path) if n not in _ADOPTABLE
+                    and not _is_marker_temp(n))    # another process marking it right now
     if others:
         shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
         raise errors.CacheError(
