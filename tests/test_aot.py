@@ -139,11 +139,12 @@ def test_record_api_merges_processes(jitcy_env, tmp_path):
     compile_now(poly, 2, 3.0)
     path = tmp_path / "p.json"
     jitcy.record(path)
-    assert aot.write_profile(path) == 1
+    before = aot.write_profile(path)      # every function compiled in this process so far
+    assert before >= 1
     aot.write_profile(path, [{"module": __name__, "qualname": "poly",
                               "signatures": [["float", "float"]]},
                              {"module": "other", "qualname": "g", "signatures": [["str"]]}])
     functions = aot.load_profile(path)
     mine = [f for f in functions if f["qualname"] == "poly"][0]
     assert mine["signatures"] == [["int", "float"], ["float", "float"]]
-    assert len(functions) == 2 and not pathlib.Path(str(path) + ".lock").exists()
+    assert len(functions) == before + 1 and not pathlib.Path(str(path) + ".lock").exists()
