@@ -12,6 +12,7 @@ jitcy's result (and the ceiling's) equals CPython's. See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.machinery
 import importlib.util
 import json
@@ -192,13 +193,16 @@ def module_functions(module):
 
 
 def build_ceilings(build_dir: pathlib.Path, names) -> dict:
-    """Compile ceiling/<name>.pyx into build_dir (once; reused while newer than the .pyx)."""
+    """Compile ceiling/<name>.pyx into build_dir (once; reused while the .pyx is unchanged)."""
     build_dir.mkdir(parents=True, exist_ok=True)
     names = [n for n in names if (CEILING_DIR / f"{n}.pyx").exists()]
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    digest = {n: hashlib.sha256((CEILING_DIR / f"{n}.pyx").read_bytes()).hexdigest()
+              for n in names}
+    stamp = lambda n: build_dir / f"{n}.sha256"  # noqa: E731  (the .pyx the .so was built from)
     todo = [n for n in names
-            if not (build_dir / (n + suffix)).exists()
-            or (build_dir / (n + suffix)).stat().st_mtime < (CEILING_DIR / f"{n}.pyx").stat().st_mtime]
+            if not (build_dir / (n + suffix)).exists() or not stamp(n).exists()
+            or stamp(n).read_text() != digest[n]]
     if todo:
         log(f"[ceiling] compiling {len(todo)} hand-typed Cython module(s) in {build_dir} ...")
         for n in todo:
@@ -207,7 +211,7 @@ def build_ceilings(build_dir: pathlib.Path, names) -> dict:
             from setuptools import setup, Extension
             from Cython.Build import cythonize
             exts = [Extension(n, [n + ".pyx"]) for n in {todo!r}]
-            setup(name="jitcy_ceilings", script_args=["build_ext", "--inplace", "-q"],
+            setup(name="jitcy_ceilings", script_args=["build_ext", "--inplace", "-q", "-j", "2"],
                   ext_modules=cythonize(exts, quiet=True, nthreads=2))
             """)
         (build_dir / "setup_ceilings.py").write_text(setup)
@@ -217,6 +221,8 @@ def build_ceilings(build_dir: pathlib.Path, names) -> dict:
         if proc.returncode != 0:
             raise SystemExit(f"building the ceilings failed:\n{proc.stdout[-3000:]}\n"
                              f"{proc.stderr[-3000:]}")
+        for n in todo:
+            stamp(n).write_text(digest[n])
         log(f"[ceiling] built in {time.perf_counter() - t0:.1f} s")
     mods = {}
     for n in names:
