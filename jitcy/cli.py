@@ -11,12 +11,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jitcy", description="jitcy runtime compiler")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", add_help=False,     # parsed by jitcy.runner (see main)
+                        help="run a program with the import hook: jitcy run [options] "
+                             "(script.py | -m module) [args...]")
     cli_cache.add_parsers(commands)
     cli_build.add_parser(commands)
     return parser
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"]:         # the program's own arguments must not reach argparse
+        from . import runner
+        return runner.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.version:
         from . import __version__

@@ -25,6 +25,7 @@ parameter loads and one call: the cheapest Python-level forwarding there is.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import inspect
@@ -123,32 +124,138 @@ def signature_shape(code: types.CodeType) -> SignatureShape:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _trampoline_template(shape: SignatureShape, name: str, guarded: bool = False) -> types.CodeType:
+#: Layout of a code object's parameters: what a trampoline template depends on.
+#: (positional-only, positional-or-keyword, has *args, keyword-only, has **kw, free vars)
+def _layout(code: types.CodeType) -> tuple:
+    flags = code.co_flags
+    return (code.co_posonlyargcount, code.co_argcount - code.co_posonlyargcount,
+            bool(flags & CO_VARARGS), code.co_kwonlyargcount, bool(flags & CO_VARKEYWORDS),
+            len(code.co_freevars))
+
+
+def _generic(i: int) -> str:
+    return f"{naming.PREFIX}p{i}"
+
+
+# The bodies. A bare ``except`` (no global name to look up) costs nothing on 3.11+ until
+# something is raised (exception table); ON_ERROR rewrites the traceback (see
+# jitcy.loader.tracebacks) and the bare ``raise`` re-raises the same exception.
+_PROFILE_BODY = f"""\
+        {naming.TRAMPOLINE_LOCAL} = {naming.TRAMPOLINE_STATE!r}
+        {naming.TRAMPOLINE_COUNT} = {naming.TRAMPOLINE_LOCAL}.skip
+        try:
+            if {naming.TRAMPOLINE_COUNT}:
+                {naming.TRAMPOLINE_LOCAL}.skip = {naming.TRAMPOLINE_COUNT} - 1
+                return {naming.TRAMPOLINE_ORIGINAL!r}({{call}})
+            return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_LOCAL}, {{params}})
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
+_SWAP_BODY = f"""\
+        if False: {naming.TRAMPOLINE_LOCAL} = 0
+        return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}})
+"""
+_GUARDED_BODY = f"""\
+        if False: {naming.TRAMPOLINE_LOCAL} = 0
+        try:
+            return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}})
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
+_BODIES = {"profile": _PROFILE_BODY, "swap": _SWAP_BODY, "guarded": _GUARDED_BODY}
+
+
+class _Template:
+    """A compiled trampoline for one layout, and where its per-function constants go."""
+
+    __slots__ = ("code", "count", "extra", "reserved", "placeholders", "kwnames")
+
+    def __init__(self, code: types.CodeType, count: int):
+        self.code, self.count = code, count
+        self.extra = code.co_varnames[count:]         # the trampoline's own locals
+        self.reserved = frozenset(self.extra)
+        position = {name: i for i, name in enumerate(code.co_varnames[:count])}
+        placeholders = (naming.TRAMPOLINE_TARGET, naming.TRAMPOLINE_STATE,
+                        naming.TRAMPOLINE_ORIGINAL, naming.TRAMPOLINE_ON_ERROR)
+        self.placeholders, self.kwnames = [], []
+        for i, c in enumerate(code.co_consts):
+            if type(c) is str and c in placeholders:
+                self.placeholders.append((i, c))
+            elif type(c) is str and c in position:          # a keyword name of a call
+                self.kwnames.append((i, position[c]))
+            elif type(c) is tuple and c and all(type(x) is str and x in position for x in c):
+                self.kwnames.append((i, tuple(position[x] for x in c)))
+
+
+@functools.lru_cache(maxsize=None)
+def _template(layout: tuple, kind: str) -> _Template:
+    """The trampoline for one parameter layout, with generic names (renamed per function).
+
+    Every line of the body is numbered like the ``def`` line, so once ``co_firstlineno`` is
+    the user's, a traceback through the trampoline points at the user's ``def``."""
+    n_posonly, n_pos, varargs, n_kwonly, varkw, n_free = layout
+    count = n_posonly + n_pos + varargs + n_kwonly + varkw
+    shape = SignatureShape(
+        posonly=tuple(_generic(i) for i in range(n_posonly)),
+        positional=tuple(_generic(i) for i in range(n_posonly, n_posonly + n_pos)),
+        varargs=_generic(n_posonly + n_pos) if varargs else None,
+        kwonly=tuple(_generic(i) for i in range(n_posonly + n_pos + varargs,
+                                                   n_posonly + n_pos + varargs + n_kwonly)),
+        varkw=_generic(count - 1) if varkw else None,
+        freevars=tuple(f"{naming.PREFIX}f{i}" for i in range(n_free)))
     free = shape.freevars
     outer = ["def __jitcy_outer():"]
     if free:
         outer.append("    " + " = ".join(free) + " = None")
-    outer.append(f"    def {name}({shape.def_parameters()}):")
+    outer.append(f"    def f({shape.def_parameters()}):")
     if free:
         outer.append("        if False: " + ", ".join(free))
-    args = ", ".join((repr(naming.TRAMPOLINE_STATE),) + shape.params)
-    if guarded:
-        # A bare except (no global name to look up); free on 3.11+ (exception table).
-        outer += ["        try:",
-                  f"            return {naming.TRAMPOLINE_TARGET!r}({args})",
-                  "        except:",
-                  f"            {naming.TRAMPOLINE_ON_ERROR!r}()",
-                  "            raise"]
-    else:
-        outer.append(f"        return {naming.TRAMPOLINE_TARGET!r}({args})")
-    outer.append(f"    return {name}")
+    body = _BODIES[kind]
+    outer.append(body.format(params=", ".join(shape.params),
+                             call=shape.call_arguments()).rstrip("\n"))
+    outer.append("    return f")
+    tree = ast.parse("\n".join(outer) + "\n")
+    inner = tree.body[0].body[-2]
+    for node in ast.walk(inner):
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = 1
+            node.col_offset, node.end_col_offset = 0, 0
     with warnings.catch_warnings():
         # "'str' object is not callable": the placeholder is replaced before any call.
         warnings.simplefilter("ignore", SyntaxWarning)
-        module = compile("\n".join(outer) + "\n", "<jitcy trampoline>", "exec")
+        module = compile(tree, "<jitcy trampoline>", "exec")
     outer_code = next(c for c in module.co_consts if isinstance(c, types.CodeType))
-    return next(c for c in outer_code.co_consts if isinstance(c, types.CodeType))
+    return _Template(next(c for c in outer_code.co_consts if isinstance(c, types.CodeType)),
+                     count)
+
+
+_HAS_QUALNAME = sys.version_info >= (3, 11)
+
+
+def _instantiate(t: _Template, original: types.CodeType, replacements: dict) -> types.CodeType:
+    """``t`` renamed to ``original``'s parameter names, with the placeholders replaced.
+    (The import hook calls this for every function of a module: keep it lean.)"""
+    names = original.co_varnames[:t.count]         # both in CPython's order
+    if not t.reserved.isdisjoint(names):
+        raise ValueError(f"{original.co_name}: a parameter uses a name reserved by jitcy "
+                         f"({', '.join(sorted(t.reserved.intersection(names)))})")
+    consts = list(t.code.co_consts)
+    for i, key in t.placeholders:
+        consts[i] = replacements[key]
+    for i, pos in t.kwnames:
+        consts[i] = names[pos] if type(pos) is int else tuple(names[p] for p in pos)
+    if _HAS_QUALNAME:
+        return t.code.replace(co_consts=tuple(consts), co_varnames=names + t.extra,
+                              co_freevars=original.co_freevars, co_name=original.co_name,
+                              co_filename=original.co_filename,
+                              co_firstlineno=original.co_firstlineno,
+                              co_qualname=original.co_qualname)
+    return t.code.replace(co_consts=tuple(consts), co_varnames=names + t.extra,
+                          co_freevars=original.co_freevars, co_name=original.co_name,
+                          co_filename=original.co_filename,
+                          co_firstlineno=original.co_firstlineno)
 
 
 def make_trampoline(original: types.CodeType, target, state, on_error=None) -> types.CodeType:
@@ -157,14 +264,48 @@ def make_trampoline(original: types.CodeType, target, state, on_error=None) -> t
     tracebacks and ``repr`` still point at the user's function. With ``on_error``, an
     exception leaving ``target`` calls ``on_error()`` in the ``except`` block, then is
     re-raised (compiled code: see :mod:`jitcy.loader.tracebacks`)."""
-    name = original.co_name if original.co_name.isidentifier() else "f"
-    template = _trampoline_template(signature_shape(original), name, on_error is not None)
-    placeholders = {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
-                    naming.TRAMPOLINE_ON_ERROR: on_error}
-    consts = tuple(placeholders[c] if type(c) is str and c in placeholders else c
-                   for c in template.co_consts)
-    changes = dict(co_consts=consts, co_name=original.co_name,
-                   co_filename=original.co_filename, co_firstlineno=original.co_firstlineno)
-    if sys.version_info >= (3, 11):
-        changes["co_qualname"] = original.co_qualname
-    return template.replace(**changes)
+    kind = "swap" if on_error is None else "guarded"
+    return _instantiate(_template(_layout(original), kind), original,
+                        {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
+                         naming.TRAMPOLINE_ON_ERROR: on_error})
+
+
+_ARG_FLAGS = CO_VARARGS | CO_VARKEYWORDS
+_profile_templates: dict = {}
+
+
+def make_profile_trampoline(original: types.CodeType, target, state, original_func,
+                            on_error) -> types.CodeType:
+    """The profiling trampoline: while ``state.skip`` is non-zero it decrements it and calls
+    ``original_func`` directly (the cheap path, no Python call into jitcy); otherwise it
+    returns ``target(state, *parameters)`` (the probe, which samples this call). An
+    exception calls ``on_error()`` (which takes jitcy's frames out of the traceback) and is
+    re-raised.
+
+    The import hook calls this for every function of a module, so the template is found
+    through a plain dict keyed by the code's argument counts and flags."""
+    key = (original.co_argcount, original.co_posonlyargcount, original.co_kwonlyargcount,
+           original.co_flags & _ARG_FLAGS, len(original.co_freevars))
+    t = _profile_templates.get(key)
+    if t is None:
+        t = _profile_templates[key] = _template(_layout(original), "profile")
+    values = {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
+              naming.TRAMPOLINE_ORIGINAL: original_func, naming.TRAMPOLINE_ON_ERROR: on_error}
+    if t.kwnames or not _HAS_QUALNAME:
+        return _instantiate(t, original, values)
+    names = original.co_varnames[:t.count]
+    if not t.reserved.isdisjoint(names):
+        return _instantiate(t, original, values)       # raises the ValueError
+    consts = list(t.code.co_consts)
+    for i, key in t.placeholders:
+        consts[i] = values[key]
+    return t.code.replace(co_consts=tuple(consts), co_varnames=names + t.extra,
+                          co_freevars=original.co_freevars, co_name=original.co_name,
+                          co_filename=original.co_filename,
+                          co_firstlineno=original.co_firstlineno,
+                          co_qualname=original.co_qualname)
+
+
+def is_trampoline(code: types.CodeType) -> bool:
+    """Is ``code`` one of jitcy's trampolines (for traceback filtering)?"""
+    return naming.TRAMPOLINE_LOCAL in code.co_varnames

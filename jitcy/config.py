@@ -16,6 +16,10 @@ Variables (all optional):
 ``JITCY_TIME_LIMIT=seconds``
     Cumulative seconds spent in a profiled function that make it hot regardless of
     the call count (default 0.05).
+``JITCY_HOOK_THRESHOLD=n``, ``JITCY_HOOK_TIME_LIMIT=seconds``
+    The same for functions watched by the import hook (``jitcy.install``, ``jitcy run``):
+    default 1000 calls or 0.2 s, higher than for ``@jitcy.hot`` because a whole program
+    should compile what matters, not everything that ran twice.
 ``JITCY_MAX_SPECIALIZATIONS=n``
     Distinct argument-type signatures compiled per function before it is left
     interpreted as megamorphic (default 4).
@@ -97,6 +101,8 @@ class Config:
     cache_dir: str | None = None
     threshold: int = 2
     time_limit: float = 0.05
+    hook_threshold: int = 1000
+    hook_time_limit: float = 0.2
     max_specializations: int = 4
     build_timeout: float = 180.0
     cache_max_size: int | None = 1 << 30
@@ -112,6 +118,8 @@ class Config:
             cache_dir=env.get("JITCY_CACHE_DIR") or None,
             threshold=_number(env, "JITCY_THRESHOLD", 2, int, 1),
             time_limit=_number(env, "JITCY_TIME_LIMIT", 0.05, float, 0.0),
+            hook_threshold=_number(env, "JITCY_HOOK_THRESHOLD", 1000, int, 1),
+            hook_time_limit=_number(env, "JITCY_HOOK_TIME_LIMIT", 0.2, float, 0.0),
             max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1),
             build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0),
             cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30),

@@ -8,7 +8,9 @@ frees both.
 Who changes ``f.__code__``, and when:
 
 * :meth:`start` installs the profiling trampoline (COLD -> PROFILING).
-* the probe calls :meth:`became_hot` at a call boundary; the pipeline builds
+* the trampoline counts calls down in ``skip`` and sends one call in a while (see
+  :mod:`jitcy.profiler.probe`) to the probe; the probe calls :meth:`became_hot` at a call
+  boundary; the pipeline builds
   (PROFILING -> BUILDING), on the background thread or, with ``JITCY_SYNC=1``, right there.
 * a finished build swaps the compiled trampoline in at once (BUILDING -> SWAPPED), so the
   next call runs compiled and ``jitcy.wait()`` returning means "swapped". Assigning
@@ -39,6 +41,10 @@ from .profiler import make_probe
 
 #: Distinct raw signatures remembered by the miss dispatcher before it stops caching.
 _DISPATCH_CACHE_LIMIT = 64
+
+
+def _noop() -> None:
+    pass
 
 
 class State(str, enum.Enum):
@@ -73,7 +79,8 @@ class Specialization:
 
 class HotFunction:
     def __init__(self, func: types.FunctionType, *, threshold: int, time_limit: float,
-                 max_specializations: int, compile_request, normalize, once: bool = False):
+                 max_specializations: int, compile_request, normalize, once: bool = False,
+                 on_error=None):
         self._func_ref = weakref.ref(func)
         self.qualname = f"{func.__module__}.{func.__qualname__}"
         self.original_code = func.__code__
@@ -84,8 +91,10 @@ class HotFunction:
         # cells. Every parameter is passed explicitly, so defaults are never consulted.
         self.original = types.FunctionType(func.__code__, func.__globals__, func.__name__,
                                            func.__defaults__, func.__closure__)
-        self.probe, self.miss = make_probe(self.shape)
-        self.profile_code = compat.make_trampoline(func.__code__, self.probe, self)
+        self.probe, self.miss, self.passthrough = make_probe(self.shape)
+        # on_error: takes the trampoline and the probe out of a traceback passing through
+        self.profile_code = compat.make_profile_trampoline(func.__code__, self.probe, self,
+                                                           self.original, on_error or _noop)
         self.threshold = threshold
         self.time_limit = time_limit
         self.max_specializations = 1 if once else max_specializations
@@ -99,6 +108,8 @@ class HotFunction:
         self.profiling = False
         self.calls = 0
         self.seconds = 0.0
+        self.skip = 0            # calls the trampoline lets through before the next sample
+        self.batch = 1           # calls the next sample stands for
         self.sigs: dict = {}
         self.guard_misses = 0
         self.fallbacks = 0
@@ -123,6 +134,7 @@ class HotFunction:
                 return
             self.state = State.PROFILING
             self.profiling = True
+            self.skip, self.batch = 0, 1     # sample the next call
             if not self.suspended:
                 func.__code__ = self.profile_code
 
@@ -163,6 +175,7 @@ class HotFunction:
             if self.primary is None and self.state is State.BUILDING and not self.in_flight:
                 self.state = State.PROFILING
                 self.profiling = True
+                self.skip, self.batch = 0, 1     # sample the next call
 
     def specialization_ready(self, spec: Specialization) -> None:
         """A build finished (any thread): swap it in, or offer it to the miss dispatcher."""
@@ -242,6 +255,7 @@ class HotFunction:
         if self.primary is None and self.state is State.BUILDING:
             self.state = State.PROFILING
             self.profiling = True
+            self.skip, self.batch = 0, 1     # sample the next call
             self.calls = 0
             self.seconds = 0.0
 
@@ -294,6 +308,12 @@ class HotFunction:
         return (func is not None and not self.suspended and self.state is State.SWAPPED
                 and func.__code__ is not self.original_code and not self._ours(func.__code__))
 
+    def calls_seen(self) -> int:
+        """Calls counted by the samples plus those the trampoline let through since."""
+        if self.profiling and 0 <= self.skip < self.batch:
+            return self.calls + self.batch - 1 - self.skip
+        return self.calls
+
     def stats(self) -> dict:
         with self.lock:
             if self._code_replaced():
@@ -302,7 +322,7 @@ class HotFunction:
             return {
                 "function": self.qualname,
                 "state": self.state.value,
-                "calls": self.calls,
+                "calls": self.calls_seen(),
                 "profiled_seconds": round(self.seconds, 6),
                 "threshold": self.threshold,
                 "specializations": specs,
@@ -321,3 +341,39 @@ class HotFunction:
                 "file": self.filename,
                 "line": self.firstlineno,
             }
+
+
+class Pending:
+    """A function the import hook watches that has not been called yet.
+
+    Its ``__code__`` is a profiling trampoline whose state is this object: ``skip`` stays 0,
+    so the first call goes to the hook's target, which puts :attr:`code` back and registers
+    the function for real (a :class:`HotFunction`). Until then the function costs one small
+    object and one code object: importing a module with many functions stays cheap.
+    """
+
+    __slots__ = ("func", "code", "hook", "skip")
+
+    def __init__(self, func: types.FunctionType, hook):
+        self.func = weakref.ref(func)
+        self.code = func.__code__
+        self.hook = hook
+        self.skip = 0
+
+
+def pending_of(func):
+    """The :class:`Pending` behind ``func``'s current code, or None."""
+    code = func.__code__
+    if compat.is_trampoline(code):
+        for const in code.co_consts:
+            if type(const) is Pending:
+                return const
+    return None
+
+
+def restore_pending(func) -> Pending | None:
+    """If ``func`` is still waiting for its first call under the hook, put its code back."""
+    pending = pending_of(func)
+    if pending is not None:
+        func.__code__ = pending.code
+    return pending

@@ -23,7 +23,7 @@ import types
 import weakref
 
 from . import __version__, analyzer, builder, cache, compat, config, errors, loader
-from .hotfunc import HotFunction, Specialization, State
+from .hotfunc import HotFunction, Specialization, State, restore_pending
 from .translator import emit_module, emit_snippet, naming
 
 
@@ -40,6 +40,7 @@ def register(func: types.FunctionType, *, threshold: int, time_limit: float,
 
     An ignored function (``@jitcy.ignore``, in any decorator order) stays ignored."""
     with _registry_lock:
+        restore_pending(func)   # watched by the import hook, never called: its own code back
         hf = _registry.get(func)
         if hf is not None:
             return hf
@@ -71,12 +72,17 @@ def _new_state(func, *, threshold=1, time_limit=0.0, once=False) -> HotFunction:
     return HotFunction(func, threshold=threshold, time_limit=time_limit,
                        max_specializations=config.get().max_specializations,
                        compile_request=request_compile, normalize=analyzer.normalize_types,
-                       once=once)
+                       once=once, on_error=loader.fix_traceback)
+
+
+#: For the import hook's not-yet-called trampolines: drops jitcy's frames from a traceback.
+fix_traceback = loader.fix_traceback
 
 
 def ignore(func: types.FunctionType) -> HotFunction:
     """Never compile ``func`` (``@jitcy.ignore``); undoes an earlier ``register``."""
     with _registry_lock:
+        restore_pending(func)
         hf = _registry.get(func)
         if hf is None:
             hf = _registry[func] = _new_state(func)

@@ -63,6 +63,10 @@ SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, par
 TRAMPOLINE_TARGET = "__jitcy_target__"
 TRAMPOLINE_STATE = "__jitcy_state__"
 TRAMPOLINE_ON_ERROR = "__jitcy_on_error__"   # rewrites tracebacks of compiled code
+TRAMPOLINE_ORIGINAL = "__jitcy_original__"
+# Locals of the trampolines (the profiling one counts calls down in ``state.skip``).
+TRAMPOLINE_LOCAL = PREFIX + "s"
+TRAMPOLINE_COUNT = PREFIX + "k"
 
 
 def module_name(key: str) -> str:

@@ -1,0 +1,380 @@
+"""Front door 2: the import hook. ``jitcy.install(...) -> handle``, ``jitcy.uninstall(handle)``.
+
+One finder sits at the front of ``sys.meta_path`` while any hook is installed. It finds
+nothing itself: it asks the finders behind it, exactly as the import system would, and when
+the module found is in a hook's scope it wraps the spec's loader for one call. The wrapper
+puts the real loader back on the spec and the module (so ``__loader__``, ``__spec__``,
+``importlib.resources``, ``linecache`` see the standard objects), runs the real
+``exec_module`` (``.pyc`` caching, packages, ``reload`` unchanged), then *watches* every
+function the module defined:
+
+* module-level functions, and in classes defined there (nested classes too): instance
+  methods, ``staticmethod``, ``classmethod``, property getters/setters/deleters and
+  ``functools.cached_property`` functions;
+* only functions whose code comes from the module's own file (``__module__`` and
+  ``co_filename``), so re-exported functions, ``functools.wraps`` wrappers made elsewhere,
+  builtins and C functions are left alone; so are generators and coroutines (jitcy does not
+  compile them), functions jitcy already handles, and functions marked ``jitcy.ignore``.
+
+Watching costs one small :class:`~jitcy.hotfunc.Pending` object and one code object per
+function; the first call registers the function with the pipeline (the same profiling as
+``@jitcy.hot``, with the hook's threshold: default ``JITCY_HOOK_THRESHOLD``, 1000 calls, or
+``JITCY_HOOK_TIME_LIMIT``, 0.2 s).
+
+Scope: ``include``/``exclude`` are module-name patterns. A pattern without wildcards names a
+module and everything under it (``mypkg`` is ``mypkg`` and ``mypkg.sub``); with ``*``, ``?``
+or ``[...]`` it is matched against the whole dotted name (``mypkg.*``, ``*.kernels``). With
+no ``include``, the scope is the user's code: modules whose file is under ``root`` (default:
+the current directory when the hook is installed; ``jitcy run`` passes the script's
+directory) and not in the standard library or site-packages. jitcy itself and the packages
+it depends on are never watched. Modules imported before the hook was installed are not
+touched.
+"""
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+import site
+import sys
+import sysconfig
+import threading
+import types
+
+from . import compat, config, errors
+from .translator import naming
+
+if compat.SUPPORTED:
+    from . import pipeline
+    from .hotfunc import Pending
+else:                   # nothing CPython-specific is imported: install() does nothing
+    pipeline = Pending = None
+
+#: Never watched, whatever the patterns say: jitcy and what it runs on while compiling.
+_NEVER = ("jitcy", "Cython", "pyximport", "setuptools", "distutils", "_distutils_hack",
+          "pkg_resources", "psutil", "platformdirs", "filelock")
+_PATTERN = re.compile(r"^[\w.*?\[\]!-]+$")
+
+
+def _check_patterns(value, what: str) -> tuple:
+    if value is None:
+        return ()
+    patterns = (value,) if isinstance(value, str) else value
+    try:
+        patterns = tuple(patterns)
+    except TypeError:
+        raise TypeError(f"jitcy.install({what}=...) takes a module-name pattern or a list of "
+                        f"them, got {type(value).__name__}") from None
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise TypeError(f"jitcy.install({what}=...): patterns are strings, got "
+                            f"{type(pattern).__name__} {pattern!r}")
+        if not _PATTERN.match(pattern) or pattern.startswith(".") or pattern.endswith("."):
+            raise ValueError(f"jitcy.install({what}={pattern!r}): not a module-name pattern; "
+                             f"write a dotted module name, optionally with * wildcards "
+                             f"(mypkg, mypkg.*, *.kernels)")
+    return patterns
+
+
+def _matcher(patterns: tuple):
+    exact = tuple(p for p in patterns if not any(c in p for c in "*?["))
+    wild = tuple(p for p in patterns if p not in exact)
+
+    def matches(name: str) -> bool:
+        for p in exact:
+            if name == p or name.startswith(p + "."):
+                return True
+        return any(fnmatch.fnmatchcase(name, p) for p in wild)
+    return matches
+
+
+_never = _matcher(_NEVER)
+
+
+@functools.lru_cache(maxsize=1)
+def _library_dirs() -> tuple:
+    """Directories whose modules are never "the user's code": stdlib and site-packages."""
+    dirs = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            dirs.add(path)
+    try:
+        dirs.update(site.getsitepackages())
+    except AttributeError:      # old virtualenv's site module
+        pass
+    user_site = getattr(site, "getusersitepackages", lambda: None)()
+    if user_site:
+        dirs.add(user_site)
+    dirs.update(p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages"))
+    dirs.add(os.path.dirname(os.path.abspath(__file__)))
+    return tuple(sorted({os.path.join(os.path.realpath(d), "") for d in dirs}))
+
+
+class Hook:
+    """The handle :func:`install` returns; pass it to :func:`uninstall`."""
+
+    def __init__(self, include: tuple, exclude: tuple, threshold: int, time_limit: float,
+                 root: str):
+        self.include, self.exclude = include, exclude
+        self.threshold, self.time_limit = threshold, time_limit
+        self.root = root
+        self.key = (include, exclude, threshold, time_limit, root)
+        self._include = _matcher(include) if include else None
+        self._exclude = _matcher(exclude)
+        self.watched = 0            # functions watched so far
+
+    @property
+    def installed(self) -> bool:
+        return self in _hooks
+
+    def wants_name(self, name: str):
+        """True/False when the name decides, None when the module's file must be seen."""
+        if _never(name) or self._exclude(name):
+            return False
+        if self._include is not None:
+            return self._include(name)
+        return None
+
+    def wants(self, name: str, origin) -> bool:
+        decided = self.wants_name(name)
+        if decided is not None:
+            return decided
+        if not origin or not origin.endswith(".py"):
+            return False
+        path = os.path.realpath(origin)
+        return path.startswith(self.root) and not path.startswith(_library_dirs())
+
+    def __repr__(self):
+        scope = f"include={list(self.include)}" if self.include else f"root={self.root!r}"
+        state = "installed" if self.installed else "uninstalled"
+        return (f"<jitcy import hook {scope} exclude={list(self.exclude)} "
+                f"threshold={self.threshold} time_limit={self.time_limit} ({state})>")
+
+
+_hooks: list = []
+_lock = threading.RLock()
+_local = threading.local()
+
+
+def install(include=None, exclude=None, threshold=None, time_limit=None, *, root=None) -> Hook:
+    """Watch the functions of modules imported from now on (see the module docstring).
+
+    Returns a handle for :func:`uninstall`. Installing again with the same arguments returns
+    the same handle and changes nothing. With ``JITCY_DISABLE=1``, or on an interpreter
+    jitcy does not support, nothing is installed (the handle says "uninstalled")."""
+    from .decorator import _check_options
+    include = _check_patterns(include, "include")
+    exclude = _check_patterns(exclude, "exclude")
+    _check_options(threshold, time_limit)
+    cfg = config.get()
+    threshold = cfg.hook_threshold if threshold is None else int(threshold)
+    time_limit = cfg.hook_time_limit if time_limit is None else float(time_limit)
+    if root is None:
+        root = os.getcwd()
+    elif not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"jitcy.install(root=...) takes a directory, got {type(root).__name__}")
+    root = os.path.join(os.path.realpath(os.fspath(root)), "")
+    hook = Hook(include, exclude, threshold, time_limit, root)
+    if cfg.disable or pipeline is None:
+        return hook         # JITCY_DISABLE=1 or an unsupported interpreter: nothing watched
+    with _lock:
+        for existing in _hooks:
+            if existing.key == hook.key:
+                return existing
+        _hooks.append(hook)
+        if not any(isinstance(f, _Finder) for f in sys.meta_path):
+            sys.meta_path.insert(0, _FINDER)
+    return hook
+
+
+def uninstall(handle: Hook) -> None:
+    """Remove the hook ``handle``: modules imported later are not watched by it. Functions it
+    already watches keep being profiled and compiled. Removing it twice does nothing."""
+    if not isinstance(handle, Hook):
+        raise TypeError(f"jitcy.uninstall() takes the handle jitcy.install() returned, got "
+                        f"{type(handle).__name__}")
+    with _lock:
+        if handle in _hooks:
+            _hooks.remove(handle)
+        if not _hooks:
+            sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _Finder)]
+
+
+def _hook_for(name: str, spec) -> Hook | None:
+    for hook in list(_hooks):
+        if hook.wants(name, spec.origin):
+            return hook
+    return None
+
+
+class _Finder:
+    """Finds nothing itself: asks the finders behind it and wraps the loader if in scope."""
+
+    def find_spec(self, name, path=None, target=None):
+        hooks = list(_hooks)
+        if not hooks or all(h.wants_name(name) is False for h in hooks):
+            return None
+        busy = _local.__dict__.setdefault("busy", set())
+        if name in busy:            # a finder behind us imports or finds the same name
+            return None
+        busy.add(name)
+        try:
+            spec = None
+            for finder in list(sys.meta_path):
+                if isinstance(finder, _Finder):
+                    continue
+                find = getattr(finder, "find_spec", None)
+                if find is None:    # a legacy finder: let the import system handle it all
+                    return None
+                spec = find(name, path, target)
+                if spec is not None:
+                    break
+        finally:
+            busy.discard(name)
+        if spec is None:
+            return None
+        loader = spec.loader
+        if (loader is None or isinstance(loader, type) or not hasattr(loader, "exec_module")
+                or isinstance(loader, _Loader) or not spec.has_location):
+            return spec
+        hook = _hook_for(name, spec)
+        if hook is not None:
+            spec.loader = _Loader(loader, hook)
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def __repr__(self):
+        return "<jitcy import hook finder>"
+
+
+_FINDER = _Finder()
+
+
+class _Loader:
+    """Stands in for the real loader during one import, then steps aside."""
+
+    def __init__(self, loader, hook: Hook):
+        self._loader = loader
+        self._hook = hook
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def exec_module(self, module):
+        real = self._loader
+        spec = getattr(module, "__spec__", None)
+        if spec is not None and spec.loader is self:
+            spec.loader = real
+        if getattr(module, "__loader__", None) is self:
+            module.__loader__ = real
+        real.exec_module(module)
+        try:
+            watch_module(module, self._hook)
+        except Exception as exc:   # a bug in jitcy must not fail the user's import
+            errors.internal_error(exc, "importhook")
+
+
+def watch_module(module: types.ModuleType, hook: Hook) -> int:
+    """Watch the functions ``module`` defines (after it ran). Returns how many."""
+    name = module.__name__
+    spec = getattr(module, "__spec__", None)
+    filename = getattr(spec, "origin", None) or getattr(module, "__file__", None)
+    if not filename:
+        return 0
+    count = 0
+    for value in list(module.__dict__.values()):
+        if type(value) is types.FunctionType:
+            count += _watch(value, name, filename, hook)
+        elif isinstance(value, type) and value.__module__ == name:
+            count += _watch_class(value, name, filename, hook, set())
+    hook.watched += count
+    return count
+
+
+def _watch_class(cls, name, filename, hook, seen) -> int:
+    if cls in seen:
+        return 0
+    seen.add(cls)
+    count = 0
+    for value in list(cls.__dict__.values()):
+        if type(value) is types.FunctionType:
+            count += _watch(value, name, filename, hook)
+        elif isinstance(value, (staticmethod, classmethod)):
+            count += _watch(value.__func__, name, filename, hook)
+        elif isinstance(value, property):
+            for func in (value.fget, value.fset, value.fdel):
+                count += _watch(func, name, filename, hook)
+        elif isinstance(value, functools.cached_property):
+            count += _watch(value.func, name, filename, hook)
+        elif (isinstance(value, type) and value.__module__ == name
+              and value.__qualname__.startswith(cls.__qualname__ + ".")):
+            count += _watch_class(value, name, filename, hook, seen)
+    return count
+
+
+_NOT_COMPILED = compat.CO_GENERATOR_LIKE
+_lookup = pipeline.lookup if pipeline is not None else None
+_fix_traceback = pipeline.fix_traceback if pipeline is not None else None
+_TRAMPOLINE_LOCAL = naming.TRAMPOLINE_LOCAL
+
+
+def _watch(func, name, filename, hook) -> int:
+    if type(func) is not types.FunctionType or func.__module__ != name:
+        return 0
+    code = func.__code__
+    if (code.co_filename != filename or code.co_flags & _NOT_COMPILED
+            or _TRAMPOLINE_LOCAL in code.co_varnames
+            or _lookup(func) is not None):      # jitcy handles it already, or @jitcy.ignore
+        return 0
+    try:
+        func.__code__ = compat.make_profile_trampoline(code, _first_call, Pending(func, hook),
+                                                       None, _fix_traceback)
+    except ValueError:          # a parameter named like jitcy's own locals: leave it alone
+        return 0
+    return 1
+
+
+def _activate(pending: Pending):
+    """The first call of a watched function: register it. Returns ``(target, state)``:
+    the call runs as ``target(state, *parameters)`` (profiled, or interpreted)."""
+    func = pending.func()
+    hf = None
+    try:
+        hf = pipeline.register(func, threshold=pending.hook.threshold,
+                               time_limit=pending.hook.time_limit)
+    except Exception as exc:   # never break the program: run it interpreted
+        if func is not None and func.__code__ is not pending.code:
+            func.__code__ = pending.code
+        errors.internal_error(exc, "importhook")
+    if hf is None:
+        return _passthrough(pending.code), _Original(func)
+    if hf.profiling:
+        return hf.probe, hf
+    return hf.passthrough, hf
+
+
+# Compiled under a "<jitcy ...>" file name: traceback fixing drops its frame.
+_FIRST_CALL = """\
+def first_call(pending, *params):
+    target, state = activate(pending)
+    return target(state, *params)
+"""
+_namespace = {"activate": _activate}
+exec(compile(_FIRST_CALL, "<jitcy first call>", "exec"), _namespace)
+_first_call = _namespace["first_call"]
+
+
+class _Original:
+    __slots__ = ("original",)
+
+    def __init__(self, func):
+        self.original = func
+
+
+def _passthrough(code):
+    from .profiler import make_probe
+    return make_probe(compat.signature_shape(code)).passthrough

@@ -1,0 +1,377 @@
+"""The import hook (jitcy.install/uninstall) and `jitcy run`, on real scripts in subprocesses."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import jitcy
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def write(base, files: dict) -> None:
+    for name, text in files.items():
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def run(argv, cwd, cache=None, env=None, timeout=300):
+    env = {**os.environ, "PYTHONPATH": ROOT, **(env or {})}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for var in ("JITCY_SYNC", "JITCY_THRESHOLD", "JITCY_HOOK_THRESHOLD", "JITCY_DISABLE"):
+        env.pop(var, None)
+    if cache is not None:
+        env["JITCY_CACHE_DIR"] = str(cache)
+    return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def jrun(args, cwd, **kw):
+    return run(["-m", "jitcy", "run", *args], cwd, **kw)
+
+
+# A program and its package, used by several tests. `report()` says which functions are
+# watched (their __code__ is a jitcy trampoline) without compiling anything.
+PROGRAM = {
+    "app.py": """\
+        import json, sys
+        import pkg.mod, pkg.other, helper
+        from jitcy import compat
+
+        def local_fn(x):
+            return x + 1
+
+        class Local:
+            def meth(self):
+                return 1
+
+        def watched(f):
+            return compat.is_trampoline(f.__code__)
+
+        def report():
+            funcs = {"app.local_fn": local_fn, "app.Local.meth": Local.meth,
+                     "pkg.mod.f": pkg.mod.f, "pkg.mod.C.m": pkg.mod.C.m,
+                     "pkg.mod.C.s": pkg.mod.C.__dict__["s"].__func__,
+                     "pkg.mod.C.c": pkg.mod.C.__dict__["c"].__func__,
+                     "pkg.mod.C.p.fget": pkg.mod.C.p.fget, "pkg.mod.C.p.fset": pkg.mod.C.p.fset,
+                     "pkg.mod.C.Inner.i": pkg.mod.C.Inner.i, "pkg.mod.gen": pkg.mod.gen,
+                     "pkg.mod.reexported": pkg.mod.reexported,
+                     "pkg.other.g": pkg.other.g, "helper.h": helper.h}
+            return {k: watched(v) for k, v in funcs.items()}
+
+        if __name__ == "__main__":
+            out = {"argv": sys.argv, "path0": sys.path[0], "name": __name__, "file": __file__,
+                   "watched": report(), "results": [local_fn(1), pkg.mod.f(2), helper.h(3)]}
+            print(json.dumps(out))
+            sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 0)
+        """,
+    "pkg/__init__.py": "",
+    "pkg/mod.py": """\
+        from json import dumps as reexported
+
+        def f(x):
+            return x * 2
+
+        class C:
+            def m(self):
+                return 1
+            @staticmethod
+            def s():
+                return 2
+            @classmethod
+            def c(cls):
+                return 3
+            @property
+            def p(self):
+                return 4
+            @p.setter
+            def p(self, v):
+                pass
+            class Inner:
+                def i(self):
+                    return 5
+
+        def gen():
+            yield 1
+        """,
+    "pkg/other.py": """\
+        def g():
+            return 7
+        """,
+    "helper.py": """\
+        def h(x):
+            return x - 1
+        """,
+}
+
+
+@pytest.fixture
+def program(tmp_path):
+    write(tmp_path, PROGRAM)
+    return tmp_path
+
+
+def test_run_script_is_python_script(program):
+    plain = run(["app.py", "3", "x y"], program)
+    out = jrun(["app.py", "3", "x y"], program)
+    assert plain.returncode == out.returncode == 3, out.stderr
+    p, j = json.loads(plain.stdout), json.loads(out.stdout)
+    for key in ("argv", "path0", "name", "file", "results"):
+        assert p[key] == j[key], key
+    assert j["argv"] == ["app.py", "3", "x y"] and j["name"] == "__main__"
+    assert j["path0"] == str(program) and j["file"] == str(program / "app.py")
+
+
+def test_default_scope_is_the_users_code(program):
+    j = json.loads(jrun(["app.py"], program).stdout)["watched"]
+    assert j == {"app.local_fn": True, "app.Local.meth": True, "pkg.mod.f": True,
+                 "pkg.mod.C.m": True, "pkg.mod.C.s": True, "pkg.mod.C.c": True,
+                 "pkg.mod.C.p.fget": True, "pkg.mod.C.p.fset": True,
+                 "pkg.mod.C.Inner.i": True,
+                 "pkg.mod.gen": False,            # generators are not compiled
+                 "pkg.mod.reexported": False,     # json's function, re-exported
+                 "pkg.other.g": True, "helper.h": True}
+    # plain python: nothing is watched
+    assert not any(json.loads(run(["app.py"], program).stdout)["watched"].values())
+
+
+def test_include_and_exclude_patterns(program):
+    out = jrun(["--include", "pkg", "--exclude", "*.other", "app.py"], program)
+    j = json.loads(out.stdout)["watched"]
+    assert j["pkg.mod.f"] and j["pkg.mod.C.m"]
+    assert not j["pkg.other.g"] and not j["helper.h"] and not j["app.local_fn"]
+    j = json.loads(jrun(["--include", "pkg.*", "--include", "helper", "app.py"],
+                        program).stdout)["watched"]
+    assert j["pkg.mod.f"] and j["pkg.other.g"] and j["helper.h"] and not j["app.local_fn"]
+    j = json.loads(jrun(["--include", "__main__", "app.py"], program).stdout)["watched"]
+    assert j["app.local_fn"] and not j["pkg.mod.f"]
+
+
+def test_modules_outside_the_root_are_not_watched(program, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (program / "helper.py").unlink()
+    write(elsewhere, {"helper.py": PROGRAM["helper.py"]})
+    out = jrun(["app.py"], program, env={"PYTHONPATH": f"{ROOT}{os.pathsep}{elsewhere}"})
+    j = json.loads(out.stdout)["watched"]
+    assert not j["helper.h"] and j["pkg.mod.f"]
+
+
+def test_run_module_is_python_m(program):
+    write(program, {"pkg/__main__.py": """\
+        import json, sys
+        print(json.dumps({"argv": sys.argv, "name": __name__, "path0": sys.path[0],
+                          "package": __package__, "spec": __spec__.name}))
+        sys.exit(5)
+        """})
+    for target in ("pkg", "pkg.__main__"):
+        plain = run(["-m", target, "a", "-q"], program)
+        out = jrun(["-m", target, "a", "-q"], program)
+        assert plain.returncode == out.returncode == 5, out.stderr
+        assert json.loads(plain.stdout) == json.loads(out.stdout)
+    missing = jrun(["-m", "no_such_module"], program)
+    assert missing.returncode == 1 and "No module named no_such_module" in missing.stderr
+
+
+def test_traceback_is_the_programs_own(program):
+    write(program, {"boom.py": """\
+        import pkg.mod
+
+        def inner(x):
+            return 1 // x
+
+        def outer(x):
+            return inner(x) + pkg.mod.f(x)
+
+        for i in range(1, 5):
+            outer(i)
+        try:
+            outer(0)
+        except ZeroDivisionError as exc:
+            raise KeyError("again") from exc
+        """})
+    plain = run(["boom.py"], program)
+    out = jrun(["--threshold", "1000", "boom.py"], program)
+    assert plain.returncode == out.returncode == 1
+    assert out.stderr == plain.stderr
+    assert "jitcy" not in out.stderr and "inner" in out.stderr
+
+
+def test_profiled_functions_leave_no_jitcy_frames_in_tracebacks(program):
+    """Under jitcy.install() alone (no runner to clean up), while profiling and at the
+    first call, a traceback reads exactly as without jitcy."""
+    write(program, {"boommod.py": """\
+        def inner(x):
+            return 1 // x
+
+        def outer(x):
+            return inner(x) + 1
+
+        def main(n):
+            for i in range(1, n):
+                outer(i)
+            outer(0)
+        """,
+        "driver.py": """\
+        import sys
+        if sys.argv[1] == "hook":
+            import jitcy
+            jitcy.install(threshold=1000)
+        import boommod
+        boommod.main(int(sys.argv[2]))
+        """})
+    for calls in ("1", "100"):          # first call / sampled profiling
+        plain = run(["driver.py", "plain", calls], program)
+        hooked = run(["driver.py", "hook", calls], program)
+        assert plain.returncode == hooked.returncode == 1
+        assert hooked.stderr == plain.stderr, hooked.stderr
+        assert "jitcy" not in hooked.stderr and "inner" in hooked.stderr
+
+
+def test_bad_flags_are_usage_errors(program):
+    for args in (["--no-such-flag", "app.py"], [], ["--threshold", "0", "app.py"],
+                 ["--threshold", "many", "app.py"], ["--include", "bad pattern!", "app.py"],
+                 ["-m"]):
+        out = jrun(args, program)
+        assert out.returncode == 2, (args, out.stderr)
+        assert "usage: jitcy run" in out.stderr, args
+    missing = jrun(["nope.py"], program)
+    assert missing.returncode == 2 and "can't open file" in missing.stderr
+
+
+def test_console_script_and_python_m_agree(program):
+    exe = shutil.which("jitcy")
+    if exe is None:
+        pytest.skip("the jitcy console script is not installed")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = subprocess.run([exe, "run", "app.py", "4"], cwd=program, capture_output=True,
+                         text=True, env=env, timeout=120)
+    ref = jrun(["app.py", "4"], program)
+    assert out.returncode == ref.returncode == 4
+    assert json.loads(out.stdout) == json.loads(ref.stdout)
+
+
+HOOK_API = """\
+    import importlib, json, sys
+    import jitcy
+    from jitcy import compat
+    out = {}
+    h1 = jitcy.install(include=["pkg"])
+    h2 = jitcy.install(include=["pkg"])
+    out["same_handle"] = h1 is h2
+    out["finders"] = sum(1 for f in sys.meta_path if "jitcy import hook" in repr(f))
+    import pkg.mod
+    out["watched"] = compat.is_trampoline(pkg.mod.f.__code__)
+    out["loader"] = type(pkg.mod.__loader__).__name__
+    out["spec_loader"] = type(pkg.mod.__spec__.loader).__name__
+    out["cached"] = pkg.mod.__cached__ is not None
+    old = pkg.mod.f
+    importlib.reload(pkg.mod)
+    out["reload_new"] = pkg.mod.f is not old
+    out["reload_watched"] = compat.is_trampoline(pkg.mod.f.__code__)
+    out["value"] = pkg.mod.f(21)
+    jitcy.uninstall(h1)
+    jitcy.uninstall(h1)
+    out["finders_after"] = sum(1 for f in sys.meta_path if "jitcy import hook" in repr(f))
+    import pkg.other
+    out["after_uninstall"] = compat.is_trampoline(pkg.other.g.__code__)
+    import nspkg.leaf
+    out["namespace"] = nspkg.leaf.VALUE
+    jitcy.install(include=["marked"])
+    import marked
+    out["ignored"] = compat.is_trampoline(marked.skip_me.__code__)
+    out["not_ignored"] = compat.is_trampoline(marked.keep.__code__)
+    print(json.dumps(out))
+"""
+
+
+def test_install_twice_uninstall_reload_and_packages(program):
+    write(program, {"hookapi.py": HOOK_API, "nspkg/leaf.py": "VALUE = 9\n",
+                    "marked.py": """\
+                        import jitcy
+
+                        @jitcy.ignore
+                        def skip_me(x):
+                            return x
+
+                        def keep(x):
+                            return x
+                        """})
+    out = run(["hookapi.py"], program)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {
+        "same_handle": True, "finders": 1, "watched": True,
+        "loader": "SourceFileLoader", "spec_loader": "SourceFileLoader", "cached": True,
+        "reload_new": True, "reload_watched": True, "value": 42, "finders_after": 0,
+        "after_uninstall": False, "namespace": 9, "ignored": False, "not_ignored": True}
+    assert list((program / "pkg" / "__pycache__").glob("mod.*.pyc"))    # .pyc still written
+
+
+def test_install_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="module-name pattern"):
+        jitcy.install(include="not a pattern")
+    with pytest.raises(TypeError, match="module-name pattern"):
+        jitcy.install(exclude=3)
+    with pytest.raises(ValueError, match="threshold"):
+        jitcy.install(threshold=0)
+    with pytest.raises(TypeError, match="handle"):
+        jitcy.uninstall("pkg")
+
+
+@pytest.mark.slow
+def test_run_compiles_hot_functions(program, session_cache_dir):
+    write(program, {"hot.py": """\
+        def total(n):
+            s = 0
+            for i in range(n):
+                s += i * i
+            return s
+
+        class Acc:
+            def add(self, x):
+                return x + 0.5
+
+        if __name__ == "__main__":
+            a = Acc()
+            print([total(k) for k in range(5)], [a.add(k) for k in range(5)])
+        """})
+    plain = run(["hot.py"], program)
+    out = jrun(["--threshold", "2", "--sync", "--stats", "hot.py"], program,
+               cache=session_cache_dir)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == plain.stdout
+    table = out.stderr
+    assert "__main__.total" in table and "__main__.Acc.add" in table
+    assert table.count("swapped") == 2, table
+
+
+def test_sampling_keeps_the_call_count_exact(jitcy_env):
+    def f(x):
+        return x
+    jitcy.hot(f, threshold=10**9, time_limit=1e9)
+    for i in range(1000):
+        f(i)
+    st = jitcy.stats(f)
+    assert st["state"] == "profiling" and st["calls"] == 1000
+
+
+def test_hot_exactly_at_the_threshold(jitcy_env):
+    def g(x):
+        return x
+    jitcy.hot(g, threshold=150, time_limit=1e9)
+    seen = []
+    import jitcy.pipeline as pl
+    hf = pl.lookup(g)
+    hf.became_hot = lambda: seen.append(hf.calls)      # record only: nothing is compiled
+    for i in range(149):
+        g(i)
+    assert seen == []
+    g(0)
+    assert seen == [150]
