@@ -1,4 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# pow(x, 0.5) as in CPython's float ** (Cython would turn ** 0.5 into sqrt, which can
+# differ in the last bit), so the result is bit-for-bit CPython's.
+from libc.math cimport pow
 # Hand-typed ceiling for programs/bm_nbody.py (pyperformance nbody): the same bodies, tuples
 # ([x, y, z], [vx, vy, vz], m) of lists, with the coordinates read into C doubles.
 
@@ -60,7 +63,7 @@ cdef void advance(double dt, long n, list bodies, list pairs):
             dx = x1 - x2
             dy = y1 - y2
             dz = z1 - z2
-            mag = dt * ((dx * dx + dy * dy + dz * dz) ** (-1.5))
+            mag = dt * pow(dx * dx + dy * dy + dz * dz, -1.5)
             b1m = m1 * mag
             b2m = m2 * mag
             v1[0] = <double>v1[0] - dx * b2m
@@ -94,7 +97,7 @@ cdef double report_energy(list bodies, list pairs, double e=0.0):
         dx = <double>r1[0] - <double>r2[0]
         dy = <double>r1[1] - <double>r2[1]
         dz = <double>r1[2] - <double>r2[2]
-        e -= (m1 * m2) / ((dx * dx + dy * dy + dz * dz) ** 0.5)
+        e -= (m1 * m2) / pow(dx * dx + dy * dy + dz * dz, 0.5)
     for body in bodies:
         v = body[1]
         m = body[2]

@@ -1,4 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# pow(x, 0.5) as in CPython's float ** (Cython would turn ** 0.5 into sqrt, which can
+# differ in the last bit), so the result is bit-for-bit CPython's.
+from libc.math cimport pow
 # Hand-typed ceiling for kernels.nbody (bodies as lists [x, y, z, vx, vy, vz, m]): the same
 # lists, typed as list, their elements read into C doubles.
 
@@ -16,7 +19,7 @@ def nbody(list bodies, long steps, double dt):
                 dy = <double>bi[1] - <double>bj[1]
                 dz = <double>bi[2] - <double>bj[2]
                 d2 = dx * dx + dy * dy + dz * dz
-                mag = dt / (d2 * d2 ** 0.5)
+                mag = dt / (d2 * pow(d2, 0.5))
                 mi = <double>bi[6] * mag
                 mj = <double>bj[6] * mag
                 bi[3] = <double>bi[3] - dx * mj
