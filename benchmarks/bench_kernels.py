@@ -365,6 +365,7 @@ def bench_one(jitcy, kernel, ceilings, repeat, quick, dump=None):
     es = jitcy.stats(jf)
     row["entry_state"], row["entry_reason"] = es["state"], es["reason"]
     row["entry_fallbacks"], row["entry_guard_misses"] = es["fallbacks"], es["guard_misses"]
+    row["compile_seconds"] = sum(v["compile_seconds"] or 0 for v in per_func.values())
     row["swapped"] = sum(1 for v in per_func.values() if v["state"] == "swapped")
     row["called"] = len(per_func)
     row["speedup"] = row["cpython"] / row["jitcy"]
@@ -430,10 +431,10 @@ def render(report) -> str:
                      x(r["of_ceiling"], 2), target_of(r), r["verdict"],
                      "yes" if r["jitcy_same"] else "NO",
                      {True: "yes", False: "no", None: "-"}[r.get("ceiling_same")],
-                     f"{r['swapped']}/{r['called']}"])
+                     f"{r['swapped']}/{r['called']}", f"{r['compile_seconds']:.1f}"])
     out.append(table(["kernel", "kind", "CPython s", "jitcy s", "ceiling s", "jitcy/CPy",
                       "ceil/CPy", "jitcy of ceil", "target", "result", "same", "ceil same",
-                      "swapped"], body))
+                      "swapped", "compile s"], body))
     g_all = geomean([r["speedup"] for r in rows])
     g_num = geomean([r["speedup"] for r in rows if r["category"] == NUMERIC])
     g_obj = geomean([r["speedup"] for r in rows if r["category"] == OBJECTS])
@@ -455,7 +456,7 @@ def render(report) -> str:
             "(1.00x = as fast as the hand-typed version; the numeric target 0.8 = within "
             "1.25x). same = jitcy's result equals CPython's",
             "exactly; swapped = functions of the kernel that jitcy compiled and swapped in / "
-            "functions the kernel called."]
+            "functions the kernel called; compile s = jitcy's compile seconds for them (sum)."]
     notes = []
     for r in rows:
         if not r["jitcy_same"]:
