@@ -239,6 +239,7 @@ def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) 
         "code": cache.code_fingerprint(code),
         "types": [f"{t.__module__}.{t.__qualname__}" for t in arg_types],
         "shadowed_builtins": analyzer.shadowed_builtins(code, func.__globals__),
+        "known_globals": analyzer.known_globals_key(code, func.__globals__),
         "directives": emit_module.DIRECTIVES,
         "toolchain": builder.toolchain_identity(),
     })

@@ -8,13 +8,14 @@ from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
 from . import nogil_blocks, snippet
 from .infer_types import infer
+from .known_globals import known_globals, known_globals_key
 from .model import GUARDED, TypedFunction, normalize_types
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
 from .unfriendly import jit_unfriendly
 
 __all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "jit_unfriendly",
-           "snippet"]
+           "snippet", "known_globals_key"]
 
 
 def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> TypedFunction:
@@ -25,8 +26,9 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     params = signature_shape(code).params
     observed = {p: GUARDED.get(t, "object") for p, t in zip(params, arg_types)}
     nogil_withs = nogil_blocks.find(node, func.__globals__, names.locals)
+    known = known_globals(names.globals, func.__globals__)
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,
-                   locals_=names.locals, transparent=nogil_withs)
+                   locals_=names.locals, transparent=nogil_withs, known=known)
     if result.unbound_in_comprehensions and sys.version_info < (3, 12):
         line, name = result.unbound_in_comprehensions[0]
         raise UnsupportedConstruct(
@@ -53,6 +55,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         self_recursive=result.self_recursive and node.name in names.globals,
         notes=result.notes,
         maybe_unbound=result.maybe_unbound,
+        known_globals=known,
+        counters={} if has_int and result.pure else result.counters,
     )
     for block in nogil_withs:
         why = nogil_blocks.check(block, typed.c_type, types=typed.types,

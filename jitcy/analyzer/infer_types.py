@@ -19,30 +19,26 @@ The results:
   never silently a double. Only variables assigned before every read (definite assignment)
   may live in C variables; others stay Python objects so ``UnboundLocalError`` still happens.
 * ``return_type``: the join of every returned value (``none`` if control can fall off the end).
-* ``pure``: the body only computes on C scalars and locals (no calls except known builtins and
-  itself, no stores outside its locals, no ``try``). Only then are ints C ``long long``: on
-  overflow the call is safely re-run with Python ints, since a pure body has no side effect
-  to repeat. Anything else keeps ints as Python objects: slower, never wrong.
-* ``maybe_unbound``: locals some path may read (or ``del``) before any assignment. C
-  variables have no "unbound" state, so these are never C scalars; the translator also
-  uses the set to give Cython's UnboundLocalError the interpreter's message. The analysis
-  is conservative: a ``with`` body may stop half-way (``__exit__`` can swallow the
-  exception), ``xs[i] = v`` binds nothing (``xs`` and ``i`` are reads), loops and ``try``
-  bodies may not run.
+* ``pure`` (purity.py): the body only computes on C scalars and locals. Only then are
+  ints C ``long long``: on overflow the call is safely re-run with Python ints.
+* ``counters`` (ranges.py): in a body that is not pure, the loop counters that provably
+  fit a long long (C loop variables even there).
+* ``maybe_unbound`` (unbound.py): locals some path may read (or ``del``) before any
+  assignment; never C scalars.
+* ``notes`` (notes.py): (line, why it stays slow) for what still goes through Python objects.
 """
 from __future__ import annotations
 
 import ast
 import dataclasses
 
-from .model import (BOOL, BYTES, C_SCALARS, CONTAINERS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
+from . import known_globals, purity, ranges, unbound
+from .notes import slow_notes
+from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
                     SET, STR, TUPLE, join)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 _ARITH = (ast.Add, ast.Sub, ast.Mult)
-_PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
-#: Types whose truth value runs no user code (exact builtins).
-_PURE_TRUTH = C_SCALARS | CONTAINERS | {NONE}
 _INT_MAX = 2**63 - 1
 
 
@@ -54,6 +50,7 @@ class Inference:
     self_recursive: bool
     notes: list
     maybe_unbound: frozenset = frozenset()
+    counters: dict = dataclasses.field(default_factory=dict)   # C loop counters: name -> (lo, hi)
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
@@ -70,12 +67,41 @@ def constant_type(value) -> str:
 
 
 class ExpressionTyper:
-    def __init__(self, env, own_name, builtins, locals_):
+    def __init__(self, env, own_name, builtins, locals_, known=None):
         self.env = env
         self.own_name = own_name
         self.builtins = builtins
         self.locals = locals_
+        self.known = known or {}       # known_globals: name -> 'math' or 'math.<function>'
         self.return_type = None
+
+    def math_function(self, func) -> str | None:
+        """``math.sqrt`` / ``sqrt`` (bound to the math module's function): 'sqrt'."""
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id not in self.locals and self.known.get(func.value.id) == "math"
+                and func.attr in known_globals.RESULT):
+            return func.attr
+        if isinstance(func, ast.Name) and func.id not in self.locals:
+            qualified = self.known.get(func.id, "")
+            if qualified.startswith("math."):
+                return qualified[5:]
+        return None
+
+    def math_call(self, node) -> str | None:
+        """The math function a call runs with numeric arguments only, else None."""
+        name = self.math_function(node.func)
+        if (name is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args)
+                or not known_globals.arity_ok(name, len(node.args))
+                or any(self.expr(a) not in _NUMERIC for a in node.args)):
+            return None
+        return name
+
+    def e_Attribute(self, node):
+        if (isinstance(node.value, ast.Name) and node.value.id not in self.locals
+                and self.known.get(node.value.id) == "math"
+                and node.attr in known_globals.CONSTANTS):
+            return FLOAT
+        return OBJECT
 
     def name(self, ident):
         if ident in self.locals:
@@ -149,6 +175,9 @@ class ExpressionTyper:
 
     def e_Call(self, node):
         func = node.func
+        math_name = self.math_call(node)
+        if math_name is not None:
+            return known_globals.RESULT[math_name]
         if not isinstance(func, ast.Name) or node.keywords or any(
                 isinstance(a, ast.Starred) for a in node.args):
             return OBJECT
@@ -210,37 +239,62 @@ class ExpressionTyper:
 
 
 def _assignments(node: ast.FunctionDef):
-    """Yield (target_name, value_thunk) for every binding in the function's own scope.
+    """Yield (target_name, value_thunk, line) for every binding in the function's own scope.
 
     value_thunk(typer) -> type of the value bound; None for 'declared only'."""
     for sub in ast.walk(node):
         if isinstance(sub, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             continue
-        if isinstance(sub, ast.Assign):
-            for target in sub.targets:
-                yield from _bind(target, sub.value)
-        elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
-            fake = ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()), op=sub.op,
-                             right=sub.value)
-            yield sub.target.id, (lambda t, fake=fake: t.expr(fake))
-        elif isinstance(sub, ast.AnnAssign) and isinstance(sub.target, ast.Name) and sub.value:
-            yield sub.target.id, (lambda t, v=sub.value: t.expr(v))
-        elif isinstance(sub, ast.For):
-            if isinstance(sub.target, ast.Name):
-                yield sub.target.id, (lambda t, it=sub.iter: _element_type(t, it))
+        for name, thunk in _bindings_of(sub):
+            yield name, thunk, getattr(sub, "lineno", node.lineno)
+
+
+def _bindings_of(sub):
+    """(name, value_thunk) for the names one node binds (see _assignments)."""
+    if isinstance(sub, ast.Assign):
+        for target in sub.targets:
+            yield from _bind(target, sub.value)
+    elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+        fake = ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()), op=sub.op,
+                         right=sub.value)
+        yield sub.target.id, (lambda t, fake=fake: t.expr(fake))
+    elif isinstance(sub, ast.AnnAssign) and isinstance(sub.target, ast.Name) and sub.value:
+        yield sub.target.id, (lambda t, v=sub.value: t.expr(v))
+    elif isinstance(sub, ast.For):
+        if isinstance(sub.target, ast.Name):
+            yield sub.target.id, (lambda t, it=sub.iter: element_type(t, it))
+        elif _is_enumerate(sub):
+            # for i, x in enumerate(xs): i is an int, x an element of xs
+            counter, item = sub.target.elts
+            yield counter.id, (lambda t: INT if "enumerate" in t.builtins else OBJECT)
+            if isinstance(item, ast.Name):
+                yield item.id, (lambda t, it=sub.iter.args[0]: element_type(t, it)
+                                if "enumerate" in t.builtins else OBJECT)
             else:
-                yield from _opaque(sub.target)
-        elif isinstance(sub, (ast.With,)):
-            for item in sub.items:
-                if item.optional_vars is not None:
-                    yield from _opaque(item.optional_vars)
-        elif isinstance(sub, ast.ExceptHandler) and sub.name:
-            yield sub.name, (lambda t: OBJECT)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            for alias in sub.names:
-                yield (alias.asname or alias.name).split(".")[0], (lambda t: OBJECT)
-        elif isinstance(sub, ast.Delete):
-            yield from _opaque(ast.Tuple(elts=sub.targets, ctx=ast.Del()))
+                yield from _opaque(item)
+        else:
+            yield from _opaque(sub.target)
+    elif isinstance(sub, (ast.With,)):
+        for item in sub.items:
+            if item.optional_vars is not None:
+                yield from _opaque(item.optional_vars)
+    elif isinstance(sub, ast.ExceptHandler) and sub.name:
+        yield sub.name, (lambda t: OBJECT)
+    elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+        for alias in sub.names:
+            yield (alias.asname or alias.name).split(".")[0], (lambda t: OBJECT)
+    elif isinstance(sub, ast.Delete):
+        yield from _opaque(ast.Tuple(elts=sub.targets, ctx=ast.Del()))
+
+
+def _is_enumerate(loop) -> bool:
+    """``for i, x in enumerate(one_iterable)`` (a builtin enumerate is checked by the
+    typer: a shadowed one is a global, and the counter is then typed like any call)."""
+    it, target = loop.iter, loop.target
+    return (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+            and len(it.args) == 1 and not it.keywords and not isinstance(it.args[0], ast.Starred)
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], ast.Name))
 
 
 def _bind(target, value):
@@ -263,7 +317,7 @@ def _opaque(target):
             yield sub.id, (lambda t: OBJECT)
 
 
-def _element_type(typer, iterable) -> str:
+def element_type(typer, iterable) -> str:
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
             and iterable.func.id == "range" and "range" in typer.builtins
             and not iterable.keywords and 1 <= len(iterable.args) <= 3
@@ -275,23 +329,28 @@ def _element_type(typer, iterable) -> str:
 
 
 def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_,
-          transparent=()) -> Inference:
+          known=None, transparent=()) -> Inference:
     """``transparent``: ``with jitcy.nogil():`` statements (their body runs exactly as if
     the ``with`` line were not there: the marker is a no-op context manager)."""
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
-    typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_))
+    typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
     bindings = list(_assignments(node))
+    history = {}             # name -> {type assigned at some round: line} (for the notes)
     for _ in range(50):  # joins only go up a lattice of height 3: this ends in a few rounds
         before = (dict(env), typer.return_type)
-        for name, thunk in bindings:
+        for name, thunk, line in bindings:
             if name in typer.locals:
-                env[name] = join(env.get(name), thunk(typer))
+                t = thunk(typer)
+                env[name] = join(env.get(name), t)
+                if t is not None:
+                    history.setdefault(name, {}).setdefault(t, line)
         typer.return_type = _return_type(node, typer)
         if (dict(env), typer.return_type) == before:
             break
     notes = []
-    maybe_unbound, in_comprehensions = _maybe_unbound(node, set(arg_types), transparent)
+    maybe_unbound, in_comprehensions = unbound.maybe_unbound(node, set(arg_types),
+                                                             transparent)
     maybe_unbound &= set(locals_)
     for name in maybe_unbound:
         if env.get(name) in C_SCALARS:
@@ -300,10 +359,17 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     for name in locals_:
         if env.get(name) is None:
             env[name] = OBJECT
-    pure, recursive, why = _purity(node, typer, transparent)
-    if not pure and any(t == INT for t in env.values()):
+    pure, recursive, why = purity.purity(node, typer, transparent)
+    counters = {}
+    if not pure:
+        counters = {name: bounds for name, bounds in ranges.counters(
+            node, typer.builtins, typer.locals, maybe_unbound | set(arg_types), typer.expr).items()
+            if env.get(name) == INT}
+    if not pure and any(t == INT for n, t in env.items() if n not in counters):
         notes.append(why)
+    notes += slow_notes(node, typer, history)
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
+                     counters=counters,
                      self_recursive=recursive, notes=notes,
                      maybe_unbound=frozenset(maybe_unbound),
                      unbound_in_comprehensions=sorted(
@@ -328,212 +394,3 @@ def _falls_through(body) -> bool:
         if isinstance(stmt, ast.If) and not (_falls_through(stmt.body) or _falls_through(stmt.orelse)):
             return False
     return True
-
-
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-def _maybe_unbound(node, params, transparent=frozenset()):
-    """``(names, in_comprehensions)``: locals that some path may read before any assignment,
-    and ``(name, line)`` for such reads inside a comprehension's own scope."""
-    suspects, in_comprehensions = set(), set()
-
-    def reads(expr, assigned):
-        for sub in ast.walk(expr):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in assigned:
-                suspects.add(sub.id)
-            if isinstance(sub, _COMPREHENSIONS):
-                comprehension_reads(sub, assigned)
-
-    def comprehension_reads(comp, assigned):
-        # Everything but the first iterable runs in the comprehension's scope, where an
-        # outer local is a free variable (until Python 3.12 inlines comprehensions).
-        bound = {n.id for n in ast.walk(comp) if isinstance(n, ast.Name)
-                 and isinstance(n.ctx, ast.Store)}
-        parts = [comp.key, comp.value] if isinstance(comp, ast.DictComp) else [comp.elt]
-        parts += [g.iter for g in comp.generators[1:]]
-        parts += [cond for g in comp.generators for cond in g.ifs]
-        for part in parts:
-            for sub in ast.walk(part):
-                if (isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
-                        and sub.id not in assigned and sub.id not in bound):
-                    in_comprehensions.add((sub.id, sub.lineno))
-
-    def targets(target):
-        """Names bound by a target (``xs[i] = v`` binds none: xs and i are reads)."""
-        return {n.id for n in ast.walk(target)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-    def block(stmts, assigned):
-        """Return the names definitely assigned after the block, or None if it never ends."""
-        for stmt in stmts:
-            assigned = statement(stmt, assigned)
-            if assigned is None:
-                return None
-        return assigned
-
-    def statement(stmt, assigned):
-        if isinstance(stmt, ast.Assign):
-            reads(stmt.value, assigned)
-            for t in stmt.targets:
-                reads(t, assigned)              # the Load names of xs[i] = ..., obj.a = ...
-                assigned = assigned | targets(t)
-            return assigned
-        if isinstance(stmt, ast.AugAssign):
-            reads(stmt.target, assigned)
-            if isinstance(stmt.target, ast.Name) and stmt.target.id not in assigned:
-                suspects.add(stmt.target.id)
-            reads(stmt.value, assigned)
-            return assigned | targets(stmt.target)
-        if isinstance(stmt, ast.AnnAssign):
-            if stmt.value is None:
-                return assigned
-            reads(stmt.value, assigned)
-            return assigned | targets(stmt.target)
-        if isinstance(stmt, ast.If):
-            reads(stmt.test, assigned)
-            a, b = block(stmt.body, assigned), block(stmt.orelse, assigned)
-            if a is None:
-                return b
-            if b is None:
-                return a
-            return a & b
-        if isinstance(stmt, (ast.For, ast.While)):
-            if isinstance(stmt, ast.For):
-                reads(stmt.iter, assigned)
-                reads(stmt.target, assigned)
-                inner = assigned | targets(stmt.target)
-            else:
-                reads(stmt.test, assigned)
-                inner = assigned
-            block(stmt.body, inner)
-            block(stmt.orelse, assigned)
-            return assigned
-        if isinstance(stmt, (ast.Return, ast.Raise)):
-            for child in ast.iter_child_nodes(stmt):
-                reads(child, assigned)
-            return None
-        if isinstance(stmt, (ast.Break, ast.Continue)):
-            return None
-        if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            block(stmt.body, assigned)
-            for handler in stmt.handlers:
-                block(handler.body, assigned)
-            block(stmt.orelse, assigned)
-            block(stmt.finalbody, assigned)
-            return assigned
-        if isinstance(stmt, ast.With) and id(stmt) in transparent:
-            return block(stmt.body, assigned)
-        if isinstance(stmt, ast.With):
-            for item in stmt.items:
-                reads(item.context_expr, assigned)
-                if item.optional_vars is not None:
-                    reads(item.optional_vars, assigned)
-                    assigned = assigned | targets(item.optional_vars)
-            # __exit__ may swallow an exception raised half-way through the body: what
-            # the body assigns is not definite after the statement.
-            block(stmt.body, assigned)
-            return assigned
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            return assigned | {(a.asname or a.name).split(".")[0] for a in stmt.names}
-        for child in ast.iter_child_nodes(stmt):
-            if isinstance(child, ast.expr):
-                reads(child, assigned)
-        if isinstance(stmt, ast.Delete):
-            deleted = {n.id for t in stmt.targets for n in ast.walk(t)
-                       if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Del)}
-            suspects.update(deleted - assigned)     # `del x` of an unbound x raises too
-            return assigned - deleted
-        return assigned
-
-    block(node.body, set(params))
-    return suspects, in_comprehensions
-
-
-def _purity(node, typer, transparent=frozenset()):
-    """(pure, self_recursive, note): see the module docstring for what pure means."""
-    recursive = False
-    skip = set()
-    for sub in ast.walk(node):
-        if id(sub) in transparent:      # the nogil marker: the with line itself does nothing
-            skip.update(id(n) for item in sub.items for n in ast.walk(item))
-            skip.add(id(sub))
-
-    def fail(sub, why):
-        return False, recursive, (getattr(sub, "lineno", node.lineno),
-                                  f"ints stay Python objects: {why}")
-
-    allowed_stmts = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.If, ast.While, ast.For,
-                     ast.Return, ast.Pass, ast.Break, ast.Continue, ast.Expr)
-    for sub in ast.walk(node):
-        if sub is node or id(sub) in skip or isinstance(sub, (ast.arguments, ast.arg, ast.expr_context,
-                                           ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
-            continue
-        if isinstance(sub, ast.stmt):
-            if not isinstance(sub, allowed_stmts):
-                return fail(sub, f"the function uses '{type(sub).__name__.lower()}'")
-            if isinstance(sub, ast.Expr) and not isinstance(sub.value, ast.Constant):
-                return fail(sub, "an expression statement may have side effects")
-            for target in _stmt_targets(sub):
-                if isinstance(target, (ast.Tuple, ast.List)):
-                    return fail(sub, "unpacking (it iterates the value)")
-                if not (isinstance(target, ast.Name) and target.id in typer.locals):
-                    return fail(sub, "it stores outside its own local variables")
-            if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT:
-                return fail(sub, "a loop over something other than range() of ints")
-            if isinstance(sub, (ast.If, ast.While)) and typer.expr(sub.test) not in _PURE_TRUTH:
-                return fail(sub, "a truth test that may run the object's __bool__")
-            continue
-        if isinstance(sub, ast.IfExp) and typer.expr(sub.test) not in _PURE_TRUTH or (
-                isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.Not)
-                and typer.expr(sub.operand) not in _PURE_TRUTH):
-            return fail(sub, "a truth test that may run the object's __bool__")
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            if not isinstance(func, ast.Name) or sub.keywords or any(
-                    isinstance(a, ast.Starred) for a in sub.args):
-                return fail(sub, "it calls code jitcy cannot see")
-            if func.id == typer.own_name and func.id not in typer.locals:
-                recursive = True
-                continue
-            if func.id not in _PURE_BUILTINS or func.id not in typer.builtins:
-                return fail(sub, f"it calls {func.id}()")
-            if func.id == "len":
-                return fail(sub, "len() of a container")
-            allowed = C_SCALARS | ({STR} if func.id in ("int", "float") else set())
-            if any(typer.expr(a) not in allowed for a in sub.args):
-                # abs(x), int(x), min(x, y)... of an object run its own methods.
-                return fail(sub, f"{func.id}() of something that is not int, float or bool")
-            continue
-        if isinstance(sub, ast.Name):
-            if isinstance(sub.ctx, ast.Load) and sub.id not in typer.locals and not (
-                    sub.id in typer.builtins and sub.id in _PURE_BUILTINS) and sub.id != typer.own_name:
-                return fail(sub, f"it reads the global {sub.id!r}")
-            continue
-        if isinstance(sub, ast.expr):
-            if isinstance(sub, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-                                ast.IfExp)):
-                if isinstance(sub, ast.Compare) and any(
-                        isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for op in sub.ops):
-                    return fail(sub, "'in'/'is' comparisons")
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _is_docstring(node, sub):
-                    continue
-                if typer.expr(sub) not in C_SCALARS:
-                    return fail(sub, "an expression that is not int, float or bool")
-                continue
-            return fail(sub, f"a {type(sub).__name__} expression")
-    return True, recursive, None
-
-
-def _is_docstring(node, const) -> bool:
-    first = node.body[0] if node.body else None
-    return isinstance(first, ast.Expr) and first.value is const
-
-
-def _stmt_targets(stmt):
-    """Targets of an assignment, as written: ``a, b = t`` yields the tuple, which is not a
-    plain name (unpacking iterates ``t``: code a re-run would repeat)."""
-    if isinstance(stmt, ast.Assign):
-        yield from stmt.targets
-    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For)):
-        yield stmt.target

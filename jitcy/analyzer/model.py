@@ -56,17 +56,47 @@ class TypedFunction:
     maybe_unbound: frozenset = frozenset()   # locals some path may read before assignment
     nogil_blocks: dict = dataclasses.field(default_factory=dict)   # `with jitcy.nogil():` line
     #                -> None (compiled without the GIL) or why it keeps the GIL
+    known_globals: dict = dataclasses.field(default_factory=dict)  # name -> 'math', 'math.sqrt'
+    counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
+    #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
+
+    def int_interval(self, node):
+        """(lo, hi) of an int expression whose every value fits a long long, else None."""
+        from .ranges import interval
+        return interval(node, self.counters, self.builtin_names,
+                        lambda e: getattr(e, "_jitcy_type", OBJECT))
 
     def expression_typer(self):
         """A function: AST expression -> inferred type, by the analyzer's rules."""
         from .infer_types import ExpressionTyper
-        typer = ExpressionTyper(self.types, self.name, self.builtin_names, self.locals)
+        typer = ExpressionTyper(self.types, self.name, self.builtin_names, self.locals,
+                                self.known_globals)
         typer.return_type = self.return_type
         return typer.expr
+
+    def describe(self) -> str:
+        """Each local's inferred type (and its C declaration), then each line that stays
+        slow with the reason: the typing result, for people (``jitcy.explain`` renders
+        ``types`` and ``notes`` its own way)."""
+        lines = [f"{self.qualname} ({self.filename}:{self.node.lineno}), arguments "
+                 f"{', '.join(t.__name__ for t in self.arg_types) or 'none'}; ints are "
+                 f"{'C long long (pure: re-run on overflow)' if self.c_ints else 'Python ints'}"]
+        for name in sorted(self.types):
+            extra = " (C loop counter)" if name in self.counters else ""
+            lines.append(f"  {name}: {self.types[name]} -> {self.c_type(name)}{extra}")
+        lines.append(f"  return: {self.return_type}")
+        lines += [f"  line {line}: {why}" for line, why in self.notes]
+        return "\n".join(lines)
+
+    def math_function(self, func) -> str | None:
+        """'sqrt' for ``math.sqrt`` or ``sqrt`` bound to the math module's function."""
+        from .infer_types import ExpressionTyper
+        return ExpressionTyper({}, self.name, self.builtin_names, self.locals,
+                               self.known_globals).math_function(func)
 
     def c_type(self, name: str) -> str:
         """The Cython declaration type for a local or parameter ('object' if none)."""
         t = self.types.get(name, OBJECT)
         if t == INT:
-            return "long long" if self.c_ints else "object"
+            return "long long" if self.c_ints or name in self.counters else "object"
         return {FLOAT: "double", BOOL: "bint"}.get(t, t if t in CONTAINERS else "object")

@@ -31,6 +31,7 @@ from ..analyzer.model import INT, OBJECT, TypedFunction
 from . import naming
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
 from .rewrite_unpack import RewriteUnpack
+from .math_support import math_support
 from .runtime import support_code
 from .unparse_lines import line_map, unparse_with_lines
 
@@ -152,6 +153,7 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
     body = "\n\n".join(parts) + "\n"
+    body = math_support(body, fn.known_globals) + "\n\n" + body
     text = _header(fn) + support_code(body) + "\n\n" + body
     # For tracebacks: which user line each body line of this .pyx comes from (read by
     # jitcy.loader.tracebacks through the module's globals, which Cython's frames carry).
@@ -192,6 +194,10 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         # The types match, so the miss dispatcher would send the call straight back here:
         # a shadowed builtin runs the original code directly.
         lines += [f"    if not {naming.BUILTINS_OK}({b}):",
+                  f"        return {b}.original({_original_call_arguments(fn, raw)})"]
+    if fn.known_globals:
+        # math, sqrt...: still the objects the body was compiled for (see math_support.py).
+        lines += [f"    if not {naming.KNOWN_OK}({b}):",
                   f"        return {b}.original({_original_call_arguments(fn, raw)})"]
     obj_call = (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
                 else f"{naming.IMPL_OBJ}({b}{''.join(', ' + r for r in raw)})")

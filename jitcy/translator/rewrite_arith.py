@@ -19,7 +19,9 @@ the body); it holds the rules for C scalars::
 from __future__ import annotations
 
 import ast
+import copy
 
+from ..analyzer.known_globals import C_MATH, CONSTANTS
 from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
 from . import naming
 
@@ -39,15 +41,47 @@ class ArithmeticRewrites:
     def c_kind(self, node) -> str:
         """'int', 'float', 'bool' when the value is held in C; 'object' otherwise."""
         t = getattr(node, "_jitcy_type", OBJECT)
-        if t == INT and not self.c_ints and not _is_int_literal(node):
+        if (t == INT and not self.c_ints and not _is_int_literal(node)
+                and id(node) not in self.c_int_nodes):
             # Ints are Python objects here, but Cython types an int literal as a C constant
-            # whatever the mode: ``c // 3`` with a double c is C arithmetic either way.
+            # whatever the mode: ``c // 3`` with a double c is C arithmetic either way. Loop
+            # counters are C where marked (see mark_c_ints).
             return OBJECT
         return t if t in (INT, FLOAT, BOOL) else OBJECT
 
-    def arithmetic_call(self, node):
-        """``abs``/``min``/``max``/``int`` calls on C scalars; None if not one of those."""
+    def mark_c_ints(self):
+        """In a body that is not pure, the int expressions that stay C: those made of loop
+        counters, ``len()`` and literals whose every value fits (analyzer/ranges.py), used
+        where C pays and means the same: a list or tuple index, a ``range()`` bound, a
+        comparison operand. Any other use of a counter reads it as a Python int, so no
+        overflow check can fail and arithmetic stays unbounded."""
+        self.c_int_nodes = set()
         fn = self.fn
+        if self.c_ints or not fn.counters:
+            return
+        places = []
+        for sub in ast.walk(fn.node):
+            if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
+                    and getattr(sub.value, "_jitcy_type", OBJECT) in (LIST, TUPLE)):
+                places.append(sub.slice)
+            elif isinstance(sub, ast.Compare):
+                places += [sub.left] + sub.comparators
+            elif (isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call)
+                  and isinstance(sub.iter.func, ast.Name) and sub.iter.func.id == "range"
+                  and "range" in fn.builtin_names and isinstance(sub.target, ast.Name)
+                  and sub.target.id in fn.counters):
+                places += sub.iter.args
+        for place in places:
+            if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
+                self.c_int_nodes.update(id(n) for n in ast.walk(place) if isinstance(n, ast.expr))
+
+    def arithmetic_call(self, node):
+        """``abs``/``min``/``max``/``int`` and ``math`` calls on C scalars; None if not one
+        of those."""
+        fn = self.fn
+        math_call = self.math_call(node)
+        if math_call is not None:
+            return math_call
         if (isinstance(node.func, ast.Name) and node.func.id == "abs" and "abs" in fn.builtin_names
                 and len(node.args) == 1 and self.c_kind(node.args[0]) == INT):
             return ast.copy_location(_call(naming.ABS_LL, self.visit(node.args[0])), node)
@@ -66,6 +100,38 @@ class ArithmeticRewrites:
             node.args = [_call(naming.AS_OBJECT, self.visit(node.args[0]))]
             return node
         return None
+
+    # -- math -----------------------------------------------------------------------------
+    def math_call(self, node):
+        """``math.sqrt(x)`` of C scalars -> ``__jitcy_m_sqrt(x)`` (math_support.py). The
+        entry checked that ``math`` is still the math module; a body that runs user code
+        (not pure) checks again at each use, and calls whatever ``math`` is now if not."""
+        name = self.fn.math_function(node.func)
+        if (name is None or C_MATH.get(name) != len(node.args)
+                or getattr(node, "_jitcy_type", OBJECT) == OBJECT
+                or any(self.c_kind(a) == OBJECT for a in node.args)):
+            return None             # not math, or the math function itself as a Python call
+        slow = None if self.c_ints else copy.deepcopy(node)
+        fast = ast.copy_location(
+            _call(naming.MATH_C + name, *[self.visit(a) for a in node.args]), node)
+        return fast if slow is None else self._known_or(fast, slow)
+
+    def math_constant(self, node):
+        """``math.pi`` -> a C double read from the math module at import."""
+        if not (getattr(node, "_jitcy_type", OBJECT) == FLOAT and isinstance(node.value, ast.Name)
+                and self.fn.known_globals.get(node.value.id) == "math"
+                and node.attr in CONSTANTS and node.value.id not in self.fn.locals):
+            return None
+        fast = ast.copy_location(ast.Name(id=naming.MATH_CONST + node.attr, ctx=ast.Load()), node)
+        return fast if self.c_ints else self._known_or(fast, copy.deepcopy(node))
+
+    def _known_or(self, fast, slow):
+        slow_type = slow._jitcy_type
+        slow._jitcy_type = OBJECT                   # visit it as the plain Python operation
+        convert = naming.AS_BINT if slow_type == BOOL else naming.AS_DOUBLE
+        test = _call(naming.KNOWN_OK, ast.Name(id=naming.BINDING_ARG, ctx=ast.Load()))
+        return ast.copy_location(ast.IfExp(test=test, body=fast,
+                                           orelse=_call(convert, self.visit(slow))), fast)
 
     # -- loops ------------------------------------------------------------------------
     def visit_For(self, node):

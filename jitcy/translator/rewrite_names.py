@@ -80,6 +80,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()
+        self.mark_c_ints()
 
     def fail(self, node, what):
         raise UnsupportedConstruct(f"{what} is not compiled by jitcy", self.fn.filename,
@@ -89,7 +90,11 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
     def visit_Name(self, node):
         name = node.id
         if name in self.fn.locals:
-            return ast.copy_location(ast.Name(id=safe_local_name(name), ctx=node.ctx), node)
+            new = ast.copy_location(ast.Name(id=safe_local_name(name), ctx=node.ctx), node)
+            if (name in self.fn.counters and not self.c_ints and isinstance(node.ctx, ast.Load)
+                    and id(node) not in self.c_int_nodes):
+                return ast.copy_location(_call(naming.AS_OBJECT, new), node)   # a Python int
+            return new
         if name in self.cells:
             if not isinstance(node.ctx, ast.Load):
                 self.fail(node, f"storing to the free variable {name!r} here")
@@ -213,7 +218,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         if arithmetic is not None:
             return arithmetic
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
-                and "len" in fn.builtin_names):
+                and "len" in fn.builtin_names and id(node) not in self.c_int_nodes):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
             return ast.copy_location(_call(naming.AS_OBJECT, self.generic_visit(node)), node)
         return self.generic_visit(node)
@@ -262,6 +267,9 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
 
         ``o.cdef`` (and the other words in ``_PARSER_WORDS``) does not parse in Cython:
         read it as ``getattr(o, "cdef")``, which is the same operation."""
+        constant = self.math_constant(node)
+        if constant is not None:
+            return constant
         if node.attr in _PARSER_WORDS:
             if not isinstance(node.ctx, ast.Load):
                 self.fail(node, f"storing or deleting the attribute {node.attr!r} (a Cython "

@@ -74,6 +74,7 @@ cdef class {p}Binding:
     cdef str self_name
     cdef unsigned long long self_version
     cdef unsigned long long builtins_version
+    cdef unsigned long long known_version    # known globals (math_support.py) checked
     cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
     cdef int depth_limit
     cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)

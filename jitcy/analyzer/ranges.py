@@ -1,0 +1,181 @@
+"""C loop counters in functions that are not pure: ints that provably fit in a long long.
+
+A function that runs user code cannot be re-run on overflow, so its ints stay Python objects
+(infer_types.py) -- except loop counters whose every value is known to fit::
+
+    def scale(xs, k):                # xs is a list: the function is not pure
+        for i in range(len(xs)):     # i in [0, 2**63 - 2]: a C long long
+            xs[i] = xs[i] * k        # C index (Cython's fast path, bounds still checked)
+            xs[i] += i + 1           # i + 1 in [1, 2**63 - 1]: C arithmetic
+        return i * i                 # may pass 2**63: computed on Python ints
+
+>>> import ast
+>>> node = ast.parse("def f(xs):\\n    for i in range(len(xs)):\\n        pass").body[0]
+>>> counters(node, {"len", "range"}, {"xs", "i"}, set())
+{'i': (0, 9223372036854775806)}
+
+A counter is a local bound only as the target of ``for i in range(...)`` (bounds: int
+literals, ``len()``, other counters, and + - * // % of those whose interval fits; a step,
+if any, an int literal) or of ``for i, x in enumerate(one_iterable)``. :func:`interval`
+gives the same intervals to expressions, so the translator keeps as C only arithmetic whose
+result fits; anything else is done on Python ints. No overflow check can fail.
+"""
+from __future__ import annotations
+
+import ast
+
+LL_MIN, LL_MAX = -2**63, 2**63 - 1
+SSIZE_MAX = 2**63 - 1
+#: len() of an exact builtin container: its items live in memory, and no machine addresses
+#: 2**62 bytes (x86-64 and arm64: at most 2**57), so the length is below 2**62. A user's
+#: __len__ may return anything up to SSIZE_MAX.
+BUILTIN_LEN_MAX = 2**62
+_BUILTIN_CONTAINERS = {"list", "tuple", "str", "bytes", "dict", "set"}
+
+Interval = tuple
+
+
+def _fits(lo, hi):
+    return (lo, hi) if LL_MIN <= lo <= hi <= LL_MAX else None
+
+
+def interval(node, env: dict, builtins, type_of=None) -> Interval | None:
+    """(lo, hi) holding every value of the int expression ``node``, or None if unknown
+    or not within a C long long. ``env``: counter -> interval; ``type_of``: expression ->
+    inferred type (for ``len``)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, bool):
+        return _fits(int(node.value), int(node.value))
+    if isinstance(node, ast.Name):
+        return env.get(node.id)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+            and "len" in builtins and len(node.args) == 1 and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)):
+        if type_of is not None and type_of(node.args[0]) in _BUILTIN_CONTAINERS:
+            return (0, BUILTIN_LEN_MAX)
+        return (0, SSIZE_MAX)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = interval(node.operand, env, builtins, type_of)
+        if inner is None:
+            return None
+        return inner if isinstance(node.op, ast.UAdd) else _fits(-inner[1], -inner[0])
+    if isinstance(node, ast.BinOp):
+        a = interval(node.left, env, builtins, type_of)
+        if a is None:
+            return None
+        if isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+            c = node.right.value if (isinstance(node.right, ast.Constant)
+                                     and type(node.right.value) is int) else 0
+            if c <= 0:
+                return None
+            return (a[0] // c, a[1] // c) if isinstance(node.op, ast.FloorDiv) else (0, c - 1)
+        b = interval(node.right, env, builtins, type_of)
+        if b is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return _fits(a[0] + b[0], a[1] + b[1])
+        if isinstance(node.op, ast.Sub):
+            return _fits(a[0] - b[1], a[1] - b[0])
+        if isinstance(node.op, ast.Mult):
+            products = [x * y for x in a for y in b]
+            return _fits(min(products), max(products))
+    return None
+
+
+def _range_values(call, env, builtins, type_of) -> Interval | None:
+    """Every value ``range(...)`` can give (None if unknown, or if Cython's C loop could
+    overflow computing the value after the last one)."""
+    args = call.args
+    if not 1 <= len(args) <= 3 or call.keywords or any(isinstance(a, ast.Starred) for a in args):
+        return None
+    step = 1
+    if len(args) == 3:
+        s = args[2]
+        literal = interval(s, {}, ()) if isinstance(s, (ast.Constant, ast.UnaryOp)) else None
+        if literal is None or literal[0] == 0:
+            return None
+        step = literal[0]
+    bounds = [interval(a, env, builtins, type_of) for a in args[:2]]
+    if any(b is None for b in bounds):
+        return None
+    start, stop = ((0, 0), bounds[0]) if len(args) == 1 else bounds
+    if step > 0:
+        lo, hi = start[0], stop[1] - 1
+        if stop[1] > LL_MAX - step + 1:
+            return None
+    else:
+        lo, hi = stop[0] + 1, start[1]
+        if stop[0] < LL_MIN - step - 1:
+            return None
+    # An empty range binds nothing; widen to include the start so lo <= hi always.
+    return _fits(min(lo, start[0], hi), max(hi, start[1], lo))
+
+
+def _sites(node):
+    """name -> list of ('range', call) / ('enumerate', call) / ('other', None) bindings in
+    the function's own scope."""
+    sites = {}
+
+    def add(name, kind, call=None):
+        sites.setdefault(name, []).append((kind, call))
+
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            # Their targets are their own; only the first iterable runs here.
+            stack.append(sub.generators[0].iter)
+            continue
+        if isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call) \
+                and isinstance(sub.iter.func, ast.Name):
+            kind = sub.iter.func.id
+            if kind == "range" and isinstance(sub.target, ast.Name):
+                add(sub.target.id, "range", sub.iter)
+                stack.extend(ast.iter_child_nodes(sub))
+                stack.remove(sub.target)
+                continue
+            if (kind == "enumerate" and isinstance(sub.target, ast.Tuple)
+                    and len(sub.target.elts) == 2 and isinstance(sub.target.elts[0], ast.Name)
+                    and len(sub.iter.args) == 1 and not sub.iter.keywords
+                    and not isinstance(sub.iter.args[0], ast.Starred)):
+                add(sub.target.elts[0].id, "enumerate", sub.iter)
+                stack.extend(ast.iter_child_nodes(sub))
+                stack.remove(sub.target)
+                stack.extend(sub.target.elts[1:])
+                continue
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            add(sub.id, "other")
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            add(sub.name, "other")
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            for alias in sub.names:
+                add((alias.asname or alias.name).split(".")[0], "other")
+        stack.extend(ast.iter_child_nodes(sub))
+    return sites
+
+
+def counters(node, builtins, locals_, excluded, type_of=None) -> dict:
+    """name -> interval for every loop counter that can be a C long long (see above).
+    ``excluded``: locals that may be read unbound (never C)."""
+    candidates = {}
+    for name, sites in _sites(node).items():
+        if name not in locals_ or name in excluded:
+            continue
+        kinds = {kind for kind, _ in sites}
+        if "other" in kinds or (kinds & {"range", "enumerate"}) - {
+                k for k in ("range", "enumerate") if k in builtins}:
+            continue
+        candidates[name] = [call for _, call in sites]
+    env = {}
+    for _ in range(8):          # counters bounded by counters: a few rounds at most
+        new = {}
+        for name, calls in candidates.items():
+            values = []
+            for call in calls:
+                values.append((0, SSIZE_MAX - 1) if call.func.id == "enumerate"
+                              else _range_values(call, env, builtins, type_of))
+            if all(v is not None for v in values):
+                new[name] = (min(v[0] for v in values), max(v[1] for v in values))
+        if new == env:
+            return env
+        env = new
+    return {}                   # not settled (a counter bounded by itself): none

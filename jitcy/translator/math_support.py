@@ -1,0 +1,99 @@
+"""C versions of ``math`` functions that keep Python's answers and errors.
+
+Each helper calls libm (the functions CPython's ``math`` module calls for these) and hands
+any suspicious result back to the ``math`` function itself, which returns Python's value or
+raises Python's error with Python's message::
+
+    math.sqrt(x)  ->  __jitcy_m_sqrt(x)
+
+    cdef inline double __jitcy_m_sqrt(double x) except? -1.0:
+        cdef double r = __jitcy_c_sqrt(x)
+        if (isnan(r) and not isnan(x)) or (isinf(r) and not isinf(x)):
+            return __jitcy_math_module.sqrt(x)     # ValueError: math domain error
+        return r
+
+"Suspicious" is CPython's own test (``math_1`` in mathmodule.c): NaN out of a non-NaN, an
+infinity out of a finite number. Two-argument ``atan2`` uses C only for finite arguments.
+The module also gets the ``known_ok`` check: are the known globals (``math``, ``sqrt``...)
+still bound to the objects the code was compiled for?
+"""
+from __future__ import annotations
+
+import re
+
+from ..analyzer.known_globals import C_MATH, CONSTANTS
+from . import naming
+
+_PREDICATES = {"isnan", "isinf", "isfinite"}
+
+
+def _helper(name: str) -> str:
+    p, c = naming.PREFIX, f"{naming.PREFIX}c_{name}"
+    m = naming.MATH_MODULE
+    if name in _PREDICATES:
+        return (f"\ncdef inline bint {naming.MATH_C}{name}(double x):\n"
+                f"    return {c}(x)\n")
+    if name == "copysign":
+        return (f"\ncdef inline double {naming.MATH_C}{name}(double x, double y):\n"
+                f"    return {c}(x, y)\n")
+    if name == "atan2":
+        return (f"\ncdef inline double {naming.MATH_C}{name}(double y, double x) except? -1.0:\n"
+                f"    if {p}isfinite(y) and {p}isfinite(x):\n"
+                f"        return {c}(y, x)\n"
+                f"    return {m}.atan2(y, x)\n")
+    return (f"\ncdef inline double {naming.MATH_C}{name}(double x) except? -1.0:\n"
+            f"    cdef double r = {c}(x)\n"
+            f"    if ({p}isnan(r) and not {p}isnan(x)) or ({p}isinf(r) and not {p}isinf(x)):\n"
+            f"        return {m}.{name}(x)\n"
+            f"    return r\n")
+
+
+def _used(body: str, prefix: str, names) -> list:
+    found = set(re.findall(re.escape(prefix) + r"(\w+)", body))
+    return sorted(n for n in found if n in names)
+
+
+def math_support(body: str, known: dict) -> str:
+    """Module-level text for the math helpers, constants and ``known_ok`` that ``body``
+    uses (empty if none)."""
+    p = naming.PREFIX
+    functions = _used(body, naming.MATH_C, C_MATH)
+    constants = _used(body, naming.MATH_CONST, CONSTANTS)
+    uses_known = re.search(re.escape(naming.KNOWN_OK) + r"\b", body) is not None
+    if not (functions or constants or uses_known):
+        return ""
+    out = [f"\nimport math as {naming.MATH_MODULE}\n"]
+    cimports = sorted({f"{n} as {p}c_{n}" for n in functions}
+                      | {f"{n} as {p}{n}" for n in ("isnan", "isinf", "isfinite")})
+    out.append(f"from libc.math cimport {', '.join(cimports)}\n")
+    out += [f"cdef double {naming.MATH_CONST}{n} = {naming.MATH_MODULE}.{n}\n" for n in constants]
+    out += [_helper(n) for n in functions]
+    if uses_known:
+        pairs = "".join(
+            f"({name!r}, {naming.MATH_MODULE}"
+            f"{'' if target == 'math' else '.' + target.split('.', 1)[1]}), "
+            for name, target in sorted(known.items()))
+        out.append(f'''
+cdef tuple {p}KNOWN = ({pairs})
+
+
+cdef inline bint {naming.KNOWN_OK}({naming.BINDING_CLASS} b) except -1:
+    """Are the known globals (math, sqrt...) still the objects the code was compiled for?"""
+    cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
+    if version != 0 and version == b.known_version:
+        return True
+    for name, value in {p}KNOWN:
+        if b.globals.get(name) is not value:
+            return False
+    b.known_version = version
+    return True
+
+
+cdef inline double {naming.AS_DOUBLE}(object value) except? -1.0:
+    return value
+
+
+cdef inline bint {naming.AS_BINT}(object value) except -1:
+    return value
+''')
+    return "".join(out)

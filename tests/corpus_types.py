@@ -1,0 +1,178 @@
+"""Differential-test corpus for type specialization (issue 3): math, parallel assignment,
+C loop counters, containers. Loaded twice by tests/test_differential_types.py (one copy
+interpreted, one compiled); nothing here is decorated.
+"""
+import math
+from math import floor, sqrt
+
+
+# -- math: C helpers with Python's errors (ValueError, OverflowError, nan/inf/-0.0) -------
+def math_one(k, x):
+    if k == 0:
+        return math.sqrt(x)
+    if k == 1:
+        return math.exp(x)
+    if k == 2:
+        return math.log(x)
+    if k == 3:
+        return math.log10(x) + math.log2(x)
+    if k == 4:
+        return math.log1p(x)
+    if k == 5:
+        return math.expm1(x)
+    if k == 6:
+        return math.sin(x) + math.cos(x) * math.tan(x)
+    if k == 7:
+        return math.asin(x) + math.acos(x)
+    if k == 8:
+        return math.atan(x) + math.sinh(x)
+    if k == 9:
+        return math.cosh(x) - math.tanh(x)
+    if k == 10:
+        return math.asinh(x) + math.acosh(x)
+    if k == 11:
+        return math.atanh(x)
+    if k == 12:
+        return math.fabs(x) * math.pi + math.e - math.tau
+    return sqrt(x)
+
+
+def math_two(x, y):
+    return (math.atan2(x, y), math.copysign(x, y), math.hypot(x, y), math.pow(x, y),
+            math.isnan(x), math.isinf(y), math.isfinite(x), math.inf, math.nan)
+
+
+def math_log_base(x, y):
+    return math.log(x, y)
+
+
+def math_of_ints(n, m):
+    # C ints into C math (n is a long long here); huge n goes to the re-run path
+    return math.sqrt(n) + math.exp(m) + math.log(n)
+
+
+def math_floor_ceil(x):
+    # Python ints out of floats: OverflowError for inf, ValueError for nan, big for 1e300
+    a = floor(x)
+    b = math.ceil(x)
+    c = math.trunc(x)
+    return a + b + c
+
+
+def math_norms(n, x):
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(x * x + i) - math.sin(x + i) * math.pi
+    return s
+
+
+def math_impure(xs, x):
+    out = []
+    for v in xs:
+        out.append(math.sqrt(x) + math.exp(v))
+    return out
+
+
+def math_of_objects(v):
+    # v is an int object here (the function is not pure): math.log of a huge int works
+    out = [v]
+    return math.log(v), math.sqrt(v), out
+
+
+# -- parallel assignment keeps a function pure (C ints) ------------------------------------
+def fib_pair(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+def swap_floats(x, y, n):
+    for _ in range(n):
+        x, y = y, x * 0.5 + y
+    return x, y
+
+
+def mandel_tuple(cr, ci, max_iter):
+    zr, zi = 0.0, 0.0
+    n = 0
+    while n < max_iter and zr * zr + zi * zi <= 4.0:
+        zr, zi = zr * zr - zi * zi + cr, 2.0 * zr * zi + ci
+        n += 1
+    return n
+
+
+# -- C loop counters in functions that are not pure ---------------------------------------
+def counter_index(xs):
+    s = 0
+    for i in range(len(xs)):
+        s += xs[i] * i
+    for i in range(len(xs) - 1, -1, -1):
+        xs[i] = xs[i] + 1
+    for i in range(0, len(xs), 2):
+        s -= xs[i]
+    return s
+
+
+def counter_arith(xs):
+    out = []
+    for i in range(len(xs)):
+        out.append((i + 1, i - 1, i * i, -i, i // 2, i % 3, i * 2**62, abs(i), i / 2,
+                    i << 62, ~i, xs[i - 1], i == len(xs) - 1, i < 0.5))
+    return out
+
+
+def counter_near_limits(k):
+    out = []
+    for i in range(9223372036854775807 - 3, 9223372036854775807):
+        out.append((i + 1, i + k, i * 2, -i, abs(i), i - 9223372036854775807))
+    for j in range(-9223372036854775807 - 1, -9223372036854775807 + 2):
+        out.append((j - 1, -j, abs(j), j + 1, j // -1, j % 7, j < k, j // 2, [1, 2][j % 2]))
+    return out
+
+
+def counter_nested(rows):
+    total = 0
+    for i in range(len(rows)):
+        for j in range(i):
+            total += rows[i][j] - rows[j][i]
+        if i > 2:
+            break
+    return total
+
+
+def enumerate_sum(xs, k):
+    t = 0
+    last = -1
+    for i, x in enumerate(xs):
+        t += i * x
+        if x == k:
+            last = i
+    return t, last
+
+
+def enumerate_str(s):
+    out = []
+    for i, c in enumerate(s):
+        out.append(c * i)
+    return "".join(out)
+
+
+def counter_index_errors(xs, k):
+    s = 0
+    for i in range(len(xs) + k):
+        s += xs[i]
+    return s
+
+
+def counter_after_loop(xs):
+    i = -5
+    for i in range(len(xs)):
+        pass
+    return i
+
+
+def counter_shadowed_arg(i, xs):
+    for i in range(len(xs)):
+        xs[i] = i
+    return i

@@ -1,0 +1,135 @@
+"""Differential tests for type specialization (issue 3): tests/corpus_types.py, interpreted
+vs compiled, with the machinery of tests/test_differential.py (same comparisons: exact
+types, NaN == NaN, -0.0 != 0.0, exception type + message + args, mutated arguments)."""
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import sys
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import jitcy
+from .conftest import TESTS, load_fresh_module
+from .test_differential import (SETTINGS, Case, Pair, args, assert_compiled_path_used,
+                                assert_swapped, big_ints, bools, compare_call,
+                                compile_and_swap, floats, int_lists, run, small_ints)
+
+pytestmark = pytest.mark.slow
+
+CORPUS = TESTS / "corpus_types.py"
+_copies = itertools.count()
+
+MATH_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e-300, 5e-324, 709.0, 710.0, 1000.0,
+              -1000.0, 1e308, -1e308, math.pi / 2, math.inf, -math.inf, math.nan]
+math_floats = st.sampled_from(MATH_EDGES) | floats
+math_ks = st.integers(0, 13)
+
+
+@pytest.fixture
+def pair(jitcy_env):
+    n = next(_copies)
+    ref = load_fresh_module(CORPUS, f"corpus_types_ref_{n}")
+    jit = load_fresh_module(CORPUS, f"corpus_types_jit_{n}")
+    yield Pair(ref, jit)
+    sys.modules.pop(ref.__name__, None)
+    sys.modules.pop(jit.__name__, None)
+
+
+CASES = [
+    # math
+    Case("math_one", args(math_ks, math_floats), (0, 2.0),
+         examples=tuple((k, x) for k in range(14) for x in (0.0, -1.0, 1000.0, math.nan,
+                                                             math.inf, -0.0, 1.0))),
+    Case("math_two", args(math_floats, math_floats), (1.0, 2.0),
+         examples=((0.0, -0.0), (math.inf, math.inf), (math.nan, 1.0), (-0.0, -1.0),
+                   (0.0, -1.0), (-8.0, 1 / 3), (10.0, 400.0), (1e308, 1e308))),
+    Case("math_log_base", args(math_floats, math_floats), (8.0, 2.0),
+         examples=((1.0, 1.0), (0.0, 2.0), (2.0, 0.0), (-1.0, 2.0))),
+    Case("math_of_ints", args(big_ints, st.integers(-800, 800) | big_ints), (4, 1),
+         examples=((0, 0), (-1, 0), (4, 710), (2**63 - 1, 1), (2**53 + 1, 0), (10**400, 0))),
+    Case("math_floor_ceil", args(math_floats), (2.5,),
+         examples=((1e300,), (math.inf,), (math.nan,), (-0.0,), (9.3e18,), (-9.3e18,))),
+    Case("math_norms", args(st.integers(-2, 30), math_floats), (5, 1.5),
+         examples=((3, math.nan), (3, math.inf), (0, 1.0))),
+    Case("math_impure", args(st.lists(math_floats, max_size=4), math_floats), ([1.0], 2.0),
+         examples=(([1000.0], 1.0), ([1.0], -1.0), ([], -1.0))),
+    Case("math_of_objects", args(big_ints), (4,),
+         examples=((0,), (-1,), (10**400,), (2**63,))),
+    # parallel assignment
+    Case("fib_pair", args(st.integers(-2, 200)), (10,), examples=((92,), (93,), (150,))),
+    Case("swap_floats", args(math_floats, math_floats, st.integers(-1, 50)), (1.0, 2.0, 5)),
+    Case("mandel_tuple", args(st.floats(-2.5, 1.5), st.floats(-1.5, 1.5),
+                              st.integers(-1, 300)), (0.1, 0.2, 50),
+         examples=((0.0, 0.0, 100), (2.0, 2.0, 10), (-0.75, 0.1, 300))),
+    # C loop counters in functions that are not pure
+    Case("counter_index", args(int_lists), ([1, 2, 3],),
+         examples=(([],), ([2**63 - 1, 1],), ([-2**63],))),
+    Case("counter_arith", args(st.lists(small_ints, max_size=6)), ([1, 2, 3],)),
+    Case("counter_near_limits", args(big_ints), (1,)),
+    Case("counter_nested", args(st.lists(st.lists(big_ints, min_size=5, max_size=6),
+                                         max_size=6)), ([[1] * 5] * 5,)),
+    Case("enumerate_sum", args(int_lists, small_ints), ([1, 2, 3], 2),
+         examples=(([], 0), ([2**63, -1], -1))),
+    Case("enumerate_str", args(st.text(max_size=6)), ("abc",)),
+    Case("counter_index_errors", args(st.lists(small_ints, max_size=4), st.integers(-3, 3)),
+         ([1, 2], 0), examples=(([1, 2], 1), ([], 1), ([1], -3))),
+    Case("counter_after_loop", args(int_lists), ([1, 2],), examples=(([],),)),
+    Case("counter_shadowed_arg", args(big_ints, st.lists(small_ints, max_size=4)),
+         (2**70, [1, 2]), examples=((2**70, []), (-1, [5]))),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_corpus_function(pair, case):
+    f_ref, f_jit = getattr(pair.ref, case.name), getattr(pair.jit, case.name)
+    stats = compile_and_swap(f_jit, case.sample)
+    for _ in range(2):
+        run(f_ref, copy.deepcopy(case.sample))
+    assert_swapped(stats)
+    before = jitcy.stats(f_jit)
+
+    @SETTINGS
+    @given(case.inputs)
+    def check(call_args):
+        compare_call(pair, f_ref, f_jit, call_args)
+
+    for ex in case.examples:
+        check = example(ex)(check)
+    check()
+    assert_compiled_path_used(jitcy.stats(f_jit), before)
+
+
+def test_math_rebound_is_seen(pair):
+    """``math`` and ``sqrt`` stay live globals: rebinding them after the swap is seen, by
+    a pure body (entry check) and by a body that runs user code (check at each use)."""
+    for name, sample in (("math_one", (0, 4.0)), ("math_impure", ([1.0], 4.0))):
+        assert_swapped(compile_and_swap(getattr(pair.jit, name), sample))
+
+    class FakeMath:
+        pi = math.pi
+        e = math.e
+        tau = math.tau
+
+        @staticmethod
+        def sqrt(x):
+            return -1.0
+
+        @staticmethod
+        def exp(x):
+            return 2.0
+
+    for module in (pair.ref, pair.jit):
+        module.math = FakeMath
+        module.sqrt = lambda x: -2.0
+    for call_args in ((0, 4.0), (13, 4.0)):
+        compare_call(pair, pair.ref.math_one, pair.jit.math_one, call_args)
+    compare_call(pair, pair.ref.math_impure, pair.jit.math_impure, ([1.0, 2.0], 4.0))
+    assert pair.jit.math_one(0, 4.0) == -1.0 and pair.jit.math_one(13, 4.0) == -2.0
+    for module in (pair.ref, pair.jit):
+        module.math = math
+        module.sqrt = math.sqrt
+    assert pair.jit.math_one(0, 4.0) == 2.0

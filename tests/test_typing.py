@@ -1,0 +1,101 @@
+"""What the analyzer infers (fast: no build). The differential tests prove the compiled
+code gives the interpreter's answers; these pin down that it is *typed* (C ints, doubles,
+C math) and that the reasons for what stays slow are written down."""
+from __future__ import annotations
+
+import pytest
+
+from jitcy import analyzer
+from jitcy.translator import emit_module
+
+from .conftest import TESTS, load_fresh_module
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_fresh_module(TESTS / "corpus_types.py", "corpus_types_typing")
+
+
+def typed(func, *types):
+    return analyzer.analyze(func, func.__code__, analyzer.normalize_types(types))
+
+
+@pytest.mark.parametrize("name, types", [
+    ("fib_pair", (int,)), ("swap_floats", (float, float, int)),
+    ("mandel_tuple", (float, float, int)), ("math_one", (int, float)),
+    ("math_norms", (int, float)), ("math_of_ints", (int, int)), ("math_floor_ceil", (float,)),
+])
+def test_pure_functions_get_c_ints(corpus, name, types):
+    fn = typed(getattr(corpus, name), *types)
+    assert fn.c_ints, fn.notes
+
+
+def test_parallel_assignment_types(corpus):
+    fn = typed(corpus.swap_floats, float, float, int)
+    assert fn.types["x"] == fn.types["y"] == "float" and fn.c_type("x") == "double"
+    fn = typed(corpus.mandel_tuple, float, float, int)
+    assert fn.types["zr"] == fn.types["zi"] == "float" and fn.c_type("n") == "long long"
+
+
+def test_math_calls_compile_to_c_helpers(corpus):
+    pyx = emit_module.emit_module(typed(corpus.math_norms, int, float))
+    assert "__jitcy_m_sqrt(" in pyx and "__jitcy_m_sin(" in pyx and "__jitcy_mc_pi" in pyx
+    assert "global_get(__jitcy_b, 'math')" not in pyx     # pure: no per-use check
+    pyx = emit_module.emit_module(typed(corpus.math_impure, list, float))
+    assert "__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b)" in pyx
+    # math.exp(v) of an object (a list element): the math function itself
+    assert "__jitcy_m_exp(" not in pyx
+
+
+def test_math_types(corpus):
+    fn = typed(corpus.math_two, float, float)
+    assert fn.return_type == "tuple"
+    fn = typed(corpus.math_floor_ceil, float)
+    assert fn.types["a"] == fn.types["b"] == fn.types["c"] == "int"
+    fn = typed(corpus.math_of_objects, int)
+    assert not fn.c_ints and fn.types["v"] == "int"
+
+
+def test_math_known_only_while_bound_to_math(corpus):
+    import math
+    assert analyzer.known_globals_key(corpus.math_one.__code__, vars(corpus)) == [
+        ["math", "math"], ["sqrt", "math.sqrt"]]
+    fake = {"math": object(), "sqrt": abs}
+    assert analyzer.known_globals_key(corpus.math_one.__code__, fake) == []
+    assert math.sqrt is corpus.sqrt
+
+
+def test_notes_say_why_code_stays_slow():
+    source = load_fresh_module(TESTS / "corpus_types.py", "corpus_types_notes")
+    fn = typed(source.math_impure, list, float)
+    text = fn.describe()
+    assert "x: float -> double" in text and "out: list -> list" in text
+    notes = dict((why, line) for line, why in fn.notes)
+    assert any("list element type unknown" in why for why in notes), fn.notes
+    fn = typed(source.counter_index, list)
+    assert fn.counters["i"] == (-1, 2**62 - 1) and fn.c_type("i") == "long long"
+    assert "(C loop counter)" in fn.describe()
+
+
+def test_notes_for_mixed_types_and_unknown_calls(tmp_path):
+    path = tmp_path / "mixed_notes.py"
+    path.write_text(
+        "def g(v):\n"
+        "    return v\n"
+        "\n"
+        "def f(xs, k, o):\n"
+        "    y = 0\n"
+        "    for x in xs:\n"
+        "        y = y + 0.5\n"
+        "    return y, g(k), o.attr, xs[0], o.m()\n")
+    module = load_fresh_module(path, "mixed_notes")
+    fn = typed(module.f, list, int, object)
+    notes = {why: line for line, why in fn.notes}
+    assert notes["'y' may be float or int: kept as a Python object (start it as 0.0, not 0, "
+                 "if it holds floats)"] == 7
+    assert notes["call to the global g(): a Python call, its result is an object"] == 8
+    assert notes["xs[...]: list element type unknown (a Python object)"] == 8
+    assert any(why.startswith("o.attr: attribute") for why in notes)
+    assert any(why.startswith("method call .m()") for why in notes)
+    assert notes["for x in xs: list element type unknown (each element is a Python object)"] == 6
+    assert fn.types["y"] == "object" and fn.types["k"] == "int"
