@@ -367,7 +367,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
             if env.get(name) == INT}
     if not pure and any(t == INT for n, t in env.items() if n not in counters):
         notes.append(why)
-    notes += slow_notes(node, typer, history)
+    notes += slow_notes(node, typer, history, transparent)
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
                      counters=counters,
                      self_recursive=recursive, notes=notes,

@@ -29,9 +29,12 @@ def _type_name(t: str) -> str:
     return _DESCRIBE.get(t, t)
 
 
-def slow_notes(node: ast.FunctionDef, typer, history: dict) -> list:
-    """``history``: local -> {type it was assigned during inference: line}."""
+def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozenset()) -> list:
+    """``history``: local -> {type it was assigned during inference: line}; ``transparent``:
+    ids of ``with jitcy.nogil():`` statements (the marker on the with line is not user code)."""
     notes = []
+    markers = {id(n) for sub in ast.walk(node) if id(sub) in transparent
+               for item in sub.items for n in ast.walk(item)}
 
     def note(sub, text):
         item = (getattr(sub, "lineno", node.lineno), text)
@@ -52,6 +55,8 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict) -> list:
                                 f"object{hint}"))
 
     for sub in ast.walk(node):
+        if id(sub) in markers:
+            continue
         if isinstance(sub, ast.Call):
             func = sub.func
             if typer.math_call(sub) is not None:
