@@ -176,3 +176,29 @@ def counter_shadowed_arg(i, xs):
     for i in range(len(xs)):
         xs[i] = i
     return i
+
+
+def param_bound(xs, n, k):
+    # n: a C long long (only a range bound); k stays a Python int
+    out = []
+    for i in range(n):
+        if i >= len(xs):
+            break
+        out.append(xs[i] * k)
+    return out
+
+
+def param_index(xs, a, b):
+    # a and b only index and compare: C; an int past 2**63 runs the original code
+    if a < b:
+        return xs[a], xs[b], a == b
+    return xs[b]
+
+
+def bounded_locals(xs):
+    n = len(xs)
+    m = n - 1
+    total = 0
+    for i in range(m, -1, -1):
+        total += xs[i] * (n - i)
+    return total, m * m * m * m, n

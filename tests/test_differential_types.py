@@ -80,6 +80,12 @@ CASES = [
     Case("counter_after_loop", args(int_lists), ([1, 2],), examples=(([],),)),
     Case("counter_shadowed_arg", args(big_ints, st.lists(small_ints, max_size=4)),
          (2**70, [1, 2]), examples=((2**70, []), (-1, [5]))),
+    Case("param_bound", args(st.lists(small_ints, max_size=5), big_ints, big_ints),
+         ([1, 2], 3, 2), examples=(([1], 2**64, 3), ([1, 2], -2**63, 1), ([1], 2**63 - 1, 2**70))),
+    Case("param_index", args(st.lists(small_ints, max_size=5), big_ints | small_ints,
+                             big_ints | small_ints), ([1, 2, 3], 0, 2),
+         examples=(([1, 2], 2**63, 0), ([1, 2], -1, -2), ([1], 0, 2**64), ([1, 2], -3, 1))),
+    Case("bounded_locals", args(int_lists), ([1, 2, 3],), examples=(([],), ([2**63] * 3,))),
 ]
 
 

@@ -74,7 +74,7 @@ def test_notes_say_why_code_stays_slow():
     assert any("list element type unknown" in why for why in notes), fn.notes
     fn = typed(source.counter_index, list)
     assert fn.counters["i"] == (-1, 2**62 - 1) and fn.c_type("i") == "long long"
-    assert "(C loop counter)" in fn.describe()
+    assert f"i: int -> long long (C integer in -1..{2**62 - 1})" in fn.describe()
 
 
 def test_notes_for_mixed_types_and_unknown_calls(tmp_path):

@@ -362,9 +362,12 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     pure, recursive, why = purity.purity(node, typer, transparent)
     counters = {}
     if not pure:
+        # Int parameters may be C too (converted at the entry), unless the function calls
+        # itself directly (the call would convert an int that may not fit).
+        params = () if recursive else [p for p, t in arg_types.items() if t == INT]
         counters = {name: bounds for name, bounds in ranges.counters(
-            node, typer.builtins, typer.locals, maybe_unbound | set(arg_types), typer.expr).items()
-            if env.get(name) == INT}
+            node, typer.builtins, typer.locals, maybe_unbound | set(arg_types), typer.expr,
+            params).items() if env.get(name) == INT}
     if not pure and any(t == INT for n, t in env.items() if n not in counters):
         notes.append(why)
     notes += slow_notes(node, typer, history, transparent)

@@ -80,9 +80,11 @@ class TypedFunction:
         ``types`` and ``notes`` its own way)."""
         lines = [f"{self.qualname} ({self.filename}:{self.node.lineno}), arguments "
                  f"{', '.join(t.__name__ for t in self.arg_types) or 'none'}; ints are "
-                 f"{'C long long (pure: re-run on overflow)' if self.c_ints else 'Python ints'}"]
+                 f"{'C long long (pure: re-run on overflow)' if self.c_ints else 'Python ints'}"
+                 f"{' except the C integers marked below' if self.counters else ''}"]
         for name in sorted(self.types):
-            extra = " (C loop counter)" if name in self.counters else ""
+            extra = (" (C integer in %d..%d)" % self.counters[name]
+                     if name in self.counters else "")
             lines.append(f"  {name}: {self.types[name]} -> {self.c_type(name)}{extra}")
         lines.append(f"  return: {self.return_type}")
         lines += [f"  line {line}: {why}" for line, why in self.notes]

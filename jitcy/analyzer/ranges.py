@@ -16,7 +16,8 @@ A function that runs user code cannot be re-run on overflow, so its ints stay Py
 
 A counter is a local bound only as the target of ``for i in range(...)`` (bounds: int
 literals, ``len()``, other counters, and + - * // % of those whose interval fits; a step,
-if any, an int literal) or of ``for i, x in enumerate(one_iterable)``. :func:`interval`
+if any, an int literal) or of ``for i, x in enumerate(one_iterable)``, or by assignments
+of such expressions (``n = len(xs)``; ``k += 1`` in a loop has no bound: not C). :func:`interval`
 gives the same intervals to expressions, so the translator keeps as C only arithmetic whose
 result fits; anything else is done on Python ints. No overflow check can fail.
 """
@@ -142,6 +143,16 @@ def _sites(node):
                 stack.remove(sub.target)
                 stack.extend(sub.target.elts[1:])
                 continue
+        if isinstance(sub, ast.Assign) and all(isinstance(t, ast.Name) for t in sub.targets):
+            for target in sub.targets:
+                add(target.id, "value", sub.value)
+            stack.append(sub.value)
+            continue
+        if isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+            add(sub.target.id, "value", ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()),
+                                                  op=sub.op, right=sub.value))
+            stack.append(sub.value)
+            continue
         if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
             add(sub.id, "other")
         elif isinstance(sub, ast.ExceptHandler) and sub.name:
@@ -153,29 +164,84 @@ def _sites(node):
     return sites
 
 
-def counters(node, builtins, locals_, excluded, type_of=None) -> dict:
-    """name -> interval for every loop counter that can be a C long long (see above).
-    ``excluded``: locals that may be read unbound (never C)."""
+def counters(node, builtins, locals_, excluded, type_of=None, params=()) -> dict:
+    """name -> interval for every local that can be a C long long (see above): loop
+    counters, locals whose every assignment is such an expression (``n = len(xs)``), and
+    int parameters never rebound whose every use is a C place (:func:`c_places`; the entry
+    converts them, and runs the original code for an int that does not fit).
+    ``excluded``: locals that may be read unbound, and parameters (never C here)."""
+    sites = _sites(node)
+    params = {p for p in params if p not in sites}
+    while True:
+        env = _fixpoint(sites, builtins, locals_, excluded, type_of,
+                        {p: (LL_MIN, LL_MAX) for p in params})
+        good = set()
+        for place in c_places(node, env, builtins, type_of):
+            if interval(place, env, builtins, type_of) is not None:
+                good.update(id(n) for n in ast.walk(place))
+        kept = {p for p in params
+                if all(id(n) in good for n in ast.walk(node)
+                       if isinstance(n, ast.Name) and n.id == p and isinstance(n.ctx, ast.Load))}
+        if kept == params:
+            return env
+        params = kept
+
+
+def c_places(node, env, builtins, type_of) -> list:
+    """Expressions where a C integer pays and means the same as a Python int: an index of
+    a list or tuple, a comparison operand, a ``range()`` bound of a C counter, the value
+    assigned to a C local."""
+    places = []
+    for sub in ast.walk(node):
+        if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
+                and type_of is not None and type_of(sub.value) in ("list", "tuple")):
+            places.append(sub.slice)
+        elif isinstance(sub, ast.Compare):
+            places += [sub.left] + sub.comparators
+        elif (isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call)
+              and isinstance(sub.iter.func, ast.Name) and sub.iter.func.id == "range"
+              and "range" in builtins and isinstance(sub.target, ast.Name)
+              and sub.target.id in env):
+            places += sub.iter.args
+        elif isinstance(sub, ast.Assign) and all(
+                isinstance(t, ast.Name) and t.id in env for t in sub.targets):
+            places.append(sub.value)
+    return places
+
+
+def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed) -> dict:
     candidates = {}
-    for name, sites in _sites(node).items():
+    for name, where in sites.items():
         if name not in locals_ or name in excluded:
             continue
-        kinds = {kind for kind, _ in sites}
+        kinds = {kind for kind, _ in where}
         if "other" in kinds or (kinds & {"range", "enumerate"}) - {
                 k for k in ("range", "enumerate") if k in builtins}:
             continue
-        candidates[name] = [call for _, call in sites]
-    env = {}
-    for _ in range(8):          # counters bounded by counters: a few rounds at most
-        new = {}
-        for name, calls in candidates.items():
+        candidates[name] = where
+    env, changes = dict(fixed), {}
+    for _ in range(64):
+        new = dict(fixed)
+        for name, where in candidates.items():
             values = []
-            for call in calls:
-                values.append((0, SSIZE_MAX - 1) if call.func.id == "enumerate"
-                              else _range_values(call, env, builtins, type_of))
+            for kind, value in where:
+                if kind == "enumerate":
+                    values.append((0, SSIZE_MAX - 1))
+                elif kind == "range":
+                    values.append(_range_values(value, env, builtins, type_of))
+                else:
+                    values.append(interval(value, env, builtins, type_of))
             if all(v is not None for v in values):
                 new[name] = (min(v[0] for v in values), max(v[1] for v in values))
         if new == env:
             return env
+        for name in candidates:
+            if new.get(name) != env.get(name):
+                changes[name] = changes.get(name, 0) + 1
+        # Widening: an interval still growing after a few rounds (``n += 1`` in a loop)
+        # has no useful bound: that local stays a Python int.
+        for name in [n for n, count in changes.items() if count > 4 and n in candidates]:
+            del candidates[name]
+            new.pop(name, None)
         env = new
-    return {}                   # not settled (a counter bounded by itself): none
+    return dict(fixed)

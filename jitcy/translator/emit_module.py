@@ -199,9 +199,21 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         # math, sqrt...: still the objects the body was compiled for (see math_support.py).
         lines += [f"    if not {naming.KNOWN_OK}({b}):",
                   f"        return {b}.original({_original_call_arguments(fn, raw)})"]
+    # A body that is not pure may still take int parameters as C long longs (analyzer/
+    # ranges.py): an int that does not fit runs the original code (nothing has run yet).
+    obj_c = [] if use_c else [i for i, p in enumerate(fn.params) if p in fn.counters]
+    if obj_c:
+        lines += [f"    cdef long long {naming.PREFIX}c{i}" for i in obj_c]
+        lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
+    obj_args = [f"{naming.PREFIX}c{i}" if i in obj_c else r for i, r in enumerate(raw)]
     obj_call = (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
-                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + r for r in raw)})")
+                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args)})")
     body = []
+    for i in obj_c:
+        body += [f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow({raw[i]}, "
+                 f"&{naming.PREFIX}overflow)",
+                 f"if {naming.PREFIX}overflow:",
+                 f"    return {b}.original({_original_call_arguments(fn, raw)})"]
     if use_c:
         for i in c_params:
             body.append(f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow("

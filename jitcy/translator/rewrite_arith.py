@@ -22,6 +22,7 @@ import ast
 import copy
 
 from ..analyzer.known_globals import C_MATH, CONSTANTS
+from ..analyzer.ranges import c_places
 from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
 from . import naming
 
@@ -59,18 +60,8 @@ class ArithmeticRewrites:
         fn = self.fn
         if self.c_ints or not fn.counters:
             return
-        places = []
-        for sub in ast.walk(fn.node):
-            if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
-                    and getattr(sub.value, "_jitcy_type", OBJECT) in (LIST, TUPLE)):
-                places.append(sub.slice)
-            elif isinstance(sub, ast.Compare):
-                places += [sub.left] + sub.comparators
-            elif (isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call)
-                  and isinstance(sub.iter.func, ast.Name) and sub.iter.func.id == "range"
-                  and "range" in fn.builtin_names and isinstance(sub.target, ast.Name)
-                  and sub.target.id in fn.counters):
-                places += sub.iter.args
+        type_of = lambda e: getattr(e, "_jitcy_type", OBJECT)   # noqa: E731
+        places = c_places(fn.node, fn.counters, fn.builtin_names, type_of)
         for place in places:
             if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
                 self.c_int_nodes.update(id(n) for n in ast.walk(place) if isinstance(n, ast.expr))
