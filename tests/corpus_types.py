@@ -202,3 +202,37 @@ def bounded_locals(xs):
     for i in range(m, -1, -1):
         total += xs[i] * (n - i)
     return total, m * m * m * m, n
+
+
+# -- characters of a str as C code points; str loops keep a function pure ------------------
+def char_classes(s):
+    vowels = digits = spaces = other = 0
+    for ch in s:
+        if ch in "aeiouAEIOU":
+            vowels += 1
+        elif "0" <= ch <= "9":
+            digits += 1
+        elif ch == " ":
+            spaces += 1
+        else:
+            other += 1
+    return vowels, digits, spaces, other
+
+
+def char_compares(s, k):
+    n = 0
+    for c in s:
+        if c != "x" and "\U0001f600" > c and c not in "" and c >= "\x00":
+            n += k
+    for c in s:
+        if c < "ab" or c == "é":          # a two-character constant: c stays a str
+            n -= 1
+    return n, len(s)
+
+
+def char_escapes(s):
+    out = []
+    for c in s:
+        if c in "ab":
+            out.append(c)
+    return out

@@ -16,7 +16,8 @@ import jitcy
 from .conftest import TESTS, load_fresh_module
 from .test_differential import (SETTINGS, Case, Pair, args, assert_compiled_path_used,
                                 assert_swapped, big_ints, bools, compare_call,
-                                compile_and_swap, floats, int_lists, run, small_ints)
+                                compile_and_swap, floats, int_lists, run, small_ints,
+                                texts)
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +87,11 @@ CASES = [
                              big_ints | small_ints), ([1, 2, 3], 0, 2),
          examples=(([1, 2], 2**63, 0), ([1, 2], -1, -2), ([1], 0, 2**64), ([1, 2], -3, 1))),
     Case("bounded_locals", args(int_lists), ([1, 2, 3],), examples=(([],), ([2**63] * 3,))),
+    Case("char_classes", args(st.text(max_size=20) | texts), ("a1 x",),
+         examples=(("",), ("\U0001f600 9aé",))),
+    Case("char_compares", args(st.text(max_size=10) | texts, big_ints), ("abx", 1),
+         examples=(("\U0001f600\U0001f601éa", 2**62), ("xxé", 2**63 - 1))),
+    Case("char_escapes", args(texts), ("abc",)),
 ]
 
 

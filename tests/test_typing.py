@@ -99,3 +99,12 @@ def test_notes_for_mixed_types_and_unknown_calls(tmp_path):
     assert any(why.startswith("method call .m()") for why in notes)
     assert notes["for x in xs: list element type unknown (each element is a Python object)"] == 6
     assert fn.types["y"] == "object" and fn.types["k"] == "int"
+
+
+def test_str_loops_are_pure_and_chars_are_code_points(corpus):
+    fn = typed(corpus.char_classes, str)
+    assert fn.c_ints and fn.c_type("ch") == "Py_UCS4" and fn.c_type("vowels") == "long long"
+    fn = typed(corpus.char_compares, str, int)
+    assert fn.c_ints and fn.c_type("c") == "str"         # compared with "ab": stays a str
+    fn = typed(corpus.char_escapes, str)
+    assert fn.c_type("c") == "str"                       # appended: a str object

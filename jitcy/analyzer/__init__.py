@@ -57,6 +57,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         maybe_unbound=result.maybe_unbound,
         known_globals=known,
         counters={} if has_int and result.pure else result.counters,
+        chars=result.chars,
     )
     for block in nogil_withs:
         why = nogil_blocks.check(block, typed.c_type, types=typed.types,

@@ -33,6 +33,7 @@ import ast
 import dataclasses
 
 from . import known_globals, purity, ranges, unbound
+from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
                     SET, STR, TUPLE, join)
@@ -51,6 +52,7 @@ class Inference:
     notes: list
     maybe_unbound: frozenset = frozenset()
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters: name -> (lo, hi)
+    chars: frozenset = frozenset()    # str locals held as Py_UCS4 (chars.py)
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
@@ -371,8 +373,10 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     if not pure and any(t == INT for n, t in env.items() if n not in counters):
         notes.append(why)
     notes += slow_notes(node, typer, history, transparent)
+    chars = {name for name in char_locals(node, typer.expr, maybe_unbound | set(arg_types))
+             if env.get(name) == STR}
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
-                     counters=counters,
+                     counters=counters, chars=frozenset(chars),
                      self_recursive=recursive, notes=notes,
                      maybe_unbound=frozenset(maybe_unbound),
                      unbound_in_comprehensions=sorted(

@@ -57,6 +57,7 @@ class TypedFunction:
     nogil_blocks: dict = dataclasses.field(default_factory=dict)   # `with jitcy.nogil():` line
     #                -> None (compiled without the GIL) or why it keeps the GIL
     known_globals: dict = dataclasses.field(default_factory=dict)  # name -> 'math', 'math.sqrt'
+    chars: frozenset = frozenset()   # str loop variables held as Py_UCS4 (chars.py)
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
 
@@ -101,4 +102,6 @@ class TypedFunction:
         t = self.types.get(name, OBJECT)
         if t == INT:
             return "long long" if self.c_ints or name in self.counters else "object"
+        if t == STR and name in self.chars:
+            return "Py_UCS4"
         return {FLOAT: "double", BOOL: "bint"}.get(t, t if t in CONTAINERS else "object")

@@ -74,8 +74,11 @@ def purity(node, typer, transparent=frozenset()):
                     return fail(sub, "unpacking (it iterates the value)")
                 if not (isinstance(target, ast.Name) and target.id in typer.locals):
                     return fail(sub, "it stores outside its own local variables")
-            if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT:
-                return fail(sub, "a loop over something other than range() of ints")
+            if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT \
+                    and typer.expr(sub.iter) != STR:
+                # range() of ints, or the characters of an exact str (immutable: a re-run
+                # sees the same characters)
+                return fail(sub, "a loop over something other than range() of ints or a str")
             if isinstance(sub, (ast.If, ast.While)) and typer.expr(sub.test) not in _PURE_TRUTH:
                 return fail(sub, "a truth test that may run the object's __bool__")
             continue
@@ -96,7 +99,9 @@ def purity(node, typer, transparent=frozenset()):
             if func.id not in _PURE_BUILTINS or func.id not in typer.builtins:
                 return fail(sub, f"it calls {func.id}()")
             if func.id == "len":
-                return fail(sub, "len() of a container")
+                if len(sub.args) == 1 and typer.expr(sub.args[0]) in CONTAINERS:
+                    continue                        # an exact builtin: no __len__ to run
+                return fail(sub, "len() of something that is not an exact builtin container")
             allowed = C_SCALARS | ({STR} if func.id in ("int", "float") else set())
             if any(typer.expr(a) not in allowed for a in sub.args):
                 # abs(x), int(x), min(x, y)... of an object run its own methods.
@@ -110,11 +115,13 @@ def purity(node, typer, transparent=frozenset()):
         if isinstance(sub, ast.expr):
             if isinstance(sub, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
                                 ast.IfExp)):
-                if isinstance(sub, ast.Compare) and any(
+                strs = isinstance(sub, ast.Compare) and all(
+                    typer.expr(e) == STR for e in [sub.left] + sub.comparators)
+                if isinstance(sub, ast.Compare) and not strs and any(
                         isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for op in sub.ops):
                     return fail(sub, "'in'/'is' comparisons")
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _is_docstring(node, sub):
-                    continue
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                    continue                        # a str constant (or the docstring)
                 if typer.expr(sub) not in C_SCALARS:
                     return fail(sub, "an expression that is not int, float or bool")
                 continue
