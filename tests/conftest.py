@@ -53,3 +53,9 @@ def compile_now(func, *args, **kwargs):
     jitcy.hot(func, threshold=1)
     func(*args, **kwargs)
     return jitcy.stats(func)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.pyx from the translator's current output "
+                          "(then review the diff: it is the change you are making)")

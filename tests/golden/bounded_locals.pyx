@@ -1,0 +1,22 @@
+# golden: corpus_types.bounded_locals('list',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
+    cdef long long i
+    cdef long long m
+    cdef long long n
+    n = len(xs)
+    m = n - 1
+    total = 0
+    for i in range(m, 0 - 1, 0 - 1):
+        total = __jitcy_iadd(total, __jitcy_mul(xs[i], __jitcy_obj(n) - __jitcy_obj(i)))
+    return (total, __jitcy_mul(__jitcy_mul(__jitcy_mul(__jitcy_obj(m), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(n))
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is list):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)

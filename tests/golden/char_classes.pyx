@@ -1,0 +1,36 @@
+# golden: corpus_types.char_classes('str',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef tuple __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef tuple __jitcy_impl_c(__jitcy_Binding __jitcy_b, str s):
+    cdef Py_UCS4 ch
+    cdef long long digits
+    cdef long long other
+    cdef long long spaces
+    cdef long long vowels
+    vowels = digits = spaces = other = 0
+    for ch in s:
+        if ch in 'aeiouAEIOU':
+            vowels = vowels + 1
+        elif '0' <= ch <= '9':
+            digits = digits + 1
+        elif ch == ' ':
+            spaces = spaces + 1
+        else:
+            other = other + 1
+    return (vowels, digits, spaces, other)
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is str):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)

@@ -1,0 +1,19 @@
+# golden: corpus_types.counter_arith('list',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
+    cdef long long i
+    cdef list out
+    out = []
+    for i in range(len(xs)):
+        out.append((__jitcy_add(__jitcy_obj(i), 1), __jitcy_obj(i) - 1, __jitcy_mul(__jitcy_obj(i), __jitcy_obj(i)), -__jitcy_obj(i), __jitcy_obj(i) // 2, __jitcy_obj(i) % 3, __jitcy_mul(__jitcy_obj(i), __jitcy_obj(2) ** 62), abs(__jitcy_obj(i)), __jitcy_obj(i) / 2, __jitcy_obj(i) << 62, ~__jitcy_obj(i), xs[i - 1], i == len(xs) - 1, __jitcy_obj(i) < __jitcy_obj(0.5)))
+    return out
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is list):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)

@@ -1,0 +1,22 @@
+# golden: corpus_types.counter_index('list',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
+    cdef long long i
+    s = 0
+    for i in range(len(xs)):
+        s = __jitcy_iadd(s, __jitcy_mul(xs[i], __jitcy_obj(i)))
+    for i in range(len(xs) - 1, 0 - 1, 0 - 1):
+        xs[i] = __jitcy_add(xs[i], 1)
+    for i in range(0, len(xs), 2):
+        s -= xs[i]
+    return s
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is list):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)

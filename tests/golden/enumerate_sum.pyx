@@ -1,0 +1,27 @@
+# golden: corpus_types.enumerate_sum('list', 'int')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long k):
+    cdef long long i
+    cdef long long last
+    t = 0
+    last = 0 - 1
+    for i, x in enumerate(xs):
+        t = __jitcy_iadd(t, __jitcy_mul(__jitcy_obj(i), x))
+        if x == k:
+            last = i
+    return (t, __jitcy_obj(last))
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is list and type(__jitcy_a1) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    cdef long long __jitcy_c1
+    cdef int __jitcy_overflow = 0
+    __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_c1)

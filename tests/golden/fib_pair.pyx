@@ -1,0 +1,33 @@
+# golden: corpus_types.fib_pair('int',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef long long __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n):
+    cdef long long _
+    cdef long long a
+    cdef long long b
+    a, b = (0, 1)
+    for _ in range(n):
+        a, b = (b, a + b)
+    return a
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    cdef long long __jitcy_c0
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0)
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0)
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)

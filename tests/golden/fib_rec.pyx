@@ -1,0 +1,42 @@
+# golden: corpus.fib_rec('int',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef long long __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef long long __jitcy_impl_c_body(__jitcy_Binding __jitcy_b, long long n):
+    if n < 2:
+        return n
+    return (__jitcy_impl_c(__jitcy_b, n - 1) if __jitcy_self_bound(__jitcy_b) else __jitcy_deopt()) + (__jitcy_impl_c(__jitcy_b, n - 2) if __jitcy_self_bound(__jitcy_b) else __jitcy_deopt())
+
+
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n):
+    cdef long long __jitcy_r
+    if __jitcy_b.depth >= __jitcy_b.depth_limit:
+        raise RecursionError("maximum recursion depth exceeded")
+    __jitcy_b.depth += 1
+    __jitcy_r = __jitcy_impl_c_body(__jitcy_b, n)
+    __jitcy_b.depth -= 1
+    return __jitcy_r
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    cdef long long __jitcy_c0
+    cdef int __jitcy_overflow = 0
+    cdef int __jitcy_depth
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0)
+    __jitcy_depth = __jitcy_b.depth
+    __jitcy_b.depth_limit = Py_GetRecursionLimit()
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    finally:
+        __jitcy_b.depth = __jitcy_depth
+    return __jitcy_b.original(__jitcy_a0)

@@ -1,0 +1,14 @@
+# golden: corpus.float_arith('float', 'float')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, double x, double y):
+    return (x + y, x - y, x * y, abs(x), min(x, y), max(x, y), __jitcy_fdiv(x, y))
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is float and type(__jitcy_a1) is float):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)

@@ -1,0 +1,29 @@
+# golden: corpus.int_poly('int', 'int')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef long long __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long a, long long b):
+    return a * a - 3 * b + 7
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    cdef long long __jitcy_c0
+    cdef long long __jitcy_c1
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is int and type(__jitcy_a1) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_c1)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0, __jitcy_a1)

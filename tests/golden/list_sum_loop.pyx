@@ -1,0 +1,15 @@
+# golden: corpus.list_sum_loop('list',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
+    total = 0
+    for x in xs:
+        total = __jitcy_iadd(total, x)
+    return total
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is list):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)

@@ -1,0 +1,33 @@
+# golden: corpus_types.mandel_tuple('float', 'float', 'int')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef long long __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, double cr, double ci, long long max_iter):
+    cdef long long n
+    cdef double zi
+    cdef double zr
+    zr, zi = (0.0, 0.0)
+    n = 0
+    while n < max_iter and zr * zr + zi * zi <= 4.0:
+        zr, zi = (zr * zr - zi * zi + cr, 2.0 * zr * zi + ci)
+        n = n + 1
+    return n
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+    cdef long long __jitcy_c2
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    if not (type(__jitcy_a0) is float and type(__jitcy_a1) is float and type(__jitcy_a2) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1, __jitcy_a2)
+    __jitcy_b.calls += 1
+    __jitcy_c2 = PyLong_AsLongLongAndOverflow(__jitcy_a2, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_c2)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)

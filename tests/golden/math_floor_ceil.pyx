@@ -1,0 +1,29 @@
+# golden: corpus_types.math_floor_ceil('float',)
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef long long __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, double x):
+    cdef long long a
+    cdef long long b
+    cdef long long c
+    a = __jitcy_global_get(__jitcy_b, 'floor')(x)
+    b = __jitcy_global_get(__jitcy_b, 'math').ceil(x)
+    c = __jitcy_global_get(__jitcy_b, 'math').trunc(x)
+    return a + b + c
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    if not (type(__jitcy_a0) is float):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
+    __jitcy_b.calls += 1
+    if not __jitcy_known_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0)
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)

@@ -1,0 +1,18 @@
+# golden: corpus_types.math_impure('list', 'float')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, double x):
+    cdef list out
+    out = []
+    for v in xs:
+        out.append(__jitcy_add(__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math').sqrt(x)), __jitcy_global_get(__jitcy_b, 'math').exp(v)))
+    return out
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is list and type(__jitcy_a1) is float):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    if not __jitcy_known_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)

@@ -1,0 +1,34 @@
+# golden: corpus_types.math_norms('int', 'float')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef double __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef double __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n, double x):
+    cdef long long i
+    cdef double s
+    s = 0.0
+    for i in range(n):
+        s = s + (__jitcy_m_sqrt(x * x + i) - __jitcy_m_sin(x + i) * __jitcy_mc_pi)
+    return s
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    cdef long long __jitcy_c0
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is int and type(__jitcy_a1) is float):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not __jitcy_known_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_a1)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0, __jitcy_a1)

@@ -1,0 +1,26 @@
+# golden: corpus_types.param_bound('list', 'int', 'int')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long n, object k):
+    cdef long long i
+    cdef list out
+    out = []
+    for i in range(n):
+        if i >= len(xs):
+            break
+        out.append(__jitcy_mul(xs[i], k))
+    return out
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    if not (type(__jitcy_a0) is list and type(__jitcy_a1) is int and type(__jitcy_a2) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1, __jitcy_a2)
+    __jitcy_b.calls += 1
+    if not __jitcy_builtins_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    cdef long long __jitcy_c1
+    cdef int __jitcy_overflow = 0
+    __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
+    if __jitcy_overflow:
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_c1, __jitcy_a2)

@@ -1,0 +1,78 @@
+"""Golden .pyx files: the translator's output for chosen functions, checked in.
+
+A change in the generated code shows up as a diff of tests/golden/*.pyx in review. After an
+intended change, rewrite them with ``python -m pytest tests/test_golden.py --update-golden``
+and read the diff. What is compared: the function's own part of the module (its ``cdef``
+bodies and the entry), from the first generated body to the end, with the source path
+scrubbed; the support code above it (runtime.py) is left out so a helper change does not
+touch every file. Fast: nothing is built.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jitcy import analyzer
+from jitcy.translator import emit_module
+
+from .conftest import TESTS, load_fresh_module
+
+GOLDEN = TESTS / "golden"
+
+#: (file stem, corpus module, function, observed argument types)
+CASES = [
+    ("fib_pair", "corpus_types", "fib_pair", (int,)),
+    ("mandel_tuple", "corpus_types", "mandel_tuple", (float, float, int)),
+    ("math_norms", "corpus_types", "math_norms", (int, float)),
+    ("math_impure", "corpus_types", "math_impure", (list, float)),
+    ("math_floor_ceil", "corpus_types", "math_floor_ceil", (float,)),
+    ("counter_index", "corpus_types", "counter_index", (list,)),
+    ("counter_arith", "corpus_types", "counter_arith", (list,)),
+    ("enumerate_sum", "corpus_types", "enumerate_sum", (list, int)),
+    ("param_bound", "corpus_types", "param_bound", (list, int, int)),
+    ("bounded_locals", "corpus_types", "bounded_locals", (list,)),
+    ("char_classes", "corpus_types", "char_classes", (str,)),
+    ("int_poly", "corpus", "int_poly", (int, int)),
+    ("float_arith", "corpus", "float_arith", (float, float)),
+    ("list_sum_loop", "corpus", "list_sum_loop", (list,)),
+    ("fib_rec", "corpus", "fib_rec", (int,)),
+]
+
+_modules = {}
+
+
+def _function(module: str, name: str):
+    if module not in _modules:
+        _modules[module] = load_fresh_module(TESTS / f"{module}.py", f"{module}_golden")
+    return getattr(_modules[module], name)
+
+
+def generated(module: str, name: str, arg_types: tuple) -> str:
+    func = _function(module, name)
+    typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types))
+    text = emit_module.emit_module(typed)
+    start = re.search(r"\ncdef [\w ]+ __jitcy_(deopt|impl)", text).start()
+    header = (f"# golden: {module}.{name}{tuple(t.__name__ for t in arg_types)}\n"
+              f"# regenerate: python -m pytest tests/test_golden.py --update-golden\n")
+    return header + text[start:].lstrip("\n")
+
+
+@pytest.mark.parametrize("stem, module, name, arg_types", CASES, ids=[c[0] for c in CASES])
+def test_golden(request, stem, module, name, arg_types):
+    path = GOLDEN / f"{stem}.pyx"
+    text = generated(module, name, arg_types)
+    if request.config.getoption("--update-golden"):
+        path.write_text(text)
+        return
+    assert path.exists(), f"{path} is missing: run with --update-golden and review it"
+    expected = path.read_text()
+    assert text == expected, (f"the generated code for {module}.{name} changed; if intended, "
+                              f"run python -m pytest tests/test_golden.py --update-golden "
+                              f"and review the diff of {path}")
+
+
+def test_every_golden_file_has_a_case():
+    stems = {c[0] for c in CASES}
+    stray = sorted(p.name for p in GOLDEN.glob("*.pyx") if p.stem not in stems)
+    assert not stray, f"golden files without a case (delete them): {stray}"
