@@ -7,12 +7,20 @@ function        state    calls  interp us/call  compiled calls  est. saved s  ty
 mod.integrate   swapped      2          1503.2           10000        14.871  float, float, int
 mod.peek        failed       0               -               0             -  -      jit-unfriendly: eval() ... at mod.py:12
 
-Rows are sorted by the estimated time saved (compiled calls times the interpreted time per
+``explain(f)`` prints, for each specialization (or, before any is compiled, for the argument
+types seen most, or ``types=`` given), the inferred type of every local and the C type it
+gets, the lines that still go through Python objects and why, and the generated ``.pyx``
+(body lines end with ``# line N``, the user's line). ``html=path`` writes Cython's annotated
+HTML of it (yellow lines call into the Python C API).
+
+Rows of the report are sorted by the estimated time saved (compiled calls times the interpreted time per
 call measured while profiling, minus nothing: an upper bound, since the compiled call's
 own time is not measured), then by the time spent interpreted.
 """
 from __future__ import annotations
 
+import linecache
+import pathlib
 import sys
 
 
@@ -102,3 +110,108 @@ def report(file=None) -> None:
     """Print every function jitcy knows as an aligned table (to ``file``, default stdout)."""
     from .decorator import stats
     (file or sys.stdout).write(format_report(stats()))
+
+
+def _signatures(hf, types_):
+    if types_ is not None:
+        return [tuple(types_)]
+    sigs = [s.arg_types for s in hf.specializations]
+    if not sigs and hf.sigs:
+        sigs = [max(hf.sigs.items(), key=lambda item: item[1])[0]]
+    return sigs
+
+
+def _local_rows(typed) -> list:
+    rows_ = []
+    for name in sorted(typed.locals, key=lambda n: (n not in typed.params, n)):
+        inferred = typed.types.get(name) or "object"
+        ctype = typed.c_type(name)
+        kind = "parameter" if name in typed.params else "local"
+        where = "Python object" if ctype == "object" else f"C {ctype}" if ctype in (
+            "long long", "double", "bint") else f"Cython {ctype}"
+        rows_.append((name, kind, inferred, where))
+    return rows_
+
+
+def _slow_lines(typed) -> list:
+    """(line, why) for every line that still goes through Python objects."""
+    out = list(typed.notes or [])
+    objects = [n for n in sorted(typed.locals) if typed.c_type(n) == "object"]
+    if objects:
+        out.append((typed.node.lineno, "Python objects (type not known, or it varies): "
+                    + ", ".join(objects)))
+    if any(typed.types.get(n) == "int" for n in typed.locals) and not typed.c_ints:
+        out.append((typed.node.lineno, "ints stay Python ints: the function is not pure "
+                    "(it calls or stores outside its locals), so a C integer could not re-run "
+                    "the call on overflow"))
+    return sorted(out, key=lambda item: (item[0] or 0))
+
+
+def _pyx_lines(pyx: str, full: bool) -> list:
+    """The generated module; without ``full``, from the function's own code on (the
+    support code above it is the same for every function)."""
+    from .translator import naming
+    lines = pyx.rstrip().split("\n")
+    marks = (naming.IMPL_C, naming.IMPL_OBJ, naming.DEOPT, naming.PREFIX + "BARE_BUILTINS")
+    start = next((i for i, line in enumerate(lines)
+                  if line.startswith("cdef ") and any(m in line for m in marks)), 0)
+    if full or start == 0:
+        return ["generated .pyx:"] + lines
+    return ([f"generated .pyx (from line {start + 1}; lines 1-{start} are jitcy's support code, "
+             f"explain(f, full=True) prints them):"] + lines[start:])
+
+
+def format_explain(func, hf, results: list, html_paths: list, full: bool = False) -> str:
+    st = hf.stats()
+    out = [f"jitcy.explain: {hf.qualname} ({hf.filename}:{hf.firstlineno})",
+           f"state: {st['state']}" + (f"; reason: {st['reason']}" if st["reason"] else "")]
+    if not results:
+        out.append("no argument types observed yet: call the function, or pass "
+                   "jitcy.explain(f, types=(int, float))")
+    for i, res in enumerate(results, 1):
+        sig = ", ".join(t.__name__ for t in res["arg_types"]) or "no arguments"
+        out += ["", f"== specialization {i}: ({sig}) -> module {res['module_name']}"]
+        if res["error"]:
+            out.append(f"not compiled: {res['error']}")
+            continue
+        typed = res["typed"]
+        out.append(f"return type: {typed.return_type}; ints as "
+                   + ("C long long (overflow re-runs the call interpreted)" if typed.c_ints
+                      else "Python ints"))
+        out.append("types of locals:")
+        table = _local_rows(typed)
+        w = max(len(r[0]) for r in table) if table else 0
+        out += [f"  {n.ljust(w)}  {k:9}  {t:7}  -> {where}" for n, k, t, where in table]
+        slow = _slow_lines(typed)
+        out.append("still going through Python objects:" if slow else
+                   "still going through Python objects: nothing found")
+        for line, why in slow:
+            text = linecache.getline(hf.filename, line).strip() if line else ""
+            out.append(f"  line {line}: {why}" + (f"\n      | {text}" if text else ""))
+        out += _pyx_lines(res["pyx"], full)
+    for path in html_paths:
+        out.append(f"annotated HTML: {path}")
+    return "\n".join(out) + "\n"
+
+
+def explain(func, html=None, types=None, file=None, full=False) -> str:
+    """Print (to ``file``, default stdout) and return what jitcy generates for ``func``.
+
+    ``html=path`` also writes Cython's annotated HTML (one file per specialization: the
+    second is ``<stem>-2<suffix>`` and so on). ``types=(int, float)`` explains those
+    argument types instead of the compiled or observed ones. ``full=True`` prints the
+    whole module, support code included.
+    """
+    from . import pipeline
+    from .decorator import _state_of
+    hf = _state_of(func, "explain")
+    results = [pipeline.explain(hf, sig) for sig in _signatures(hf, types)]
+    html_paths = []
+    if html is not None:
+        base = pathlib.Path(html)
+        for i, res in enumerate(r for r in results if r["pyx"]):
+            path = base if i == 0 else base.with_name(f"{base.stem}-{i + 1}{base.suffix}")
+            html_paths.append(pipeline.annotate_html(res["module_name"], res["pyx"], path))
+    text = format_explain(func, hf, results, html_paths, full)
+    (file or sys.stdout).write(text)
+    return text

@@ -109,6 +109,37 @@ def is_enabled() -> bool:
     return _switch["enabled"]
 
 
+def explain(hf: HotFunction, arg_types: tuple) -> dict:
+    """What jitcy generates for ``hf`` and ``arg_types`` (``jitcy.explain``): analysis and
+    translation again, no build. Keys: ``types`` (the normalized argument types), ``typed``
+    (the TypedFunction) and ``pyx`` (the module text), or ``error`` (why it is refused)."""
+    func = hf.func
+    arg_types = analyzer.normalize_types(tuple(arg_types))
+    out = {"arg_types": arg_types, "typed": None, "pyx": None, "error": None,
+           "module_name": naming.module_name(cache_key(func, hf.original_code, arg_types))}
+    try:
+        typed = analyzer.analyze(func, hf.original_code, arg_types)
+        out["typed"] = typed
+        out["pyx"] = emit_module.emit_module(typed)
+    except errors.JitcyError as exc:
+        out["error"] = f"{exc.slug}: {exc}"
+    return out
+
+
+def annotate_html(module_name: str, pyx: str, path: pathlib.Path) -> pathlib.Path:
+    """Cython's annotated HTML of ``pyx`` (run in the build worker), copied to ``path``."""
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="jitcy-annotate-"))
+    try:
+        request = builder.BuildRequest(module_name=module_name, pyx_text=pyx, workdir=workdir,
+                                       timeout=config.get().build_timeout)
+        html = builder.annotate(request)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(html, path)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return path
+
+
 def toolchain_status() -> dict:
     """``compiler`` and ``cython`` as builds will see them, and a ``problem`` sentence (or
     None) if one is missing: functions then stay interpreted (jitcy.status())."""

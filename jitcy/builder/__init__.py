@@ -8,7 +8,7 @@ and the user's GIL must stay free. :func:`compile_module` is the blocking call;
 """
 from __future__ import annotations
 
-from .client import BuildRequest, BuildResult, compile_module, prewarm, shutdown
+from .client import BuildRequest, BuildResult, annotate, compile_module, prewarm, shutdown
 from .jobs import BackgroundJobs, jobs
 from .toolchain import toolchain_identity
 
@@ -16,6 +16,7 @@ __all__ = [
     "BuildRequest",
     "BuildResult",
     "compile_module",
+    "annotate",
     "prewarm",
     "toolchain_identity",
     "shutdown",

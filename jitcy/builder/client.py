@@ -36,6 +36,7 @@ class BuildRequest:
     pyx_text: str           # complete .pyx source
     workdir: pathlib.Path   # existing empty dir owned by the caller; ALL outputs go here
     timeout: float          # seconds, wall clock, for this build
+    annotate_only: bool = False   # Cython only, with its annotated HTML (see annotate())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,7 +183,9 @@ def compile_module(request: BuildRequest) -> BuildResult:
     message = json.dumps({
         "id": request_id, "module_name": request.module_name, "pyx_path": str(pyx_path),
         "workdir": str(pyx_path.parent), "compile_args": list(toolchain.COMPILE_ARGS),
-        "cython_options": toolchain.CYTHON_OPTIONS, "directives": toolchain.CYTHON_DIRECTIVES,
+        "cython_options": ({**toolchain.CYTHON_OPTIONS, "annotate": True}
+                           if request.annotate_only else toolchain.CYTHON_OPTIONS),
+        "directives": toolchain.CYTHON_DIRECTIVES, "annotate_only": request.annotate_only,
     }).encode() + b"\n"
     worker_argv = list(WORKER_ARGV)
     with _request_lock:
@@ -230,12 +233,21 @@ def compile_module(request: BuildRequest) -> BuildResult:
                          f"{response.get('message', 'no message')}",
                          argv=response.get("argv"), returncode=response.get("returncode"),
                          output_tail=response.get("output_tail", ""), workdir=workdir)
+    if request.annotate_only:
+        return BuildResult(so_path=pathlib.Path(response["so_path"]),
+                           seconds=time.monotonic() - start, log=response.get("log", ""))
     so_path = workdir / (request.module_name + toolchain.EXT_SUFFIX)
     if not so_path.exists():                   # setuptools named it differently: trust it
         so_path = pathlib.Path(response["so_path"])
     _drop_intermediates(workdir, request.module_name)
     return BuildResult(so_path=so_path, seconds=time.monotonic() - start,
                        log=response.get("log", ""))
+
+
+def annotate(request: BuildRequest) -> pathlib.Path:
+    """Run Cython only, with ``annotate=True``: the path of its annotated HTML in
+    ``request.workdir`` (yellow lines call into the Python C API). Raises BuildError."""
+    return compile_module(dataclasses.replace(request, annotate_only=True)).so_path
 
 
 def prewarm() -> None:

@@ -182,6 +182,11 @@ def build(request):
         with output_to(log_path):
             c_file = cythonize(request["pyx_path"], request["module_name"],
                                request.get("cython_options", {}), request.get("directives", {}))
+            if request.get("annotate_only"):      # jitcy.explain(f, html=...): no C build
+                html = os.path.splitext(c_file)[0] + ".html"
+                if not os.path.exists(html):
+                    raise BuildFailed("cython", f"Cython wrote no annotated HTML ({html})")
+                return {"ok": True, "so_path": html, "log": tail(log_path, LOG_CHARS)}
             so_path = compile_c(c_file, request["module_name"], workdir,
                                 request.get("compile_args", []), include_dirs_for(pyx_text))
     except BuildFailed as exc:
