@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import sys
 
-from . import pipeline
+from . import compat
 from .translator import naming
+
+if compat.SUPPORTED:
+    from . import pipeline
+else:                   # an unsupported interpreter imports nothing CPython-specific
+    pipeline = None
 
 _plans: dict = {}        # snippet text -> (plan, sorted free names)
 _compiled: dict = {}     # (snippet text, params) -> the compiled function
@@ -31,6 +36,9 @@ def inline(code, /, **values):
     ``values`` give names explicitly; other names the snippet reads are captured from the
     caller's locals, then globals. A snippet that does not compile raises
     :class:`jitcy.errors.SnippetError` with Cython's message and the snippet's line."""
+    if pipeline is None:
+        from .control import status
+        raise RuntimeError(f"jitcy.inline cannot run Cython here: {status()['reason']}")
     plan = _plans.get(code)
     if plan is None:
         plan = _plan(code, values)

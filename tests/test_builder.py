@@ -49,7 +49,8 @@ def fresh_worker():
 
 
 def test_public_api():
-    assert set(builder.__all__) == {"BuildRequest", "BuildResult", "compile_module", "prewarm",
+    assert set(builder.__all__) == {"BuildRequest", "BuildResult", "compile_module", "annotate",
+                                    "prewarm",
                                     "toolchain_identity", "shutdown", "BackgroundJobs", "jobs"}
 
 
