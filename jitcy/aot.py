@@ -41,7 +41,12 @@ import sys
 import threading
 import time
 
-from . import errors, pipeline
+from . import compat, errors
+
+if compat.SUPPORTED:
+    from . import pipeline
+else:                   # an unsupported interpreter imports nothing CPython-specific
+    pipeline = None
 from .cache import aot as aot_index
 from .cache import layout, locks
 
@@ -67,7 +72,7 @@ def record(path) -> None:
 def snapshot() -> list:
     """The profile's ``functions`` for this process right now."""
     out = []
-    for hf in pipeline.all_functions():
+    for hf in (pipeline.all_functions() if pipeline is not None else []):
         func = hf.func
         if func is None:
             continue
