@@ -298,7 +298,9 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                 return None
             typed = analyzer.analyze(func, code, arg_types)          # analyze
             pyx = emit_module.emit_module(typed)                      # translate
+            _reused.flag = False
             so_path = _build_and_store(store, key, module_name, pyx, func, arg_types)
+            cache_hit = _reused.flag       # another process built it while we waited
             module = loader.import_extension(module_name, so_path)   # load
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
@@ -368,6 +370,10 @@ def compile_snippet(plan, params: tuple, where: str):
     return getattr(module, naming.SNIPPET)
 
 
+#: Set by _build_and_store when the entry appeared while it waited for the key's lock.
+_reused = threading.local()
+
+
 @contextlib.contextmanager
 def _no_entry():
     yield None
@@ -386,11 +392,12 @@ def _build_and_store(store, key, module_name, pyx, func, arg_types, meta=None) -
                     "module": func.__module__,
                     "function": f"{func.__module__}.{func.__qualname__}",
                     "types": [type_name(t) for t in arg_types]}
-    if store is not None:
+    if store is not None and not store.read_only:
         try:
             with store.lock(key, timeout=cfg.build_timeout * 2):
                 entry = store.lookup(key)      # another process may have built it meanwhile
                 if entry is not None:
+                    _reused.flag = True
                     return entry.so_path
                 workdir = store.new_workdir()
                 result = _build(module_name, pyx, workdir, cfg)
@@ -419,9 +426,12 @@ def _build(module_name, pyx, workdir, cfg):
 
 
 def _store():
+    if "store" in _store_state and cache.location.maybe_recover():
+        del _store_state["store"]     # the configured directory works again
     if "store" not in _store_state:
         root = cache.cache_root()
-        _store_state["store"] = cache.Store(root) if root is not None else None
+        _store_state["store"] = (cache.Store(root, read_only=cache.location.is_read_only(root))
+                                 if root is not None else None)
     return _store_state["store"]
 
 

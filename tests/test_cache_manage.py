@@ -288,3 +288,27 @@ def test_cli_usage_errors_and_missing_dir(tmp_path):
     assert not (tmp_path / "missing").exists()
     info = json.loads(cli("cache", "info", "--json", cache_dir=tmp_path / "missing").stdout)
     assert info["exists"] is False and info["entries"] == 0
+
+
+def test_fallback_recovers_when_the_directory_works_again(tmp_path, monkeypatch):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache should be")
+    monkeypatch.setenv("JITCY_CACHE_DIR", str(blocker))
+    config.reload()
+    reset_root()
+    errors.reset_warnings()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fallback = location.cache_root()
+        assert fallback != blocker
+        monkeypatch.setattr(location, "RETRY_INTERVAL", 0.0)
+        assert location.maybe_recover() is False        # still broken
+        blocker.unlink()
+        assert location.maybe_recover() is True
+        assert location.cache_root() == blocker and (blocker / "CACHEDIR.TAG").exists()
+        assert location.maybe_recover() is False        # healthy: nothing to retry
+    finally:
+        reset_root()
+        monkeypatch.delenv("JITCY_CACHE_DIR")
+        config.reload()

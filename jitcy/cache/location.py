@@ -9,12 +9,14 @@ because of the cache (CPython's ``importlib`` treats its bytecode cache the same
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
 import os
 import pathlib
 import shutil
 import tempfile
 import threading
+import time
 
 import platformdirs
 
@@ -26,6 +28,7 @@ log = logging.getLogger("jitcy.cache")
 _UNSET = object()
 _root = _UNSET
 _lock = threading.Lock()
+_state: dict = {}        # "degraded_since": monotonic time of a fallback; "read_only"
 
 
 def configured_dir() -> str:
@@ -109,6 +112,17 @@ def _resolve() -> pathlib.Path | None:
         return wanted
     except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
         why = _describe(exc)
+        unwritable = isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES,
+                                                                 errno.EPERM)
+    _state["degraded_since"] = time.monotonic()
+    if unwritable and _usable_read_only(wanted):
+        _state["read_only"] = True
+        errors.warn_once(
+            f"cache-dir:{wanted}",
+            f"jitcy: the cache directory {wanted} is read-only ({why}): compiled modules "
+            f"are loaded from it, new builds are kept for this process only. Make it "
+            f"writable (or set JITCY_CACHE_DIR) to store new builds.")
+        return wanted
     advice = (f"make {wanted} a directory you own that only you can write "
               f"(chmod 700 {wanted}), or set JITCY_CACHE_DIR to such a directory")
     fallback = None
@@ -133,6 +147,43 @@ def _resolve() -> pathlib.Path | None:
     return fallback
 
 
+def _usable_read_only(path: pathlib.Path) -> bool:
+    """A marked, safe cache we cannot write (a read-only mount, a baked image) still serves
+    hits: entries are verified as usual before loading."""
+    from .evict import is_marked
+    return is_marked(path) is None and os.access(path, os.R_OK | os.X_OK)
+
+
+def is_read_only(root) -> bool:
+    """True if ``root`` is this process's cache root and it may only be read."""
+    return bool(_state.get("read_only")) and _root is not _UNSET and _root == root
+
+
+#: Seconds between attempts to go back to the configured directory after a fallback.
+RETRY_INTERVAL = 30.0
+
+
+def maybe_recover() -> bool:
+    """If this process fell back (temp dir, memory only, read-only), try the configured
+    directory again (at most every RETRY_INTERVAL s). True if it is usable now: the caller
+    then asks :func:`cache_root` again."""
+    global _root
+    since = _state.get("degraded_since")
+    if since is None or time.monotonic() - since < RETRY_INTERVAL:
+        return False
+    with _lock:
+        _state["degraded_since"] = time.monotonic()
+        wanted = pathlib.Path(configured_dir())
+        try:
+            _prepare(wanted)
+        except (OSError, ValueError):
+            return False
+        _root = wanted
+        _state.clear()
+    log.info("cache directory %s is usable again", wanted)
+    return True
+
+
 def cache_root() -> pathlib.Path | None:
     """The cache directory of this process, or None when nothing on disk is usable.
 
@@ -150,3 +201,4 @@ def reset_root() -> None:
     global _root
     with _lock:
         _root = _UNSET
+        _state.clear()

@@ -96,8 +96,9 @@ def _make_private(top: pathlib.Path) -> None:
 class Store:
     """One cache root. Counters in :meth:`stats` are per instance (use one per process)."""
 
-    def __init__(self, root: pathlib.Path):
+    def __init__(self, root: pathlib.Path, read_only: bool = False):
         self.root = pathlib.Path(root)
+        self.read_only = read_only      # serve hits only; the pipeline builds privately
         self._counts = {"hits": 0, "misses": 0, "corrupt": 0, "published": 0}
         self._counts_lock = threading.Lock()
         self._touched: set = set()
