@@ -459,3 +459,22 @@ def test_explain_before_compiling_and_for_refused_functions(jitcy_env):
     assert "not compiled: unsupported" in text and "nested function" in text
     with pytest.raises(ValueError, match="decorate it"):
         jitcy.explain(lambda: 0)
+
+
+def test_code_assigned_by_the_program_after_the_swap_is_kept_and_reported(jitcy_env):
+    def f(x):
+        return x + 1
+
+    def mine(x):
+        return -x
+    compile_now(f, 1)
+    assert f(1) == 2 and jitcy.stats(f)["state"] == "swapped"
+    f.__code__ = mine.__code__
+    st = jitcy.stats(f)
+    assert st["state"] == "failed" and "replaced by the program" in st["reason"]
+    for _ in range(5):                         # guard misses, new types: still the user's
+        assert f(3) == -3 and f(2.5) == -2.5
+    jitcy.disable()
+    jitcy.enable()
+    jitcy.unswap(f)
+    assert f.__code__ is mine.__code__
