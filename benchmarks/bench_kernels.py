@@ -362,6 +362,12 @@ def bench_one(jitcy, kernel, ceilings, repeat, quick, dump=None):
         row[s] = statistics.median(samples[s])
     row["samples"] = samples
     row.setdefault("ceiling", None)
+    for f in funcs:             # after timing: specializations built for the full-size call
+        st = jitcy.stats(f)
+        q = f.__qualname__
+        if q in per_func:
+            per_func[q]["specializations"] = [s["types"] for s in st["specializations"]]
+            per_func[q]["fallbacks"] = st["fallbacks"]
     es = jitcy.stats(jf)
     row["entry_state"], row["entry_reason"] = es["state"], es["reason"]
     row["entry_fallbacks"], row["entry_guard_misses"] = es["fallbacks"], es["guard_misses"]
