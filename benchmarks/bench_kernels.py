@@ -381,6 +381,22 @@ def bench_one(jitcy, kernel, ceilings, repeat, quick, dump=None):
     return row
 
 
+def run_one(jitcy, kernel, ceilings, repeat, quick, dump):
+    """bench_one, but an exception (a jitcy crash, a broken ceiling) becomes an ERROR row
+    instead of ending the run: the other kernels still get measured."""
+    try:
+        return bench_one(jitcy, kernel, ceilings, repeat, quick, dump)
+    except Exception as exc:        # noqa: BLE001  (reported in the table)
+        import traceback
+        log(traceback.format_exc())
+        return {"name": kernel.name, "label": kernel.label, "category": kernel.category,
+                "error": f"{type(exc).__name__}: {exc}", "verdict": "ERROR",
+                "cpython": None, "jitcy": None, "ceiling": None, "speedup": None,
+                "ceiling_speedup": None, "of_ceiling": None, "jitcy_same": None,
+                "functions": {}, "swapped": 0, "called": 0, "compile_seconds": 0.0,
+                "entry_fallbacks": 0, "entry_guard_misses": 0}
+
+
 def verdict(row):
     if not row["jitcy_same"]:
         return "WRONG"
@@ -435,7 +451,7 @@ def render(report) -> str:
         body.append([r["name"], r["category"], s4(r["cpython"]), s4(r["jitcy"]),
                      s4(r["ceiling"]), x(r["speedup"]), x(r["ceiling_speedup"]),
                      x(r["of_ceiling"], 2), target_of(r), r["verdict"],
-                     "yes" if r["jitcy_same"] else "NO",
+                     {True: "yes", False: "NO", None: "-"}[r["jitcy_same"]],
                      {True: "yes", False: "no", None: "-"}[r.get("ceiling_same")],
                      f"{r['swapped']}/{r['called']}", f"{r['compile_seconds']:.1f}"])
     out.append(table(["kernel", "kind", "CPython s", "jitcy s", "ceiling s", "jitcy/CPy",
@@ -465,7 +481,9 @@ def render(report) -> str:
             "functions the kernel called; compile s = jitcy's compile seconds for them (sum)."]
     notes = []
     for r in rows:
-        if not r["jitcy_same"]:
+        if r.get("error"):
+            notes.append(f"{r['name']}: ERROR {r['error'][:300]}")
+        elif not r["jitcy_same"]:
             notes.append(f"{r['name']}: RESULT MISMATCH {r['mismatch']}")
         bad = {q: v for q, v in r["functions"].items() if v["state"] != "swapped"}
         for q, v in bad.items():
@@ -522,8 +540,7 @@ def main(argv=None):
         meta = {"quick": args.quick, "repeat": repeat, "python": sys.version.split()[0],
                 "cython": Cython.__version__, "cpus": os.cpu_count(),
                 "loadavg_start": [round(v, 2) for v in os.getloadavg()]}
-        rows = [bench_one(jitcy, k, ceilings, repeat, args.quick, args.dump)
-                for k in kernels]
+        rows = [run_one(jitcy, k, ceilings, repeat, args.quick, args.dump) for k in kernels]
         meta["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]
         meta["wall_seconds"] = time.perf_counter() - started
         report = {"meta": meta, "rows": rows}
