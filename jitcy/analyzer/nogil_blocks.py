@@ -1,7 +1,6 @@
 """Find the ``with jitcy.nogil():`` blocks and decide which can run without the GIL.
 
->>> import ast, types
->>> jitcy = types.ModuleType("jitcy")
+>>> import ast, jitcy
 >>> node = ast.parse('''
 ... def f(n, x):
 ...     with jitcy.nogil():
@@ -20,10 +19,11 @@ in C (numbers; typed memoryviews, whose C type has ``[``), it only assigns such 
 memoryview items, loops over ``range()``, and calls nothing but ``abs``/``min``/``max`` of
 floats. Otherwise ``check`` returns the reason, and the block is compiled holding the GIL.
 
-C-int arithmetic (``+ - * // %``, unary minus on ints) keeps the GIL too: Cython's overflow
-check sets the OverflowError without taking the GIL (Cython 3.3: a crash), and jitcy keeps
-Python's unbounded ints only through that check. Int loop counters, comparisons, indexing
-and ``int * float`` (the int becomes a double) are fine.
+C ints (pure functions only, see ``infer_types``) may be added, subtracted and multiplied:
+the translator sends those through checked helpers that take the GIL to raise OverflowError
+(Cython's own overflow check sets the exception without the GIL: a crash in Cython 3.3), and
+the entry then re-runs the call with Python ints. Other C-int operators (``// % **``, shifts,
+unary minus) and ``range()`` with a step other than 1 keep the GIL, with the reason.
 """
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ from .model import BOOL, FLOAT, INT
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If, ast.Break, ast.Continue,
                ast.Pass, ast.Expr)
 _C_NUMBERS = frozenset({INT, FLOAT, BOOL})
+#: C-int operators the translator compiles to checked helpers that work without the GIL.
+_CHECKED_INT_OPS = (ast.Add, ast.Sub, ast.Mult)
 
 
 def is_marker(expr, module_globals: dict, locals_) -> bool:
@@ -114,8 +116,12 @@ def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
                         and isinstance(it.func, ast.Name) and it.func.id == "range"
                         and "range" in builtins and not it.keywords):
                     return where + "a loop over something other than range()"
-            if isinstance(sub, ast.AugAssign) and typ(sub.target) == INT:
-                return where + "C-int arithmetic (its overflow check needs the GIL)"
+                if len(it.args) == 3 and not (isinstance(it.args[2], ast.Constant)
+                                              and it.args[2].value in (1, -1)):
+                    return where + "range() with a step other than 1 or -1"
+            if isinstance(sub, ast.AugAssign) and typ(sub.target) in (INT, BOOL) and \
+                    not isinstance(sub.op, _CHECKED_INT_OPS):
+                return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
             targets = sub.targets if isinstance(sub, ast.Assign) else (
                 [sub.target] if isinstance(sub, (ast.AugAssign, ast.For)) else [])
             for target in targets:
@@ -151,13 +157,13 @@ def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
             if isinstance(sub.op, (ast.Pow, ast.LShift, ast.RShift)) or (
                     isinstance(sub.op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left, right)):
                 return where + f"'{type(sub.op).__name__}' runs on Python objects"
-            if FLOAT not in (left, right) and not isinstance(sub.op, (ast.BitAnd, ast.BitOr,
-                                                                       ast.BitXor)):
-                return where + "C-int arithmetic (its overflow check needs the GIL)"
+            if FLOAT not in (left, right) and not isinstance(
+                    sub.op, _CHECKED_INT_OPS + (ast.BitAnd, ast.BitOr, ast.BitXor)):
+                return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
             continue
         if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub) \
                 and typ(sub.operand) in (INT, BOOL):
-            return where + "C-int arithmetic (its overflow check needs the GIL)"
+            return where + "C-int negation (its overflow check needs the GIL; write 0 - x)"
         if isinstance(sub, ast.Compare):
             kinds = {typ(e) for e in [sub.left] + sub.comparators
                      if not (isinstance(e, ast.Constant) and typ(e) == INT)}

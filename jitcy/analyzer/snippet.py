@@ -11,7 +11,7 @@
 >>> sorted(plan.free)
 ['n', 'scale', 'xs']
 >>> plan.module_lines, plan.body_lines
-([1, 2], [3, 4, 5, 6])
+([0, 1], [2, 3, 4, 5])
 >>> c_type_of(3), c_type_of(2.5), c_type_of(True), c_type_of("s")
 ('long long', 'double', 'bint', 'object')
 

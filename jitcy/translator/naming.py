@@ -63,6 +63,9 @@ LINES = PREFIX + "LINES"               # module global: .pyx line -> user's line
 LINE_MARK = "  # line "                # ends each body line of the .pyx: the user's line number
 TRACING = PREFIX + "tracing"           # C check: is a trace/profile function set (pdb, coverage)?
 
+CHECKED_NOGIL = PREFIX + "ll_"        # ll_add/ll_sub/ll_mul: C-int + - * inside `with nogil:`
+#                                        (OverflowError taken with the GIL; Cython's own check
+#                                        sets it without the GIL)
 SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, parameters C-typed
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.

@@ -347,8 +347,24 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         body = body or [ast.Pass()]
         if self.fn.nogil_blocks[node.lineno] is not None:
             return body
+        body = [_CheckedNogilInts().visit(stmt) for stmt in body]
         item = ast.withitem(context_expr=ast.Name(id="nogil", ctx=ast.Load()))
         return ast.copy_location(ast.With(items=[item], body=body), node)
+
+
+class _CheckedNogilInts(ast.NodeTransformer):
+    """Inside ``with nogil:``, C-int ``+ - *`` call checked helpers that take the GIL to
+    raise OverflowError (the analyzer allows no other C-int arithmetic there)."""
+
+    _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        helper = self._HELPERS.get(type(node.op))
+        if helper and getattr(node, "_jitcy_type", None) == INT:
+            return ast.copy_location(
+                _call(naming.CHECKED_NOGIL + helper, node.left, node.right), node)
+        return node
 
 
 _CONTAINER_TYPES = {STR: str, BYTES: bytes, LIST: list, TUPLE: tuple, DICT: dict, SET: set}

@@ -187,6 +187,44 @@ cdef inline long long {p}mod_ll(long long a, long long b) except? -1:
         r += b
     return r
 '''),
+    (naming.CHECKED_NOGIL + "add", r'''
+cdef extern from *:
+    bint {p}add_overflows "__builtin_add_overflow" (long long, long long, long long*) nogil
+
+
+cdef inline long long {p}ll_add(long long a, long long b) except? -1 nogil:
+    """``a + b`` of C ints inside ``with nogil:``: Cython's overflowcheck would set the
+    OverflowError without holding the GIL. The entry re-runs the original code on it."""
+    cdef long long r
+    if {p}add_overflows(a, b, &r):
+        with gil:
+            raise OverflowError("value too large")
+    return r
+'''),
+    (naming.CHECKED_NOGIL + "sub", r'''
+cdef extern from *:
+    bint {p}sub_overflows "__builtin_sub_overflow" (long long, long long, long long*) nogil
+
+
+cdef inline long long {p}ll_sub(long long a, long long b) except? -1 nogil:
+    cdef long long r
+    if {p}sub_overflows(a, b, &r):
+        with gil:
+            raise OverflowError("value too large")
+    return r
+'''),
+    (naming.CHECKED_NOGIL + "mul", r'''
+cdef extern from *:
+    bint {p}mul_overflows "__builtin_mul_overflow" (long long, long long, long long*) nogil
+
+
+cdef inline long long {p}ll_mul(long long a, long long b) except? -1 nogil:
+    cdef long long r
+    if {p}mul_overflows(a, b, &r):
+        with gil:
+            raise OverflowError("value too large")
+    return r
+'''),
     (naming.OBJECT_MUL, r'''
 cdef inline object {p}mul(a, b):
     """``a * b`` for objects. Cython's own fast path turns ``int * sequence`` into a repeat

@@ -1,0 +1,136 @@
+#!/usr/bin/env python
+"""Two threads vs one: a compiled numeric function whose loop runs in ``with jitcy.nogil():``.
+
+    python benchmarks/bench_nogil.py [--n N] [--repeat R]
+
+One thread computes both halves of the work one after the other; then two threads compute
+one half each at the same time. With the block compiled without the GIL, the two threads
+run on two cores: target >= 1.7x (issue 7, on a 2-core machine). The control row is the
+same function compiled with the GIL held (its twin has no ``nogil`` block): ~1x.
+
+Each figure is the median of R interleaved runs (the machine is shared: medians, not best
+of). Runs on a private temporary JITCY_CACHE_DIR.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+TARGET = 1.7
+
+
+def import_jitcy():
+    try:
+        import jitcy
+    except ImportError:
+        sys.path.insert(0, str(REPO))
+        import jitcy
+    return jitcy
+
+
+os.environ["JITCY_CACHE_DIR"] = tempfile.mkdtemp(prefix="jitcy-bench-nogil-")
+for _name in ("JITCY_SYNC", "JITCY_DISABLE", "JITCY_STRICT"):
+    os.environ.pop(_name, None)
+jitcy = import_jitcy()
+
+
+def logistic_nogil(n, x, r):
+    """n steps of the logistic map from x; the loop runs without the GIL once compiled."""
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            x = r * x * (1.0 - x)
+            s += x
+    return s
+
+
+def logistic_gil(n, x, r):
+    """The same computation, compiled holding the GIL (the control)."""
+    s = 0.0
+    for i in range(n):
+        x = r * x * (1.0 - x)
+        s += x
+    return s
+
+
+def one_thread(func, n):
+    t0 = time.perf_counter()
+    a = func(n, 0.25, 3.7)
+    b = func(n, 0.75, 3.6)
+    return time.perf_counter() - t0, (a, b)
+
+
+def two_threads(func, n):
+    results = [None, None]
+
+    def run(slot, x, r):
+        results[slot] = func(n, x, r)
+
+    threads = [threading.Thread(target=run, args=(0, 0.25, 3.7)),
+               threading.Thread(target=run, args=(1, 0.75, 3.6))]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0, tuple(results)
+
+
+def compile_it(func):
+    jitcy.hot(func)
+    func(10, 0.5, 3.5)
+    func(10, 0.5, 3.5)
+    jitcy.wait()
+    st = jitcy.stats(func)
+    if st["state"] != "swapped":
+        sys.exit(f"{func.__name__} was not compiled: {st['reason']}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=40_000_000, help="steps per half")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    for func in (logistic_nogil, logistic_gil):
+        compile_it(func)
+
+    rows = {}
+    samples = {(f.__name__, k): [] for f in (logistic_nogil, logistic_gil)
+               for k in ("one", "two")}
+    for _ in range(args.repeat):
+        for func in (logistic_nogil, logistic_gil):
+            t1, r1 = one_thread(func, args.n)
+            t2, r2 = two_threads(func, args.n)
+            assert r1 == r2, (r1, r2)
+            samples[(func.__name__, "one")].append(t1)
+            samples[(func.__name__, "two")].append(t2)
+    for func in (logistic_nogil, logistic_gil):
+        one = statistics.median(samples[(func.__name__, "one")])
+        two = statistics.median(samples[(func.__name__, "two")])
+        rows[func.__name__] = (one, two, one / two)
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"bench_nogil: 2 x {args.n:,} logistic-map steps, median of {args.repeat} runs; "
+          f"{os.cpu_count()} CPUs, load average {load:.1f} at the end")
+    print()
+    print(f"{'function':<18} {'1 thread s':>11} {'2 threads s':>12} {'speedup':>8} {'target':>7}")
+    for name, (one, two, ratio) in rows.items():
+        target = f">= {TARGET}x" if name == "logistic_nogil" else "~1x"
+        print(f"{name:<18} {one:>11.3f} {two:>12.3f} {ratio:>7.2f}x {target:>7}")
+    ratio = rows["logistic_nogil"][2]
+    print()
+    print(f"{'met' if ratio >= TARGET else 'NOT met'}: two threads {ratio:.2f}x faster "
+          f"than one (target >= {TARGET}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
