@@ -356,7 +356,8 @@ def compile_snippet(plan, params: tuple, where: str):
                     snippet_counts["cache_hits"] += 1
             if module is None:
                 pyx, line_map = emit_snippet.emit_snippet(plan, params)     # translate
-                meta = {"module_name": module_name, "qualname": "<inline>", "module": where,
+                meta = {"module_name": module_name, "qualname": f"jitcy.inline at {where}",
+                        "module": "jitcy.inline",
                         "function": f"jitcy.inline at {where}",
                         "types": [f"{c} {n}" for n, c in params]}
                 try:
