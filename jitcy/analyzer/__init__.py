@@ -61,7 +61,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     )
     for block in nogil_withs:
         why = nogil_blocks.check(block, typed.c_type, types=typed.types,
-                                 builtins=typed.builtin_names)
+                                 builtins=typed.builtin_names, c_ints=typed.c_ints)
         typed.nogil_blocks[block.lineno] = why
         if why is not None:
             typed.notes.append((block.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))

@@ -67,8 +67,10 @@ def find(node: ast.FunctionDef, module_globals: dict, locals_) -> list:
             and is_marker(sub.items[0].context_expr, module_globals, locals_)]
 
 
-def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
-    """None if ``block`` can run without the GIL, else the reason (one line)."""
+def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True) -> str | None:
+    """None if ``block`` can run without the GIL, else the reason (one line). ``c_ints``:
+    the function's ints are C (pure); otherwise only loop counters are, and only where
+    they need no arithmetic."""
     def typ(expr):
         if isinstance(expr, ast.Constant):
             value = expr.value
@@ -119,8 +121,8 @@ def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
                 if len(it.args) == 3 and not (isinstance(it.args[2], ast.Constant)
                                               and it.args[2].value in (1, -1)):
                     return where + "range() with a step other than 1 or -1"
-            if isinstance(sub, ast.AugAssign) and typ(sub.target) in (INT, BOOL) and \
-                    not isinstance(sub.op, _CHECKED_INT_OPS):
+            if isinstance(sub, ast.AugAssign) and typ(sub.target) in (INT, BOOL) and (
+                    not isinstance(sub.op, _CHECKED_INT_OPS) or not c_ints):
                 return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
             targets = sub.targets if isinstance(sub, ast.Assign) else (
                 [sub.target] if isinstance(sub, (ast.AugAssign, ast.For)) else [])
@@ -160,6 +162,9 @@ def check(block: ast.With, c_type, *, types: dict, builtins) -> str | None:
             if FLOAT not in (left, right) and not isinstance(
                     sub.op, _CHECKED_INT_OPS + (ast.BitAnd, ast.BitOr, ast.BitXor)):
                 return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
+            if FLOAT not in (left, right) and not c_ints:
+                return where + ("int arithmetic in a function that is not pure (its ints "
+                                "are Python objects, unbounded)")
             continue
         if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub) \
                 and typ(sub.operand) in (INT, BOOL):

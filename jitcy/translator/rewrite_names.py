@@ -348,8 +348,32 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         if self.fn.nogil_blocks[node.lineno] is not None:
             return body
         body = [_CheckedNogilInts().visit(stmt) for stmt in body]
+        why = _needs_gil(body)
+        if why is not None:
+            # The analyzer's rules missed a rewrite that goes through Python objects: keep
+            # the GIL (a Cython compile error otherwise) and say why, as the analyzer would.
+            self.fn.nogil_blocks[node.lineno] = why
+            self.fn.notes.append((node.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))
+            return body
         item = ast.withitem(context_expr=ast.Name(id="nogil", ctx=ast.Load()))
         return ast.copy_location(ast.With(items=[item], body=body), node)
+
+
+_NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "sub",
+                          naming.CHECKED_NOGIL + "mul", naming.FLOAT_DIV,
+                          "range", "abs", "min", "max"})
+
+
+def _needs_gil(body) -> str | None:
+    """Why the rewritten block cannot run without the GIL (a call that is not C), or None."""
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Name)
+                                                  and sub.func.id in _NOGIL_CALLS):
+                what = sub.func.id if isinstance(sub.func, ast.Name) else "a call"
+                return (f"line {getattr(sub, 'lineno', '?')}: the compiled code goes through "
+                        f"Python objects there ({what})")
+    return None
 
 
 class _CheckedNogilInts(ast.NodeTransformer):
