@@ -354,6 +354,9 @@ def _activate(pending: Pending):
         return _passthrough(pending.code), _Original(func)
     if hf.profiling:
         return hf.probe, hf
+    primary = hf.primary
+    if primary is not None:        # loaded at registration (`jitcy build`): run it compiled
+        return primary.entry, primary.binding
     return hf.passthrough, hf
 
 

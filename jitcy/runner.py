@@ -29,8 +29,8 @@ import types
 from . import compat, config, importhook
 
 _USAGE = ("jitcy run [--include PATTERN]... [--exclude PATTERN]... [--threshold N] [--sync] "
-          "[--stats] (script.py | -m module) [args...]")
-_VALUE_OPTIONS = ("--include", "--exclude", "--threshold")
+          "[--stats] [--record PROFILE] (script.py | -m module) [args...]")
+_VALUE_OPTIONS = ("--include", "--exclude", "--threshold", "--record")
 
 
 class _UsageError(Exception):
@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="compile on the calling thread when a function gets hot")
     parser.add_argument("--stats", action="store_true",
                         help="print a table of the functions that got hot at exit (stderr)")
+    parser.add_argument("--record", metavar="PROFILE",
+                        help="write the functions that got hot and their argument types to "
+                             "PROFILE at exit (child processes too), for `jitcy build PROFILE`")
     return parser
 
 
@@ -111,6 +114,12 @@ def main(argv: list) -> int:
         parser.print_usage(sys.stderr)
         print(f"jitcy run: error: {exc}", file=sys.stderr)
         return 2
+    if opts.record:
+        record = os.path.abspath(opts.record)
+        os.environ["JITCY_RECORD"] = record      # child processes record into the same file
+        config.reload()
+        from .aot import record as start_recording
+        start_recording(record)
     return run(script=script, module=module, args=args, include=opts.include,
                exclude=opts.exclude, threshold=opts.threshold, sync=opts.sync,
                stats=opts.stats)

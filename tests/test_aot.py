@@ -148,3 +148,52 @@ def test_record_api_merges_processes(jitcy_env, tmp_path):
     mine = [f for f in functions if f["qualname"] == "poly"][0]
     assert mine["signatures"] == [["int", "float"], ["float", "float"]]
     assert len(functions) == before + 1 and not pathlib.Path(str(path) + ".lock").exists()
+
+
+PLAIN_KERN = '''
+def dot(n, x):
+    s = 0.0
+    for i in range(n):
+        s += i * x
+    return s
+'''
+
+PLAIN_MAIN = '''
+import json
+import jitcy
+from kern import dot
+results = [dot(10, 1.5)]            # the hook registers the function at its first call
+after_first = jitcy.stats(dot)
+results += [dot(10, 1.5) for _ in range(2)]
+jitcy.wait()
+st = jitcy.stats(dot)
+print(json.dumps({"after_first": [after_first["state"], after_first["compiled_calls"]],
+                  "results": results, "calls": st["calls"],
+                  "compiled_calls": st["compiled_calls"],
+                  "cache": [s["cache"] for s in st["specializations"]]}))
+'''
+
+
+@pytest.mark.slow
+def test_jitcy_run_record_then_build_then_run(tmp_path):
+    app = tmp_path / "plain"
+    app.mkdir()
+    (app / "kern.py").write_text(PLAIN_KERN)
+    (app / "main.py").write_text(PLAIN_MAIN)
+    profile = tmp_path / "p.json"
+    out = _run(["-m", "jitcy", "run", "--threshold", "2", "--record", str(profile), "main.py"],
+               app, tmp_path / "rec")
+    assert out.returncode == 0, out.stderr
+    first = json.loads(out.stdout)
+    assert first["after_first"] == ["profiling", 0]
+    functions = aot.load_profile(profile)
+    assert [(f["module"], f["qualname"], f["signatures"]) for f in functions] == [
+        ("kern", "dot", [["int", "float"]])]
+    out = _run(["-m", "jitcy", "build", str(profile)], tmp_path, tmp_path / "deploy")
+    assert out.returncode == 0, out.stderr
+    out = _run(["-m", "jitcy", "run", "main.py"], app, tmp_path / "deploy")
+    assert out.returncode == 0, out.stderr
+    second = json.loads(out.stdout)
+    assert second["after_first"] == ["swapped", 1]     # the first call ran compiled code
+    assert second["calls"] == 0 and second["compiled_calls"] == 3
+    assert second["cache"] == ["hit"] and second["results"] == first["results"]
