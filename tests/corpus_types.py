@@ -236,3 +236,12 @@ def char_escapes(s):
         if c in "ab":
             out.append(c)
     return out
+
+
+def counter_float_mix(xs, h, k):
+    # i and k meet floats: converted to the nearest double, as Python does
+    out = []
+    n = len(xs)
+    for i in range(n):
+        out.append(i * h + xs[i] - i / h + (k - 0.5))
+    return out, n / 2.0, k * 0.5, k / h

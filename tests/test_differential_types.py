@@ -92,6 +92,9 @@ CASES = [
     Case("char_compares", args(st.text(max_size=10) | texts, big_ints), ("abx", 1),
          examples=(("\U0001f600\U0001f601éa", 2**62), ("xxé", 2**63 - 1))),
     Case("char_escapes", args(texts), ("abc",)),
+    Case("counter_float_mix", args(st.lists(math_floats, max_size=4), math_floats, big_ints),
+         ([1.0, 2.0], 0.5, 3), examples=(([1.0], 0.0, 1), ([1.0], -0.0, 2**53 + 1),
+                                         ([2.0], 3.0, 2**63 - 1), ([1.0], 1.0, 2**63 + 1))),
 ]
 
 

@@ -187,10 +187,13 @@ def counters(node, builtins, locals_, excluded, type_of=None, params=()) -> dict
         params = kept
 
 
+_FLOAT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
 def c_places(node, env, builtins, type_of) -> list:
     """Expressions where a C integer pays and means the same as a Python int: an index of
-    a list or tuple, a comparison operand, a ``range()`` bound of a C counter, the value
-    assigned to a C local."""
+    a list or tuple, a comparison operand, an operand of + - * / with a float, a ``range()``
+    bound of a C counter, the value assigned to a C local."""
     places = []
     for sub in ast.walk(node):
         if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
@@ -198,6 +201,14 @@ def c_places(node, env, builtins, type_of) -> list:
             places.append(sub.slice)
         elif isinstance(sub, ast.Compare):
             places += [sub.left] + sub.comparators
+        elif (isinstance(sub, ast.BinOp) and isinstance(sub.op, _FLOAT_OPS)
+              and type_of is not None):
+            # i * h with h a float: Python converts i to the nearest double, as C does
+            kinds = (type_of(sub.left), type_of(sub.right))
+            if kinds == ("int", "float"):
+                places.append(sub.left)
+            elif kinds == ("float", "int"):
+                places.append(sub.right)
         elif (isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call)
               and isinstance(sub.iter.func, ast.Name) and sub.iter.func.id == "range"
               and "range" in builtins and isinstance(sub.target, ast.Name)
