@@ -245,3 +245,12 @@ def counter_float_mix(xs, h, k):
     for i in range(n):
         out.append(i * h + xs[i] - i / h + (k - 0.5))
     return out, n / 2.0, k * 0.5, k / h
+
+
+SCALE_DEFAULT = 3
+
+
+def pure_with_default(n, k=SCALE_DEFAULT, *, m=SCALE_DEFAULT + 1) -> int:
+    # the defaults read globals when def runs, not in the body: still pure
+    a, b = n, k
+    return a * b + m

@@ -95,6 +95,8 @@ CASES = [
     Case("counter_float_mix", args(st.lists(math_floats, max_size=4), math_floats, big_ints),
          ([1.0, 2.0], 0.5, 3), examples=(([1.0], 0.0, 1), ([1.0], -0.0, 2**53 + 1),
                                          ([2.0], 3.0, 2**63 - 1), ([1.0], 1.0, 2**63 + 1))),
+    Case("pure_with_default", args(big_ints, big_ints), (2, 3),
+         examples=((2**62, 4), (-2**63, 1))),
 ]
 
 

@@ -24,6 +24,7 @@ def typed(func, *types):
     ("fib_pair", (int,)), ("swap_floats", (float, float, int)),
     ("mandel_tuple", (float, float, int)), ("math_one", (int, float)),
     ("math_norms", (int, float)), ("math_of_ints", (int, int)), ("math_floor_ceil", (float,)),
+    ("pure_with_default", (int, int, int)), ("char_classes", (str,)),
 ])
 def test_pure_functions_get_c_ints(corpus, name, types):
     fn = typed(getattr(corpus, name), *types)

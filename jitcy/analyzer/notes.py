@@ -35,6 +35,8 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
     notes = []
     markers = {id(n) for sub in ast.walk(node) if id(sub) in transparent
                for item in sub.items for n in ast.walk(item)}
+    markers |= {id(n) for part in (node.args, node.returns) if part is not None
+                for n in ast.walk(part)}          # evaluated by def, not by the body
 
     def note(sub, text):
         item = (getattr(sub, "lineno", node.lineno), text)

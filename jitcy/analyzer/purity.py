@@ -28,7 +28,9 @@ def purity(node, typer, transparent=frozenset()):
     ``transparent``: ids of ``with jitcy.nogil():`` statements (the with line does nothing)."""
     from .infer_types import element_type as _element_type
     recursive = False
-    skip = set()
+    # Defaults and annotations are evaluated by ``def``, not by the body.
+    skip = {id(n) for part in (node.args, node.returns) if part is not None
+            for n in ast.walk(part)}
     for sub in ast.walk(node):
         if id(sub) in transparent:      # the nogil marker: the with line itself does nothing
             skip.update(id(n) for item in sub.items for n in ast.walk(item))
