@@ -254,3 +254,29 @@ def pure_with_default(n, k=SCALE_DEFAULT, *, m=SCALE_DEFAULT + 1) -> int:
     # the defaults read globals when def runs, not in the body: still pure
     a, b = n, k
     return a * b + m
+
+
+# -- float ** y typed float where it cannot be complex ---------------------------------------
+def float_pows(k, x, y, n):
+    if k == 0:
+        return x ** 2
+    if k == 1:
+        return x ** n
+    if k == 2:
+        return (x * x + y * y) ** 0.5
+    if k == 3:
+        return x ** -1.0
+    if k == 4:
+        return abs(x) ** 1.5
+    if k == 5:
+        return x ** -3
+    s = x * x
+    s += 1.0
+    return s ** -0.25
+
+
+def pow_impure(xs, x, n):
+    xs.append(x ** n)
+    d2 = x * x
+    xs.append(d2 ** 0.5 + d2 ** -1.5)
+    return xs

@@ -97,6 +97,15 @@ CASES = [
                                          ([2.0], 3.0, 2**63 - 1), ([1.0], 1.0, 2**63 + 1))),
     Case("pure_with_default", args(big_ints, big_ints), (2, 3),
          examples=((2**62, 4), (-2**63, 1))),
+    Case("float_pows", args(st.integers(0, 6), math_floats, math_floats,
+                            st.integers(-1100, 1100) | big_ints), (0, 2.0, 3.0, 2),
+         examples=tuple((k, x, y, n) for k in range(7)
+                        for x, y, n in ((0.0, 0.0, -1), (-0.0, -0.0, 3), (-2.0, 1.0, 1025),
+                                        (1e200, 1e200, 2), (-1.0, math.nan, 2**63),
+                                        (math.inf, -math.inf, -2), (-8.0, 3.0, 2**70),
+                                        (1e-300, 0.0, 2), (-1e-160, 1.0, -3)))),
+    Case("pow_impure", args(st.lists(small_ints, max_size=2), math_floats, big_ints),
+         ([], 2.0, 3), examples=(([], 0.0, -1), ([], -2.0, 2**70), ([], 10.0, 400))),
 ]
 
 

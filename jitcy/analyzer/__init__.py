@@ -58,6 +58,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         known_globals=known,
         counters={} if has_int and result.pure else result.counters,
         chars=result.chars,
+        nonneg=result.nonneg,
     )
     for block in nogil_withs:
         why = nogil_blocks.check(block, typed.c_type, types=typed.types,

@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from . import known_globals, purity, ranges, unbound
+from . import known_globals, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
@@ -53,6 +53,7 @@ class Inference:
     maybe_unbound: frozenset = frozenset()
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters: name -> (lo, hi)
     chars: frozenset = frozenset()    # str locals held as Py_UCS4 (chars.py)
+    nonneg: frozenset = frozenset()   # locals never negative (signs.py)
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
@@ -75,6 +76,7 @@ class ExpressionTyper:
         self.builtins = builtins
         self.locals = locals_
         self.known = known or {}       # known_globals: name -> 'math' or 'math.<function>'
+        self.nonneg_names = frozenset()   # locals never negative (signs.py)
         self.return_type = None
 
     def math_function(self, func) -> str | None:
@@ -138,6 +140,12 @@ class ExpressionTyper:
                 return FLOAT
             if isinstance(op, (ast.BitAnd, ast.BitOr, ast.BitXor)) and not has_float:
                 return BOOL if left == right == BOOL else INT
+            if isinstance(op, ast.Pow) and left == FLOAT and (
+                    right in (INT, BOOL) or signs._integral(node.right) is not None
+                    or signs.nonneg(node.left, self.nonneg_names, self.builtins,
+                                    self.math_function)):
+                # float ** y is complex only for a negative base and a fractional y
+                return FLOAT
             return OBJECT
         if isinstance(op, ast.Add) and left == right and left in (STR, BYTES, LIST, TUPLE):
             return left
@@ -337,6 +345,8 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
+    typer.nonneg_names = frozenset(signs.nonneg_locals(node, typer.builtins, set(arg_types),
+                                                       typer.math_function))
     bindings = list(_assignments(node))
     history = {}             # name -> {type assigned at some round: line} (for the notes)
     for _ in range(50):  # joins only go up a lattice of height 3: this ends in a few rounds
@@ -376,7 +386,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     chars = {name for name in char_locals(node, typer.expr, maybe_unbound | set(arg_types))
              if env.get(name) == STR}
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
-                     counters=counters, chars=frozenset(chars),
+                     counters=counters, chars=frozenset(chars), nonneg=typer.nonneg_names,
                      self_recursive=recursive, notes=notes,
                      maybe_unbound=frozenset(maybe_unbound),
                      unbound_in_comprehensions=sorted(

@@ -58,6 +58,7 @@ class TypedFunction:
     #                -> None (compiled without the GIL) or why it keeps the GIL
     known_globals: dict = dataclasses.field(default_factory=dict)  # name -> 'math', 'math.sqrt'
     chars: frozenset = frozenset()   # str loop variables held as Py_UCS4 (chars.py)
+    nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
 
@@ -72,6 +73,7 @@ class TypedFunction:
         from .infer_types import ExpressionTyper
         typer = ExpressionTyper(self.types, self.name, self.builtin_names, self.locals,
                                 self.known_globals)
+        typer.nonneg_names = self.nonneg
         typer.return_type = self.return_type
         return typer.expr
 

@@ -52,6 +52,7 @@ BUILTIN = PREFIX + "builtin"           # BUILTIN("getattr"): a builtin the modul
 RAISABLE = PREFIX + "raisable"         # the operand of raise, checked with Python's message
 NEVER = PREFIX + "never"               # a false condition Cython cannot see through
 FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> this Python's
+FLOAT_POW = PREFIX + "fpow"            # float ** (not complex): C pow, Python's errors
 MATH_C = PREFIX + "m_"                 # math_support: C math function with Python's errors
 MATH_CONST = PREFIX + "mc_"            # math_support: math.pi & co, folded at import
 MATH_MODULE = PREFIX + "math_module"   # the math module, for the error paths

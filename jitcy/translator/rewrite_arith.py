@@ -157,6 +157,8 @@ class ArithmeticRewrites:
         if not c_operands:
             return node
         op = node.op
+        if isinstance(op, ast.Pow) and getattr(node, "_jitcy_type", OBJECT) == FLOAT:
+            return ast.copy_location(_call(naming.FLOAT_POW, node.left, node.right), node)
         if isinstance(op, (ast.Pow, ast.LShift, ast.RShift)) or (
                 isinstance(op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left_kind, right_kind)) or (
                 isinstance(op, ast.Div) and FLOAT not in (left_kind, right_kind)):

@@ -20,7 +20,7 @@ from . import naming
 CORE = r'''
 cimport cython
 from cpython.number cimport (PyNumber_Add, PyNumber_InPlaceAdd, PyNumber_InPlaceMultiply,
-                             PyNumber_Multiply)
+                             PyNumber_Multiply, PyNumber_Power)
 from cpython.ref cimport PyObject
 from libc.limits cimport LLONG_MAX, LLONG_MIN
 
@@ -168,6 +168,30 @@ cdef inline double {p}fdiv(double a, double b) except? -1.0 nogil:
         with gil:
             raise ZeroDivisionError({p}FDIV_BY_ZERO)
     return a / b
+'''),
+    (naming.FLOAT_POW, r'''
+from libc.math cimport (pow as {p}c_pow, floor as {p}c_floor, fmod as {p}c_fmod,
+                        isfinite as {p}c_isfinite)
+
+
+cdef inline double {p}fpow(double x, double y) except? -1.0:
+    """``x ** y`` of floats typed float (the analyzer proved it is not complex): C's pow on
+    the path CPython's float_pow takes to C's pow; every other case (zeros, ones, NaN,
+    infinities, overflow) is Python's own ``**``, with its errors."""
+    cdef double r, ax = x
+    cdef bint negate = False
+    if {p}c_isfinite(x) and {p}c_isfinite(y) and x != 0.0 and y != 0.0:
+        if x < 0.0:
+            if y == {p}c_floor(y):
+                ax = -x
+                negate = {p}c_fmod(-y if y < 0.0 else y, 2.0) == 1.0
+            else:
+                ax = 1.0                    # fractional power of a negative: Python's path
+        if ax != 1.0:
+            r = {p}c_pow(ax, y)
+            if {p}c_isfinite(r):
+                return -r if negate else r
+    return PyNumber_Power(x, y, None)
 '''),
     (naming.MOD_LL, r'''
 cdef str {p}MOD_BY_ZERO = {p}zero_division_message(1, 0, True)
