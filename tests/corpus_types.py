@@ -280,3 +280,16 @@ def pow_impure(xs, x, n):
     d2 = x * x
     xs.append(d2 ** 0.5 + d2 ** -1.5)
     return xs
+
+
+# -- results of str methods and container constructors are exact builtins ------------------
+def str_methods_typed(text, n):
+    words = text.split()
+    out = list(words)
+    total = 0
+    for w in text.split(","):
+        total += w.find("a") + w.count("b") + n
+        if w.strip().isdigit() or w.startswith("c"):
+            out.append(w.upper().replace("A", "x").center(n % 7))
+    s = sorted(out)
+    return s, total, tuple(out), set(words), len(s), "-".join(s).encode()

@@ -106,6 +106,9 @@ CASES = [
                                         (1e-300, 0.0, 2), (-1e-160, 1.0, -3)))),
     Case("pow_impure", args(st.lists(small_ints, max_size=2), math_floats, big_ints),
          ([], 2.0, 3), examples=(([], 0.0, -1), ([], -2.0, 2**70), ([], 10.0, 400))),
+    Case("str_methods_typed", args(texts | st.text(alphabet="abcA1 ,", max_size=20),
+                                   big_ints | small_ints), ("a,b1,c 2", 3),
+         examples=(("", 0), ("12,ab,cA", -1), (",,", 2**70))),
 ]
 
 

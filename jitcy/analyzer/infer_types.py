@@ -57,6 +57,22 @@ class Inference:
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
+#: Methods of an exact str and the exact type they return.
+_STR_METHODS = {
+    **dict.fromkeys(("lower", "upper", "strip", "lstrip", "rstrip", "replace", "join", "title",
+                     "capitalize", "casefold", "swapcase", "center", "ljust", "rjust", "zfill",
+                     "expandtabs", "format", "removeprefix", "removesuffix"), STR),
+    **dict.fromkeys(("split", "rsplit", "splitlines"), LIST),
+    **dict.fromkeys(("find", "rfind", "count", "index", "rindex"), INT),
+    **dict.fromkeys(("startswith", "endswith", "isdigit", "isalpha", "isspace", "isalnum",
+                     "islower", "isupper", "isnumeric", "isdecimal", "isidentifier",
+                     "isprintable", "istitle", "isascii"), BOOL),
+    "encode": BYTES,
+}
+#: Builtins that build a new exact container.
+_CONSTRUCTORS = {"list": LIST, "tuple": TUPLE, "dict": DICT, "set": SET, "sorted": LIST}
+
+
 def constant_type(value) -> str:
     if isinstance(value, bool):
         return BOOL
@@ -188,6 +204,13 @@ class ExpressionTyper:
         math_name = self.math_call(node)
         if math_name is not None:
             return known_globals.RESULT[math_name]
+        if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS \
+                and self.expr(func.value) == STR:
+            return _STR_METHODS[func.attr]      # a method of an exact str: its own result
+        if (isinstance(func, ast.Name) and func.id in _CONSTRUCTORS and func.id in self.builtins
+                and func.id not in self.locals and not node.keywords and len(node.args) <= 1
+                and not any(isinstance(a, ast.Starred) for a in node.args)):
+            return _CONSTRUCTORS[func.id]       # list(x), sorted(x)...: a new exact container
         if not isinstance(func, ast.Name) or node.keywords or any(
                 isinstance(a, ast.Starred) for a in node.args):
             return OBJECT
@@ -335,6 +358,10 @@ def element_type(typer, iterable) -> str:
         return INT
     if typer.expr(iterable) == STR:
         return STR
+    if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+            and iterable.func.attr in ("split", "rsplit", "splitlines")
+            and typer.expr(iterable.func.value) == STR):
+        return STR                              # the items of str.split(): strs
     return OBJECT
 
 
