@@ -14,7 +14,9 @@ function the module defined:
 * only functions whose code comes from the module's own file (``__module__`` and
   ``co_filename``), so re-exported functions, ``functools.wraps`` wrappers made elsewhere,
   builtins and C functions are left alone; so are generators and coroutines (jitcy does not
-  compile them), functions jitcy already handles, and functions marked ``jitcy.ignore``.
+  compile them), functions jitcy already handles, functions marked ``jitcy.ignore``, and
+  functions that look at their caller's frame (``sys._getframe``, ``inspect.stack``,
+  ``warnings.warn``: while profiled, the caller would be jitcy's trampoline).
 
 Watching costs one small :class:`~jitcy.hotfunc.Pending` object and one code object per
 function; the first call registers the function with the pipeline (the same profiling as
@@ -322,12 +324,21 @@ _fix_traceback = pipeline.fix_traceback if pipeline is not None else None
 _TRAMPOLINE_LOCAL = naming.TRAMPOLINE_LOCAL
 
 
+#: Names that look at the caller's frames: while profiled, the caller of the user's code
+#: is the trampoline, so a function using one is not watched at all (it could not be
+#: compiled either; ``warnings.warn(stacklevel=2)`` would name the wrong line).
+_LOOKS_AT_CALLERS = frozenset({"_getframe", "currentframe", "f_back", "stack", "getouterframes",
+                               "extract_stack", "format_stack", "print_stack", "walk_stack",
+                               "warn", "__code__"})
+
+
 def _watch(func, name, filename, hook) -> int:
     if type(func) is not types.FunctionType or func.__module__ != name:
         return 0
     code = func.__code__
     if (code.co_filename != filename or code.co_flags & _NOT_COMPILED
             or _TRAMPOLINE_LOCAL in code.co_varnames
+            or not _LOOKS_AT_CALLERS.isdisjoint(code.co_names)
             or _lookup(func) is not None):      # jitcy handles it already, or @jitcy.ignore
         return 0
     try:

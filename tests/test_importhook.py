@@ -63,6 +63,7 @@ PROGRAM = {
                      "pkg.mod.C.p.fget": pkg.mod.C.p.fget, "pkg.mod.C.p.fset": pkg.mod.C.p.fset,
                      "pkg.mod.C.Inner.i": pkg.mod.C.Inner.i, "pkg.mod.gen": pkg.mod.gen,
                      "pkg.mod.reexported": pkg.mod.reexported,
+                     "pkg.mod.caller_line": pkg.mod.caller_line, "pkg.mod.warns": pkg.mod.warns,
                      "pkg.other.g": pkg.other.g, "helper.h": helper.h}
             return {k: watched(v) for k, v in funcs.items()}
 
@@ -100,6 +101,14 @@ PROGRAM = {
 
         def gen():
             yield 1
+
+        def caller_line():
+            import sys
+            return sys._getframe(1).f_lineno
+
+        def warns():
+            import warnings
+            warnings.warn("look at your caller", stacklevel=2)
         """,
     "pkg/other.py": """\
         def g():
@@ -129,6 +138,25 @@ def test_run_script_is_python_script(program):
     assert j["path0"] == str(program) and j["file"] == str(program / "app.py")
 
 
+def test_exit_paths_match_python(program):
+    write(program, {"exits.py": """\
+        import sys
+        mode = sys.argv[1]
+        if mode == "message":
+            sys.exit("bye now")
+        if mode == "none":
+            sys.exit()
+        if mode == "interrupt":
+            raise KeyboardInterrupt
+        print("fell off the end")
+        """})
+    for mode in ("message", "none", "interrupt", "end"):
+        plain = run(["exits.py", mode], program)
+        out = jrun(["exits.py", mode], program)
+        assert (out.returncode, out.stdout) == (plain.returncode, plain.stdout), mode
+        assert out.stderr == plain.stderr, mode
+
+
 def test_default_scope_is_the_users_code(program):
     j = json.loads(jrun(["app.py"], program).stdout)["watched"]
     assert j == {"app.local_fn": True, "app.Local.meth": True, "pkg.mod.f": True,
@@ -137,6 +165,8 @@ def test_default_scope_is_the_users_code(program):
                  "pkg.mod.C.Inner.i": True,
                  "pkg.mod.gen": False,            # generators are not compiled
                  "pkg.mod.reexported": False,     # json's function, re-exported
+                 "pkg.mod.caller_line": False,    # looks at the caller's frame
+                 "pkg.mod.warns": False,          # warn(stacklevel=2) names the caller
                  "pkg.other.g": True, "helper.h": True}
     # plain python: nothing is watched
     assert not any(json.loads(run(["app.py"], program).stdout)["watched"].values())
