@@ -23,8 +23,9 @@ _MARK_RE = re.compile(re.escape(naming.LINE_MARK) + r"(\d+)$")
 
 
 class _Unparser(ast._Unparser):  # private, but stable from 3.9 to 3.13
-    def __init__(self):
-        super().__init__()
+    def __init__(self, **options):
+        # ast's unparser makes nested ones for f-string parts with type(self)(**options)
+        super().__init__(**options)
         self._line = None
         self._marks = {}          # output line index -> user line
         self._newlines = 0
