@@ -141,13 +141,13 @@ def _generic(i: int) -> str:
 # something is raised (exception table); ON_ERROR rewrites the traceback (see
 # jitcy.loader.tracebacks) and the bare ``raise`` re-raises the same exception.
 _PROFILE_BODY = f"""\
-        {naming.TRAMPOLINE_LOCAL} = {naming.TRAMPOLINE_STATE!r}
+        {naming.TRAMPOLINE_LOCAL} = {naming.TRAMPOLINE_COUNTER!r}
         {naming.TRAMPOLINE_COUNT} = {naming.TRAMPOLINE_LOCAL}.skip
         try:
             if {naming.TRAMPOLINE_COUNT}:
                 {naming.TRAMPOLINE_LOCAL}.skip = {naming.TRAMPOLINE_COUNT} - 1
                 return {naming.TRAMPOLINE_ORIGINAL!r}({{call}})
-            return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_LOCAL}, {{params}})
+            return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}})
         except:
             {naming.TRAMPOLINE_ON_ERROR!r}()
             raise
@@ -178,7 +178,8 @@ class _Template:
         self.reserved = frozenset(self.extra)
         position = {name: i for i, name in enumerate(code.co_varnames[:count])}
         placeholders = (naming.TRAMPOLINE_TARGET, naming.TRAMPOLINE_STATE,
-                        naming.TRAMPOLINE_ORIGINAL, naming.TRAMPOLINE_ON_ERROR)
+                        naming.TRAMPOLINE_ORIGINAL, naming.TRAMPOLINE_ON_ERROR,
+                        naming.TRAMPOLINE_COUNTER)
         self.placeholders, self.kwnames = [], []
         for i, c in enumerate(code.co_consts):
             if type(c) is str and c in placeholders:
@@ -275,12 +276,13 @@ _profile_templates: dict = {}
 
 
 def make_profile_trampoline(original: types.CodeType, target, state, original_func,
-                            on_error) -> types.CodeType:
-    """The profiling trampoline: while ``state.skip`` is non-zero it decrements it and calls
+                            on_error, counter=None) -> types.CodeType:
+    """The profiling trampoline: while ``counter.skip`` is non-zero it decrements it and calls
     ``original_func`` directly (the cheap path, no Python call into jitcy); otherwise it
     returns ``target(state, *parameters)`` (the probe, which samples this call). An
     exception calls ``on_error()`` (which takes jitcy's frames out of the traceback) and is
-    re-raised.
+    re-raised. ``counter`` (default ``state``) is best an object with ``__slots__``: its
+    attribute is read and written on every call.
 
     The import hook calls this for every function of a module, so the template is found
     through a plain dict keyed by the code's argument counts and flags."""
@@ -290,7 +292,8 @@ def make_profile_trampoline(original: types.CodeType, target, state, original_fu
     if t is None:
         t = _profile_templates[key] = _template(_layout(original), "profile")
     values = {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
-              naming.TRAMPOLINE_ORIGINAL: original_func, naming.TRAMPOLINE_ON_ERROR: on_error}
+              naming.TRAMPOLINE_ORIGINAL: original_func, naming.TRAMPOLINE_ON_ERROR: on_error,
+              naming.TRAMPOLINE_COUNTER: state if counter is None else counter}
     if t.kwnames or not _HAS_QUALNAME:
         return _instantiate(t, original, values)
     names = original.co_varnames[:t.count]

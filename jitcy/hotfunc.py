@@ -47,6 +47,15 @@ def _noop() -> None:
     pass
 
 
+class SkipCounter:
+    """The profiling trampoline's countdown (a slot: the cheapest attribute to update)."""
+
+    __slots__ = ("skip",)
+
+    def __init__(self):
+        self.skip = 0
+
+
 class State(str, enum.Enum):
     COLD = "cold"
     PROFILING = "profiling"
@@ -93,8 +102,10 @@ class HotFunction:
                                            func.__defaults__, func.__closure__)
         self.probe, self.miss, self.passthrough = make_probe(self.shape)
         # on_error: takes the trampoline and the probe out of a traceback passing through
+        self.counter = SkipCounter()
         self.profile_code = compat.make_profile_trampoline(func.__code__, self.probe, self,
-                                                           self.original, on_error or _noop)
+                                                           self.original, on_error or _noop,
+                                                           self.counter)
         self.threshold = threshold
         self.time_limit = time_limit
         self.max_specializations = 1 if once else max_specializations
@@ -124,6 +135,15 @@ class HotFunction:
     @property
     def func(self):
         return self._func_ref()
+
+    @property
+    def skip(self) -> int:
+        """Calls the trampoline lets through before the next sample."""
+        return self.counter.skip
+
+    @skip.setter
+    def skip(self, value: int) -> None:
+        self.counter.skip = value
 
     # -- transitions ---------------------------------------------------------------
     def start(self) -> None:

@@ -74,6 +74,7 @@ TRAMPOLINE_TARGET = "__jitcy_target__"
 TRAMPOLINE_STATE = "__jitcy_state__"
 TRAMPOLINE_ON_ERROR = "__jitcy_on_error__"   # rewrites tracebacks of compiled code
 TRAMPOLINE_ORIGINAL = "__jitcy_original__"
+TRAMPOLINE_COUNTER = "__jitcy_counter__"       # the profiling trampoline's call countdown
 # Locals of the trampolines (the profiling one counts calls down in ``state.skip``).
 TRAMPOLINE_LOCAL = PREFIX + "s"
 TRAMPOLINE_COUNT = PREFIX + "k"
