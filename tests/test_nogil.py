@@ -51,11 +51,11 @@ def int_grow(n, t):
     return t
 
 
-def int_mod(n):
+def int_floordiv(n):
     t = 0
     with jitcy.nogil():
         for i in range(n):
-            t = t % 7 + i
+            t = t // 2 + i
     return t
 
 
@@ -90,7 +90,15 @@ def int_spin(n):
     t = 0
     with jitcy.nogil():
         for i in range(n):
-            t = t % 7 + i
+            t = t // 2 + i
+    return t
+
+
+def mod_zero(n, m):
+    t = 0
+    with jitcy.nogil():
+        for i in range(n):
+            t = t + i % m
     return t
 
 
@@ -172,7 +180,7 @@ def test_block_in_impure_function_runs_without_gil(func, types):
 
 
 @pytest.mark.parametrize("func, types, why", [
-    (int_mod, (int,), "C-int 'Mod' (its checks need the GIL)"),
+    (int_floordiv, (int,), "C-int 'FloorDiv' (its checks need the GIL)"),
     (impure_int, (int,), "'t' is an int kept as a Python object"),
     (object_inside, (list, float), "arithmetic on Python objects"),
 ])
@@ -193,7 +201,8 @@ def test_block_that_needs_the_gil_keeps_it_with_a_reason(func, types, why):
     (int_sum, (1000,)),
     (int_grow, (3, 1)),
     (int_grow, (200, 1)),
-    (int_mod, (1000,)),
+    (int_floordiv, (1000,)),
+    (mod_zero, (1000, 7)),
     (impure_loop, (50, 0.5)),
     (impure_int, (50,)),
     (assigned_inside, (1.5,)),
@@ -204,6 +213,19 @@ def test_compiled_results_match_the_interpreter(jitcy_env, func, args):
     stats = compile_now(func, *args)
     assert stats["state"] == "swapped", stats
     assert func(*args) == expected
+
+
+@pytest.mark.slow
+def test_modulo_by_zero_without_the_gil_is_pythons(jitcy_env):
+    assert list(_typed(mod_zero, (int, int)).nogil_blocks.values()) == [None]
+    with pytest.raises(ZeroDivisionError) as interpreted:
+        mod_zero(5, 0)
+    compile_now(mod_zero, 10, 3)
+    assert jitcy.stats(mod_zero)["state"] == "swapped"
+    with pytest.raises(ZeroDivisionError) as compiled:
+        mod_zero(5, 0)
+    assert str(compiled.value) == str(interpreted.value)
+    assert mod_zero(100, 7) == sum(i % 7 for i in range(100))
 
 
 @pytest.mark.slow
@@ -252,7 +274,7 @@ def test_compiled_block_really_releases_the_gil(jitcy_env):
     compile_now(spin, 10, 0.25)
     compile_now(int_spin, 10)
     assert jitcy.stats(spin)["state"] == jitcy.stats(int_spin)["state"] == "swapped"
-    # int_spin's block keeps the GIL: the main thread cannot run during the call.
+    # int_spin's block keeps the GIL (//): the main thread cannot run during the call.
     assert _progress_while_running(int_spin, 3_000_000) == 0
     assert _progress_while_running(spin, 30_000_000, 0.25) > 5
 

@@ -19,11 +19,13 @@ in C (numbers; typed memoryviews, whose C type has ``[``), it only assigns such 
 memoryview items, loops over ``range()``, and calls nothing but ``abs``/``min``/``max`` of
 floats. Otherwise ``check`` returns the reason, and the block is compiled holding the GIL.
 
-C ints (pure functions only, see ``infer_types``) may be added, subtracted and multiplied:
-the translator sends those through checked helpers that take the GIL to raise OverflowError
+C ints (pure functions only, see ``infer_types``) may be added, subtracted, multiplied and
+taken modulo: the translator sends ``+ - *`` through checked helpers that take the GIL to
+raise OverflowError (``%`` already has one, raising ZeroDivisionError the same way)
 (Cython's own overflow check sets the exception without the GIL: a crash in Cython 3.3), and
-the entry then re-runs the call with Python ints. Other C-int operators (``// % **``, shifts,
+the entry then re-runs the call with Python ints. Other C-int operators (``// **``, shifts,
 unary minus) and ``range()`` with a step other than 1 keep the GIL, with the reason.
+(``//`` is not handled yet.)
 """
 from __future__ import annotations
 
@@ -122,7 +124,7 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                                               and it.args[2].value in (1, -1)):
                     return where + "range() with a step other than 1 or -1"
             if isinstance(sub, ast.AugAssign) and typ(sub.target) in (INT, BOOL) and (
-                    not isinstance(sub.op, _CHECKED_INT_OPS) or not c_ints):
+                    not isinstance(sub.op, _CHECKED_INT_OPS + (ast.Mod,)) or not c_ints):
                 return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
             targets = sub.targets if isinstance(sub, ast.Assign) else (
                 [sub.target] if isinstance(sub, (ast.AugAssign, ast.For)) else [])
@@ -160,7 +162,7 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                     isinstance(sub.op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left, right)):
                 return where + f"'{type(sub.op).__name__}' runs on Python objects"
             if FLOAT not in (left, right) and not isinstance(
-                    sub.op, _CHECKED_INT_OPS + (ast.BitAnd, ast.BitOr, ast.BitXor)):
+                    sub.op, _CHECKED_INT_OPS + (ast.Mod, ast.BitAnd, ast.BitOr, ast.BitXor)):
                 return where + f"C-int '{type(sub.op).__name__}' (its checks need the GIL)"
             if FLOAT not in (left, right) and not c_ints:
                 return where + ("int arithmetic in a function that is not pure (its ints "

@@ -360,7 +360,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
 
 
 _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "sub",
-                          naming.CHECKED_NOGIL + "mul", naming.FLOAT_DIV,
+                          naming.CHECKED_NOGIL + "mul", naming.FLOAT_DIV, naming.MOD_LL,
                           "range", "abs", "min", "max"})
 
 

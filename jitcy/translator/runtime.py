@@ -198,12 +198,15 @@ cdef str {p}MOD_BY_ZERO = {p}zero_division_message(1, 0, True)
 
 
 @cython.cdivision(True)
-cdef inline long long {p}mod_ll(long long a, long long b) except? -1:
+cdef inline long long {p}mod_ll(long long a, long long b) except? -1 nogil:
     """Python's int ``%`` (the result takes the divisor's sign). C's ``LLONG_MIN % -1``
-    traps (SIGFPE) and Cython's own helper does not avoid it; the message is Python's."""
+    traps (SIGFPE) and Cython's own helper does not avoid it; the message is Python's.
+    nogil: the bodies call it inside their `with nogil:` blocks too (r + b cannot overflow:
+    opposite signs)."""
     cdef long long r
     if b == 0:
-        raise ZeroDivisionError({p}MOD_BY_ZERO)
+        with gil:
+            raise ZeroDivisionError({p}MOD_BY_ZERO)
     if b == -1:
         return 0
     r = a % b
