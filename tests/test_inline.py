@@ -173,3 +173,24 @@ def test_snippet_key_follows_the_cache_rules():
     assert base == pipeline.snippet_key(scan("return a"), (("a", "double"),))
     assert base != pipeline.snippet_key(plan, (("a", "long long"),))
     assert base != pipeline.snippet_key(scan("return a + 0"), (("a", "double"),))
+
+
+@pytest.mark.slow
+def test_threads_running_a_new_snippet_build_it_once(jitcy_env):
+    import threading
+    code = "cdef double r = k * 3.0\nreturn r"
+    before = dict(pipeline.snippet_counts)
+    results = []
+
+    def run(k):
+        results.append(jitcy.inline(code))
+
+    threads = [threading.Thread(target=run, args=(float(i),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0.0, 3.0, 6.0, 9.0]
+    built = pipeline.snippet_counts["built"] - before["built"]
+    hits = pipeline.snippet_counts["cache_hits"] - before["cache_hits"]
+    assert built + hits == 1      # one build (or one load, from an earlier session run)
