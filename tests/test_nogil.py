@@ -3,6 +3,7 @@ when everything in it is C-typed, else it keeps the GIL with a reason in the not
 from __future__ import annotations
 
 import inspect
+import io
 import re
 import sys
 import threading
@@ -277,6 +278,11 @@ def test_compiled_block_really_releases_the_gil(jitcy_env):
     # int_spin's block keeps the GIL (//): the main thread cannot run during the call.
     assert _progress_while_running(int_spin, 3_000_000) == 0
     assert _progress_while_running(spin, 30_000_000, 0.25) > 5
+    # explain says which block keeps the GIL, and why
+    kept = jitcy.explain(int_spin, file=io.StringIO())
+    assert f"line {_with_line(int_spin)}: 'with jitcy.nogil()' keeps the GIL: line " in kept
+    assert "C-int 'FloorDiv'" in kept
+    assert "keeps the GIL" not in jitcy.explain(spin, file=io.StringIO())
 
 
 def test_translator_keeps_the_gil_for_a_block_that_still_needs_objects():
