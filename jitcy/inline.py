@@ -69,7 +69,27 @@ def inline(code, /, **values):
                                                                             where)
     finally:
         del frame
-    return function(*args)
+    try:
+        return function(*args)
+    except BaseException as exc:
+        _note_snippet_line(exc, plan[0], params)
+        raise
+
+
+def _note_snippet_line(exc, plan, params):
+    """Add 'jitcy.inline snippet, line N: <text>' to an exception raised in the snippet (its
+    traceback names the generated module's line)."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name.endswith(naming.SNIPPET):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None or not hasattr(exc, "add_note"):
+        return
+    snippet_line = pipeline.snippet_line_map(plan, params).get(line)
+    if snippet_line is not None:
+        text = plan.text.split("\n")[snippet_line - 1].strip()
+        exc.add_note(f"jitcy.inline snippet, line {snippet_line}: {text}")
 
 
 def _plan(code, values):

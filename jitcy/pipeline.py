@@ -340,6 +340,11 @@ def snippet_key(plan, params: tuple) -> str:
     })
 
 
+def snippet_line_map(plan, params: tuple) -> dict:
+    """Generated module line -> snippet line (for exceptions raised by a loaded snippet)."""
+    return emit_snippet.emit_snippet(plan, params)[1]
+
+
 def compile_snippet(plan, params: tuple, where: str):
     """The compiled snippet for ``params`` (``(name, c_type)`` pairs in call order): loaded
     from this process or the cache, else built and published. A Cython or C error in the

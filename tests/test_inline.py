@@ -104,8 +104,10 @@ return cython.typeof(xs), s
 """
     assert jitcy.inline(code) == ("double[::1]", 15.0)
     assert xs.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]       # written in place
-    with pytest.raises(IndexError):
-        jitcy.inline("return xs[10]")
+    with pytest.raises(IndexError) as info:
+        jitcy.inline("cdef double y = 1.0\nreturn xs[10] + y")
+    if sys.version_info >= (3, 11):    # the snippet's line, as a note on the exception
+        assert info.value.__notes__ == ["jitcy.inline snippet, line 2: return xs[10] + y"]
 
 
 @pytest.mark.slow
