@@ -330,3 +330,44 @@ def test_no_usable_home_falls_back_to_a_temp_cache(tmp_path):
     result = json.loads(out.stdout)
     assert result["wrong"] == [] and result["states"]["f0"] == "swapped"
     assert len(result["warnings"]) == 1 and "temporary directory" in result["warnings"][0]
+
+
+EVICTED_WHILE_LOADED = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import funcs, jitcy
+jitcy.hot(funcs.f0, threshold=1)
+funcs.f0(1)
+print(jitcy.stats(funcs.f0)["state"], flush=True)
+sys.stdin.readline()                     # meanwhile another process clears the cache
+results = [funcs.f0(x) for x in range(5)]
+jitcy.hot(funcs.f1, threshold=1)
+results += [funcs.f1(x) for x in range(5)]
+print(json.dumps({"results": results, "f1": jitcy.stats(funcs.f1)["state"]}), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_clearing_the_cache_under_a_running_process(tmp_path):
+    mod_dir = _funcs_module(tmp_path, 2)
+    cache = tmp_path / "cache"
+    env = _env(cache)
+    child = subprocess.Popen([sys.executable, "-c", EVICTED_WHILE_LOADED, str(mod_dir)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "swapped"
+        out = subprocess.run([sys.executable, "-m", "jitcy", "cache", "clear", "--json"],
+                             capture_output=True, text=True, env=env, timeout=120)
+        assert out.returncode == 0 and json.loads(out.stdout)["removed"] == 1
+        assert evict.scan(cache) == []
+        stdout, stderr = child.communicate("go\n", timeout=600)
+        assert child.returncode == 0, stderr[-3000:]
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    result = json.loads(stdout)
+    assert result["results"] == [0] * 5 + [x + 1 for x in range(5)]
+    assert result["f1"] == "swapped"
+    assert [e.meta["qualname"] for e in evict.scan(cache)] == ["f1"]
