@@ -16,7 +16,7 @@ import warnings
 import pytest
 
 from jitcy import config, errors
-from jitcy.cache import Store, evict, layout, location, locks, reset_root
+from jitcy.cache import Store, evict, location, reset_root
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 POSIX = hasattr(os, "getuid")

@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-import jitcy
 from jitcy.cache import evict
 
 from .conftest import compile_now, load_fresh_module
