@@ -52,12 +52,27 @@ def int_grow(n, t):
     return t
 
 
-def int_floordiv(n):
+def int_floordiv(n, d):
     t = 0
     with jitcy.nogil():
         for i in range(n):
-            t = t // 2 + i
+            t = t // d + i
     return t
+
+
+def int_negate(a, b):
+    with jitcy.nogil():
+        c = -a * b
+        q = a // b
+    return c, q
+
+
+def int_div(n):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            s = s + i / 3       # int / int: Python's true division, through objects
+    return s
 
 
 def impure_loop(n, x):
@@ -88,11 +103,11 @@ def spin(n, x):             # logistic, for the GIL test alone (each test compil
 
 
 def int_spin(n):
-    t = 0
+    s = 0.0
     with jitcy.nogil():
         for i in range(n):
-            t = t // 2 + i
-    return t
+            s = s + i / 3
+    return s
 
 
 def mod_zero(n, m):
@@ -170,6 +185,14 @@ def test_c_int_add_sub_mul_use_checked_helpers_without_gil():
         in pyx
 
 
+def test_negation_and_floor_division_use_checked_helpers():
+    typed = _typed(int_negate, (int, int))
+    assert typed.c_ints and list(typed.nogil_blocks.values()) == [None]
+    pyx = _pyx(typed)
+    assert "c = __jitcy_ll_mul(__jitcy_ll_sub(0, a), b)" in pyx
+    assert "q = __jitcy_ll_floordiv(a, b)" in pyx
+
+
 @pytest.mark.parametrize("func, types", [(halve_until, (float, float)),
                                          (impure_loop, (int, float))])
 def test_block_in_impure_function_runs_without_gil(func, types):
@@ -181,7 +204,7 @@ def test_block_in_impure_function_runs_without_gil(func, types):
 
 
 @pytest.mark.parametrize("func, types, why", [
-    (int_floordiv, (int,), "C-int 'FloorDiv' (its checks need the GIL)"),
+    (int_div, (int,), "C-int 'Div' (its checks need the GIL)"),
     (impure_int, (int,), "'t' is an int kept as a Python object"),
     (object_inside, (list, float), "arithmetic on Python objects"),
 ])
@@ -202,7 +225,12 @@ def test_block_that_needs_the_gil_keeps_it_with_a_reason(func, types, why):
     (int_sum, (1000,)),
     (int_grow, (3, 1)),
     (int_grow, (200, 1)),
-    (int_floordiv, (1000,)),
+    (int_floordiv, (1000, 2)),
+    (int_floordiv, (1000, -3)),
+    (int_negate, (7, -2)),
+    (int_negate, (-2**63, -1)),        # -a and a // b overflow: Python's answer
+    (int_negate, (-7, 2)),
+    (int_div, (100,)),
     (mod_zero, (1000, 7)),
     (impure_loop, (50, 0.5)),
     (impure_int, (50,)),
@@ -275,13 +303,13 @@ def test_compiled_block_really_releases_the_gil(jitcy_env):
     compile_now(spin, 10, 0.25)
     compile_now(int_spin, 10)
     assert jitcy.stats(spin)["state"] == jitcy.stats(int_spin)["state"] == "swapped"
-    # int_spin's block keeps the GIL (//): the main thread cannot run during the call.
+    # int_spin's block keeps the GIL (int / int): the main thread cannot run meanwhile.
     assert _progress_while_running(int_spin, 3_000_000) == 0
     assert _progress_while_running(spin, 30_000_000, 0.25) > 5
     # explain says which block keeps the GIL, and why
     kept = jitcy.explain(int_spin, file=io.StringIO())
     assert f"line {_with_line(int_spin)}: 'with jitcy.nogil()' keeps the GIL: line " in kept
-    assert "C-int 'FloorDiv'" in kept
+    assert "C-int 'Div'" in kept
     assert "keeps the GIL" not in jitcy.explain(spin, file=io.StringIO())
 
 

@@ -19,13 +19,12 @@ in C (numbers; typed memoryviews, whose C type has ``[``), it only assigns such 
 memoryview items, loops over ``range()``, and calls nothing but ``abs``/``min``/``max`` of
 floats. Otherwise ``check`` returns the reason, and the block is compiled holding the GIL.
 
-C ints (pure functions only, see ``infer_types``) may be added, subtracted, multiplied and
-taken modulo: the translator sends ``+ - *`` through checked helpers that take the GIL to
-raise OverflowError (``%`` already has one, raising ZeroDivisionError the same way)
-(Cython's own overflow check sets the exception without the GIL: a crash in Cython 3.3), and
-the entry then re-runs the call with Python ints. Other C-int operators (``// **``, shifts,
-unary minus) and ``range()`` with a step other than 1 keep the GIL, with the reason.
-(``//`` is not handled yet.)
+C ints (pure functions only, see ``infer_types``) may be added, subtracted, multiplied,
+negated, floor-divided and taken modulo: the translator sends ``+ - * //`` and negation
+through checked helpers that take the GIL to raise OverflowError or ZeroDivisionError
+(``%`` already has one) -- Cython's own overflow check sets the exception without the GIL,
+a crash in Cython 3.3 -- and after an overflow the entry re-runs the call with Python ints.
+``**``, shifts and ``range()`` with a step other than 1 keep the GIL, with the reason.
 """
 from __future__ import annotations
 
@@ -38,7 +37,7 @@ _STATEMENTS = (ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If, ast.Break,
                ast.Pass, ast.Expr)
 _C_NUMBERS = frozenset({INT, FLOAT, BOOL})
 #: C-int operators the translator compiles to checked helpers that work without the GIL.
-_CHECKED_INT_OPS = (ast.Add, ast.Sub, ast.Mult)
+_CHECKED_INT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)
 
 
 def is_marker(expr, module_globals: dict, locals_) -> bool:
@@ -169,8 +168,9 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                                 "are Python objects, unbounded)")
             continue
         if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub) \
-                and typ(sub.operand) in (INT, BOOL):
-            return where + "C-int negation (its overflow check needs the GIL; write 0 - x)"
+                and typ(sub.operand) in (INT, BOOL) and not c_ints:
+            return where + ("int arithmetic in a function that is not pure (its ints "
+                            "are Python objects, unbounded)")
         if isinstance(sub, ast.Compare):
             kinds = {typ(e) for e in [sub.left] + sub.comparators
                      if not (isinstance(e, ast.Constant) and typ(e) == INT)}

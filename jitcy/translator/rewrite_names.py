@@ -360,7 +360,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
 
 
 _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "sub",
-                          naming.CHECKED_NOGIL + "mul", naming.FLOAT_DIV, naming.MOD_LL,
+                          naming.CHECKED_NOGIL + "mul", naming.CHECKED_NOGIL + "floordiv",
+                          naming.FLOAT_DIV, naming.MOD_LL,
                           "range", "abs", "min", "max"})
 
 
@@ -377,15 +378,20 @@ def _needs_gil(body) -> str | None:
 
 
 class _CheckedNogilInts(ast.NodeTransformer):
-    """Inside ``with nogil:``, C-int ``+ - *`` call checked helpers that take the GIL to
-    raise OverflowError (the analyzer allows no other C-int arithmetic there)."""
+    """Inside ``with nogil:``, C-int ``+ - * //`` and negation call checked helpers that take
+    the GIL to raise (the analyzer allows no other C-int arithmetic there but ``%``, whose
+    helper is nogil already, and bitwise operators, which cannot fail)."""
 
-    _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul"}
+    _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.FloorDiv: "floordiv"}
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
         helper = self._HELPERS.get(type(node.op))
-        if helper and getattr(node, "_jitcy_type", None) == INT:
+        # ``0 - x`` without a type is the arithmetic rewrite of C-int ``-x``.
+        negation = (not hasattr(node, "_jitcy_type") and isinstance(node.op, ast.Sub)
+                    and isinstance(node.left, ast.Constant) and node.left.value == 0
+                    and type(node.left.value) is int)
+        if helper and (getattr(node, "_jitcy_type", None) == INT or negation):
             return ast.copy_location(
                 _call(naming.CHECKED_NOGIL + helper, node.left, node.right), node)
         return node

@@ -228,6 +228,27 @@ cdef inline long long {p}ll_add(long long a, long long b) except? -1 nogil:
             raise OverflowError("value too large")
     return r
 '''),
+    (naming.CHECKED_NOGIL + "floordiv", r'''
+cdef str {p}FLOORDIV_BY_ZERO = {p}zero_division_message(1, 0, True)   # same words for // on 3.10-3.13
+
+
+@cython.cdivision(True)
+@cython.overflowcheck(False)
+cdef inline long long {p}ll_floordiv(long long a, long long b) except? -1 nogil:
+    """Python's int ``//`` of C ints inside ``with nogil:`` (rounds toward minus infinity;
+    LLONG_MIN // -1 overflows: OverflowError, the entry re-runs the original code)."""
+    cdef long long q
+    if b == 0:
+        with gil:
+            raise ZeroDivisionError({p}FLOORDIV_BY_ZERO)
+    if b == -1 and a == LLONG_MIN:
+        with gil:
+            raise OverflowError("value too large")
+    q = a / b
+    if a % b != 0 and (a < 0) != (b < 0):
+        q -= 1      # cannot pass LLONG_MIN: |q| < |a| here
+    return q
+'''),
     (naming.CHECKED_NOGIL + "sub", r'''
 cdef extern from *:
     bint {p}sub_overflows "__builtin_sub_overflow" (long long, long long, long long*) nogil
