@@ -18,6 +18,9 @@ Who changes ``f.__code__``, and when:
   a thread already inside the old code simply finishes there (design.md asks for the swap at
   a call boundary; any moment between two bytecodes is one).
 * a failed build restores the original code: a failed function pays nothing (-> FAILED).
+* when enough interpreted calls were timed, the swap first installs a measuring trampoline;
+  after a few dozen timed compiled calls it installs the compiled trampoline, or, if the
+  compiled code is clearly slower, puts the original code back (-> REVERTED, with figures).
 * :meth:`unswap` restores the original code for good.
 * :meth:`ignore` (``@jitcy.ignore``) restores the original code and never compiles (-> IGNORED).
 * :meth:`suspend` / :meth:`resume` (``jitcy.disable()`` / ``jitcy.enable()``) put the
@@ -32,7 +35,9 @@ from __future__ import annotations
 import collections
 import dataclasses
 import enum
+import statistics
 import threading
+import time
 import types
 import weakref
 
@@ -56,6 +61,37 @@ class SkipCounter:
         self.skip = 0
 
 
+#: Keep only what pays (issue 3, item 9). Right after the swap the compiled code's call time
+#: is measured (through the same kind of timed call as the interpreted one while profiling)
+#: and compared with the interpreted call time: medians, and a clear margin, so noise never
+#: undoes a real speedup.
+MIN_INTERPRETED_SAMPLES = 9     # fewer timed interpreted calls: no verdict, the swap stays
+MEASURED_CALLS = 31             # compiled calls timed before the verdict
+EARLY_KEEP_CALLS = 5            # ... or this many, if compiled is already 2x faster
+_WARM_UP_CALLS = 8
+SLOWER_MARGIN = 1.25            # compiled median above 1.25x the interpreted median: revert
+
+
+_overhead: list = []
+
+
+def _timer_overhead() -> float:
+    """Seconds the probe's timing adds around a call: the cheapest of a few timed calls of
+    an empty function (measured once per process)."""
+    if not _overhead:
+        def empty():
+            pass
+        perf_counter, best = time.perf_counter, float("inf")
+        for _ in range(51):
+            t0 = perf_counter()
+            try:
+                empty()
+            finally:
+                best = min(best, perf_counter() - t0)
+        _overhead.append(best)
+    return _overhead[0]
+
+
 class State(str, enum.Enum):
     COLD = "cold"
     PROFILING = "profiling"
@@ -63,6 +99,7 @@ class State(str, enum.Enum):
     SWAPPED = "swapped"
     FAILED = "failed"
     IGNORED = "ignored"
+    REVERTED = "reverted"       # compiled, measured slower than interpreted: runs interpreted
 
 
 @dataclasses.dataclass
@@ -76,14 +113,18 @@ class Specialization:
     compile_seconds: float
     cache_hit: bool
     module_name: str
+    measured: dict | None = None   # call times after the swap and the verdict (item 9)
 
     def describe(self) -> dict:
-        return {
+        out = {
             "types": [t.__name__ for t in self.arg_types],
             "compile_seconds": round(self.compile_seconds, 4),
             "cache": "hit" if self.cache_hit else "miss",
             "module": self.module_name,
         }
+        if self.measured is not None:
+            out["measured"] = dict(self.measured)
+        return out
 
 
 class HotFunction:
@@ -100,7 +141,8 @@ class HotFunction:
         # cells. Every parameter is passed explicitly, so defaults are never consulted.
         self.original = types.FunctionType(func.__code__, func.__globals__, func.__name__,
                                            func.__defaults__, func.__closure__)
-        self.probe, self.miss, self.passthrough = make_probe(self.shape)
+        self.probe, self.miss, self.passthrough, self.measure = make_probe(self.shape)
+        self._on_error = on_error or _noop
         # on_error: takes the trampoline and the probe out of a traceback passing through
         self.counter = SkipCounter()
         self.profile_code = compat.make_profile_trampoline(func.__code__, self.probe, self,
@@ -122,6 +164,11 @@ class HotFunction:
         self.skip = 0            # calls the trampoline lets through before the next sample
         self.batch = 1           # calls the next sample stands for
         self.sigs: dict = {}
+        self.samples: list = []              # seconds per interpreted call (the probe's)
+        self.measuring: Specialization | None = None
+        self.measure_code = None             # trampoline into self.measure while measuring
+        self.measured_function = None        # the compiled code as a function, timed
+        self.compiled_samples: list = []
         self.guard_misses = 0
         self.fallbacks = 0
         self.primary: Specialization | None = None
@@ -208,9 +255,12 @@ class HotFunction:
             if self.primary is not None or self.state is not State.BUILDING:
                 self.dispatch.clear()   # the miss dispatcher picks it up from now on
             elif func.__code__ is self.profile_code:
-                func.__code__ = spec.trampoline
                 self.primary = spec
                 self.state = State.SWAPPED
+                if len(self.samples) >= MIN_INTERPRETED_SAMPLES:
+                    self._start_measuring(func, spec)
+                else:
+                    func.__code__ = spec.trampoline
             elif self.suspended and func.__code__ is self.original_code:
                 self.primary = spec          # installed by resume() (jitcy.enable())
                 self.state = State.SWAPPED
@@ -256,6 +306,69 @@ class HotFunction:
             self._compile_request(self, arg_types)
         return None
 
+    # -- keep only what pays ------------------------------------------------------------
+    def _start_measuring(self, func, spec: Specialization) -> None:
+        """Route the next calls through ``measure``, which times a call of the compiled
+        code exactly as the probe timed the interpreted one (a call of a function object
+        with that code, from a generated Python function)."""
+        self.measuring = spec
+        self.compiled_samples = []
+        self.measured_function = types.FunctionType(
+            spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
+        self.measure_code = compat.make_trampoline(self.original_code, self.measure, self,
+                                                   on_error=self._on_error)
+        func.__code__ = self.measure_code
+
+    def measured(self, seconds: float) -> None:
+        """One timed compiled call (from ``measure``); decide once there are enough."""
+        samples = self.compiled_samples
+        samples.append(seconds)
+        n = len(samples)
+        if n < EARLY_KEEP_CALLS or (n < MEASURED_CALLS and n != EARLY_KEEP_CALLS):
+            return
+        with self.lock:
+            spec = self.measuring
+            if spec is None:
+                return
+            # Both sides were timed around one Python-level call; the timer and that call
+            # cost the same on both sides and hide the difference of a tiny function. Take
+            # off the cheapest such empty call (an underestimate: it only pulls the ratio
+            # towards 1, never invents a slowdown).
+            overhead = _timer_overhead()
+            interpreted_samples = self.samples
+            if len(interpreted_samples) > 2 * _WARM_UP_CALLS:
+                # CPython 3.11+ specializes a function's bytecode after its first calls:
+                # those are slower than the steady state the compiled code competes with.
+                interpreted_samples = interpreted_samples[_WARM_UP_CALLS:]
+            raw_c, raw_i = statistics.median(samples), statistics.median(interpreted_samples)
+            compiled, interpreted = max(raw_c - overhead, 1e-9), max(raw_i - overhead, 1e-9)
+            if n < MEASURED_CALLS and compiled * 2 > interpreted:
+                return                       # not clearly faster yet: measure on
+            slower = compiled > interpreted * SLOWER_MARGIN and raw_c > raw_i
+            spec.measured = {
+                "interpreted_ns_per_call": round(interpreted * 1e9, 1),
+                "compiled_ns_per_call": round(compiled * 1e9, 1),
+                "timer_ns": round(overhead * 1e9, 1),
+                "interpreted_calls": len(interpreted_samples),
+                "compiled_calls": n,
+                "verdict": "slower: back to the interpreter" if slower else "kept",
+            }
+            self.measuring = None            # (measured_function stays: a call may be on it)
+            func = self.func
+            if func is None or func.__code__ is not self.measure_code:
+                return                       # unswapped or replaced meanwhile
+            if not slower:
+                func.__code__ = spec.trampoline
+                return
+            func.__code__ = self.original_code
+            self.state = State.REVERTED
+            self.primary = None
+            self.dispatch.clear()
+            self.reason = (f"compiled code measured slower than the interpreter "
+                           f"({compiled * 1e9:.0f} ns per call compiled vs "
+                           f"{interpreted * 1e9:.0f} ns interpreted, medians of {n} and "
+                           f"{len(interpreted_samples)} calls): the function runs interpreted")
+
     def unswap(self) -> None:
         """Restore the original code for good (until the function is decorated again)."""
         with self.lock:
@@ -263,6 +376,7 @@ class HotFunction:
             self.state = State.COLD
             self.profiling = False
             self.primary = None
+            self.measuring = None
             self.dispatch.clear()
             self.reason = "unswapped by jitcy.unswap()"
 
@@ -310,7 +424,8 @@ class HotFunction:
 
     # -- helpers -------------------------------------------------------------------
     def _ours(self, code) -> bool:
-        return code is self.profile_code or any(code is s.trampoline for s in self.specializations)
+        return (code is self.profile_code or code is self.measure_code
+                or any(code is s.trampoline for s in self.specializations))
 
     def _restore_original_code(self) -> None:
         func = self.func

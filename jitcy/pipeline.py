@@ -22,7 +22,7 @@ import time
 import types
 import weakref
 
-from . import __version__, analyzer, builder, cache, compat, config, errors, loader
+from . import __version__, analyzer, builder, cache, compat, config, errors, loader, profiler
 from .hotfunc import HotFunction, Specialization, State, restore_pending
 from .translator import emit_module, emit_snippet, naming
 
@@ -268,7 +268,7 @@ def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) 
         "format": cache.FORMAT_VERSION,
         "jitcy": _jitcy_digest(),
         "code": cache.code_fingerprint(code),
-        "types": [f"{t.__module__}.{t.__qualname__}" for t in arg_types],
+        "types": [profiler.type_key(t) for t in arg_types],
         "shadowed_builtins": analyzer.shadowed_builtins(code, func.__globals__),
         "known_globals": analyzer.known_globals_key(code, func.__globals__),
         "directives": emit_module.DIRECTIVES,
@@ -386,6 +386,8 @@ def _no_entry():
 
 
 def type_name(t: type) -> str:
+    if isinstance(t, profiler.ArrayType):
+        return t.__name__
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 

@@ -8,8 +8,9 @@ from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
 from . import nogil_blocks, snippet
 from .infer_types import infer
+from .infer_types import array_params_rebound
 from .known_globals import known_globals, known_globals_key
-from .model import GUARDED, TypedFunction, normalize_types
+from .model import TypedFunction, normalize_types, observed_type
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
 from .unfriendly import jit_unfriendly
@@ -24,7 +25,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     refuse_unsupported(node, filename)
     names = classify_names(node, code.co_freevars, func.__globals__)
     params = signature_shape(code).params
-    observed = {p: GUARDED.get(t, "object") for p, t in zip(params, arg_types)}
+    observed = {p: observed_type(t) for p, t in zip(params, arg_types)}
+    observed.update(dict.fromkeys(array_params_rebound(node, observed), "object"))
     nogil_withs = nogil_blocks.find(node, func.__globals__, names.locals)
     known = known_globals(names.globals, func.__globals__)
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,

@@ -32,11 +32,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from . import known_globals, purity, ranges, signs, unbound
+from . import arrays, known_globals, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
-                    SET, STR, TUPLE, join)
+                    SET, STR, TUPLE, array_info, join)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 _ARITH = (ast.Add, ast.Sub, ast.Mult)
@@ -237,7 +237,11 @@ class ExpressionTyper:
         return OBJECT
 
     def e_Subscript(self, node):
+        if arrays.shape_index(node, self.expr) is not None:
+            return INT
         value = self.expr(node.value)
+        if array_info(value) is not None:
+            return arrays.element_type(value, node, self.expr) or OBJECT
         is_slice = isinstance(node.slice, ast.Slice)
         if value in (STR, LIST, TUPLE, BYTES) and is_slice:
             return value
@@ -438,3 +442,8 @@ def _falls_through(body) -> bool:
         if isinstance(stmt, ast.If) and not (_falls_through(stmt.body) or _falls_through(stmt.orelse)):
             return False
     return True
+
+
+def array_params_rebound(node, observed: dict) -> set:
+    """Array parameters the body rebinds: typed as plain objects (see arrays.py)."""
+    return arrays.params_rebound(node, [p for p, t in observed.items() if array_info(t)])

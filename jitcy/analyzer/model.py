@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import sys
+
+from ..profiler.arrays import ArrayType
 
 INT, FLOAT, BOOL, STR, BYTES = "int", "float", "bool", "str", "bytes"
 LIST, DICT, TUPLE, SET, NONE, OBJECT = "list", "dict", "tuple", "set", "none", "object"
@@ -23,7 +26,52 @@ CONTAINERS = frozenset({STR, BYTES, LIST, DICT, TUPLE, SET})
 def normalize_types(raw: tuple) -> tuple:
     """Observed argument types -> the types a specialization is built and guarded for.
     Anything jitcy does not type stays ``object`` (accepted without a guard)."""
-    return tuple(t if t in GUARDED else object for t in raw)
+    return tuple(t if t in GUARDED or _typed_array(t) else object for t in raw)
+
+
+def observed_type(t) -> str:
+    """The analyzer's type string for a normalized observed type."""
+    if isinstance(t, ArrayType):
+        return f"{ARRAY}{t.dtype}:{t.ndim}:{'C' if t.contiguous else 'S'}"
+    return GUARDED.get(t, OBJECT)
+
+
+# -- NumPy arrays --------------------------------------------------------------------------
+#: Type strings of array parameters start with this: ``array:<f8:2:C`` is a float64 2-d
+#: C-contiguous array (``S``: any strides). Such a parameter stays the ndarray object; the
+#: translator adds a typed memoryview of it for element access and ``shape``.
+ARRAY = "array:"
+_NATIVE = "<" if sys.byteorder == "little" else ">"
+#: dtype.str -> (Cython element type, element type string). Only dtypes whose elements read
+#: as exactly the Python float/int the interpreter's NumPy scalar compares equal to, and
+#: whose arithmetic on ordinary values is the same: float32 (single-precision arithmetic)
+#: and the small/unsigned integers (NumPy 2 wraps or refuses Python ints out of their
+#: range at once) stay objects. See README "NumPy arrays".
+ARRAY_DTYPES = {_NATIVE + "f8": ("double", FLOAT, "d", 8), _NATIVE + "i8": ("int64_t", INT, "lq", 8),
+                _NATIVE + "i4": ("int32_t", INT, "i", 4)}
+MAX_ARRAY_NDIM = 8
+
+
+def _typed_array(t) -> bool:
+    return isinstance(t, ArrayType) and t.dtype in ARRAY_DTYPES and 1 <= t.ndim <= MAX_ARRAY_NDIM
+
+
+@dataclasses.dataclass(frozen=True)
+class ArrayInfo:
+    c_element: str      # C element type
+    element: str        # type string of one element (FLOAT or INT)
+    formats: str        # buffer-protocol format characters of this dtype (native order)
+    itemsize: int
+    ndim: int
+    contiguous: bool    # the last axis has unit stride (the guard checks it)
+
+
+def array_info(type_string) -> ArrayInfo | None:
+    """The memoryview facts of an array type string, None for any other type."""
+    if not isinstance(type_string, str) or not type_string.startswith(ARRAY):
+        return None
+    dtype, ndim, layout = type_string[len(ARRAY):].rsplit(":", 2)
+    return ArrayInfo(*ARRAY_DTYPES[dtype], int(ndim), layout == "C")
 
 
 def join(a: str | None, b: str | None) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from . import arrays
 from .model import C_SCALARS, CONTAINERS, FLOAT, INT, NONE, STR
 
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
@@ -55,6 +56,7 @@ def purity(node, typer, transparent=frozenset()):
             not_values.add(id(func))
             if isinstance(func, ast.Attribute):
                 not_values.add(id(func.value))
+    not_values |= arrays.pure_reads(node, typer.expr)   # C-level reads of array parameters
     for sub in ast.walk(node):
         if sub is node or id(sub) in skip or isinstance(sub, (
                 ast.arguments, ast.arg, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
@@ -103,6 +105,8 @@ def purity(node, typer, transparent=frozenset()):
             if func.id == "len":
                 if len(sub.args) == 1 and typer.expr(sub.args[0]) in CONTAINERS:
                     continue                        # an exact builtin: no __len__ to run
+                if len(sub.args) == 1 and arrays.is_array_name(sub.args[0], typer.expr):
+                    continue                        # an array parameter: its buffer's shape
                 return fail(sub, "len() of something that is not an exact builtin container")
             allowed = C_SCALARS | ({STR} if func.id in ("int", "float") else set())
             if any(typer.expr(a) not in allowed for a in sub.args):

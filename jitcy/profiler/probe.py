@@ -9,10 +9,12 @@ call is *sampled*: it goes to the probe generated here for the function's argume
     def probe(s, p0, p1):
         w = s.batch                      # calls this sample stands for
         sig = (type(p0), type(p1))
+        if sig not in plain:             # a NumPy array: (dtype, ndim, layout), see arrays.py
+            sig = refine(sig, (p0, p1))
         sigs = s.sigs
         sigs[sig] = sigs.get(sig, 0) + w
-        if not s.profiling:              # hot already (building): stop sampling
-            s.skip = QUIET
+        if not s.profiling:              # hot already (building): time 1 call in SAMPLE
+            ...                          # until SAMPLES calls were timed, then stop
             return s.original(p0, p1)
         n = s.calls + w
         s.calls = n
@@ -27,7 +29,9 @@ call is *sampled*: it goes to the probe generated here for the function's argume
         try:
             return s.original(p0, p1)
         finally:
-            s.seconds += (perf_counter() - t0) * w
+            dt = perf_counter() - t0
+            s.seconds += dt * w
+            ... keep dt in s.samples (the interpreted call time, see hotfunc.py)
             if n >= s.threshold or s.seconds >= s.time_limit:
                 s.became_hot()
 
@@ -39,7 +43,9 @@ never gets hot pays the trampoline's cheap path plus one sampled call in ``SAMPL
 ``s`` is the function's :class:`jitcy.hotfunc.HotFunction`. After the swap, a call whose
 types the compiled guard rejects arrives in the *miss* function generated the same way,
 which tries the other specializations and otherwise runs the original code. *passthrough*
-just runs the original code.
+just runs the original code. Right after the swap, *measure* times calls of the compiled
+code the same way (``HotFunction.measured``: a specialization slower than the interpreter
+is dropped).
 """
 from __future__ import annotations
 
@@ -48,21 +54,39 @@ import functools
 import time
 
 from ..compat import SignatureShape
+from .arrays import make_refiner
+
+#: Signatures known to hold no NumPy array (shared by every probe; see arrays.py).
+_PLAIN: set = set()
+_REFINE = make_refiner(_PLAIN)
 
 #: At most one call in SAMPLE is timed and has its argument types recorded.
 SAMPLE = 64
-#: ``skip`` once the function is hot: no more samples (the trampoline is replaced soon).
+#: ``skip`` once the function is hot and SAMPLES calls were timed: no more samples.
 QUIET = 1 << 62
+#: Timed interpreted calls kept (``s.samples``) for "keep only what pays" (hotfunc.py):
+#: while the function builds, one call in SAMPLE is still timed until there are this many.
+SAMPLES = 64
 
 _PROBE = """\
 def probe(s{params}):
     w = s.batch
     sig = ({types})
+    if sig not in plain:
+        sig = refine(sig, ({args}))
     sigs = s.sigs
     sigs[sig] = sigs.get(sig, 0) + w
     if not s.profiling:
-        s.skip = QUIET
-        return s.original({call})
+        samples = s.samples
+        if len(samples) >= SAMPLES:
+            s.skip = QUIET
+            return s.original({call})
+        s.skip = SAMPLE - 1
+        t0 = perf_counter()
+        try:
+            return s.original({call})
+        finally:
+            samples.append(perf_counter() - t0)
     n = s.calls + w
     s.calls = n
     left = s.threshold - n
@@ -76,12 +100,18 @@ def probe(s{params}):
     try:
         return s.original({call})
     finally:
-        s.seconds += (perf_counter() - t0) * w
+        dt = perf_counter() - t0
+        s.seconds += dt * w
+        samples = s.samples
+        if len(samples) < SAMPLES:
+            samples.append(dt)
         if n >= s.threshold or s.seconds >= s.time_limit:
             s.became_hot()
 
 def miss(s{params}):
     sig = ({types})
+    if sig not in plain:
+        sig = refine(sig, ({args}))
     target = s.dispatch.get(sig)
     if target is None:
         target = s.guard_missed(sig)
@@ -91,9 +121,16 @@ def miss(s{params}):
 
 def passthrough(s{params}):
     return s.original({call})
+
+def measure(s{params}):
+    t0 = perf_counter()
+    try:
+        return s.measured_function({call})
+    finally:
+        s.measured(perf_counter() - t0)
 """
 
-Probes = collections.namedtuple("Probes", "probe miss passthrough")
+Probes = collections.namedtuple("Probes", "probe miss passthrough measure")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -104,9 +141,10 @@ def make_probe(shape: SignatureShape) -> Probes:
     source = _PROBE.format(
         params="".join(", " + p for p in params),
         types=types_,
+        args="".join(f"{p}, " for p in params),
         call=shape.call_arguments(params),
     )
     namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE,
-                 "QUIET": QUIET}
+                 "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
     return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"])

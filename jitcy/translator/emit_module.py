@@ -28,7 +28,10 @@ import ast
 import copy
 
 from ..analyzer.model import INT, OBJECT, TypedFunction
+from ..profiler.arrays import ArrayType
 from . import naming
+from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
+                             stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
 from .rewrite_unpack import RewriteUnpack
 from .math_support import math_support
@@ -68,8 +71,12 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
     annotate_types(annotated)
     body = []
-    for rewriter in (RewriteUnpack(annotated),
-                     RewriteNames(annotated, c_ints=c_ints, impl_name=name)):
+    arrays = array_params(fn)
+    rewriters = [RewriteUnpack(annotated)]
+    if arrays:
+        rewriters.append(RewriteArrays(annotated, c_ints=c_ints))
+    rewriters.append(RewriteNames(annotated, c_ints=c_ints, impl_name=name))
+    for rewriter in rewriters:
         body = []
         for stmt in node.body:
             new = rewriter.visit(stmt)
@@ -87,10 +94,11 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
               for v in sorted(fn.maybe_unbound - params)]
     text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
     sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"]
-                    + [f"{annotated.c_type(p)} {safe_local_name(p)}" for p in fn.params])
+                    + [f"{annotated.c_type(p)} {safe_local_name(p)}" for p in fn.params]
+                    + _view_parameters(fn))
     body_name = name + "_body" if fn.self_recursive else name
     out = [f"cdef {ret} {body_name}({sig}):"]
-    out += ["    " + d for d in decls]
+    out += ["    " + d for d in _view_locals(fn) + decls]
     out.append(_indent(text))
     if fn.self_recursive:
         # Direct C recursion must still hit Python's recursion limit, not the C stack.
@@ -116,6 +124,25 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
                     "    finally:",
                     "        Py_LeaveRecursiveCall()"]
     return "\n".join(out)
+
+
+def _view_parameters(fn: TypedFunction) -> list:
+    """``Py_buffer* __jitcy_buf_a``: the buffer of each array parameter, taken by the entry
+    (its guard) and passed to the body after the parameters."""
+    return [f"Py_buffer* {buffer_name(p)}" for p in array_params(fn)]
+
+
+def _view_locals(fn: TypedFunction) -> list:
+    """The body keeps each array's data pointer, shape and strides in C locals."""
+    out = []
+    for p, info in array_params(fn).items():
+        buf = buffer_name(p)
+        out.append(f"cdef char* {data_name(p)} = <char*>{buf}.buf")
+        for k in range(info.ndim):
+            out.append(f"cdef Py_ssize_t {shape_name(p, k)} = {buf}.shape[{k}]")
+            if not (info.contiguous and k == info.ndim - 1):
+                out.append(f"cdef Py_ssize_t {stride_name(p, k)} = {buf}.strides[{k}]")
+    return out
 
 
 def _return_ctype(fn: TypedFunction, c_ints: bool) -> str:
@@ -162,6 +189,38 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     return text + f"\n\n{naming.LINES} = {line_map(text)!r}\n"
 
 
+def _view_guards(fn: TypedFunction, raw: list, fallback: str) -> list:
+    """Take each array argument's buffer, checking format, ndim and the last axis's stride.
+    An array of another kind goes to the miss dispatcher; one of this kind whose buffer
+    cannot be taken (read-only, for a body that writes) runs the original code (the
+    dispatcher would send it straight back here)."""
+    b = naming.BINDING_ARG
+    writable = written(fn)
+    lines, held = [], []
+    for p, info in array_params(fn).items():
+        r = raw[fn.params.index(p)]
+        observed = fn.arg_types[fn.params.index(p)]
+        same_kind = (f"{r}.dtype.str == {observed.dtype!r} and {r}.ndim == {observed.ndim}"
+                     + (f" and {r}.flags.c_contiguous" if observed.contiguous else ""))
+        lines += [f"if {naming.ARRAY_VIEW}({r}, &{buffer_name(p)}, {p in writable}, "
+                  f"b{info.formats!r}, {info.itemsize}, {info.ndim}, {info.contiguous}):"]
+        lines += [f"    PyBuffer_Release(&{buffer_name(q)})" for q in held]
+        lines += [f"    if {same_kind}:",
+                  f"        return {b}.original({_original_call_arguments(fn, raw)})",
+                  f"    {fallback}"]
+        held.append(p)
+    return lines
+
+
+def _release(fn: TypedFunction, body: list) -> list:
+    """``body`` (entry lines) with the array buffers released however it ends."""
+    params = list(array_params(fn))
+    if not params:
+        return body
+    return (["try:"] + ["    " + line for line in body] + ["finally:"]
+            + [f"    PyBuffer_Release(&{buffer_name(p)})" for p in params])
+
+
 def _original_call_arguments(fn: TypedFunction, raw: list) -> str:
     """Call the original function with the parameters held in ``raw`` (trampoline order)."""
     args, raw = fn.node.args, list(raw)
@@ -177,15 +236,20 @@ def _original_call_arguments(fn: TypedFunction, raw: list) -> str:
 def _entry(fn: TypedFunction, use_c: bool) -> str:
     b = naming.BINDING_ARG
     raw = [f"{naming.PREFIX}a{i}" for i in range(len(fn.params))]
-    guards = [f"type({r}) is {t.__name__}" for r, t in zip(raw, fn.arg_types) if t is not object]
+    arrays = array_params(fn)
+    guards = [f"type({r}) is {naming.NDARRAY if p in arrays else t.__name__}"
+              for r, p, t in zip(raw, fn.params, fn.arg_types)
+              if t is not object and (p in arrays or not isinstance(t, ArrayType))]
     lines = [f"def {naming.ENTRY}({naming.BINDING_CLASS} {b}{''.join(', ' + r for r in raw)}):"]
     fallback = f"return {b}.fallback({b}.state{''.join(', ' + r for r in raw)})"
+    views = [f"&{buffer_name(p)}" for p in arrays]
     c_params = [i for i, p in enumerate(fn.params) if fn.types.get(p) == INT]
     if use_c:
         lines += [f"    cdef long long {naming.PREFIX}c{i}" for i in c_params]
         lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
         if fn.self_recursive:
             lines.append(f"    cdef int {naming.PREFIX}depth")
+    lines += [f"    cdef Py_buffer {buffer_name(p)}" for p in arrays]
     # Under a debugger, coverage or a profiler the original code runs, so it is traced.
     lines += [f"    if {naming.TRACING}():",
               f"        return {b}.original({_original_call_arguments(fn, raw)})"]
@@ -209,7 +273,7 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
     obj_args = [f"{naming.PREFIX}c{i}" if i in obj_c else r for i, r in enumerate(raw)]
     obj_call = (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
-                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args)})")
+                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args + views)})")
     body = []
     for i in obj_c:
         body += [f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow({raw[i]}, "
@@ -223,16 +287,22 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
             body.append(f"if {naming.PREFIX}overflow:")
             body.append(f"    return {obj_call}")
         c_args = [f"{naming.PREFIX}c{i}" if i in c_params else r for i, r in enumerate(raw)]
+        c_args += views
         if fn.self_recursive:
             body += [f"{naming.PREFIX}depth = {b}.depth",
                      f"{b}.depth_limit = Py_GetRecursionLimit()"]
-        body += ["try:",
-                 f"    return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})",
-                 f"except (OverflowError, {naming.DEOPT_ERROR}):",
+        body += _view_guards(fn, raw, fallback)
+        body += ["try:"]
+        body += ["    " + line for line in _release(fn, [
+            f"return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})"])]
+        body += [f"except (OverflowError, {naming.DEOPT_ERROR}):",
                  "    pass   # a pure body: re-running it (original code) repeats nothing"]
         if fn.self_recursive:
             body += ["finally:", f"    {b}.depth = {naming.PREFIX}depth"]
-    body.append(f"return {obj_call}")
+        body.append(f"return {obj_call}")
+    else:
+        body += _view_guards(fn, raw, fallback)
+        body += _release(fn, [f"return {obj_call}"])
     if fn.maybe_unbound:
         # Only functions that may read an unbound local pay for this try block.
         body = ["try:"] + ["    " + line for line in body] + [

@@ -68,6 +68,19 @@ CHECKED_NOGIL = PREFIX + "ll_"        # ll_add/ll_sub/ll_mul: C-int + - * inside
 #                                        (OverflowError taken with the GIL; Cython's own check
 #                                        sets it without the GIL)
 SNIPPET = PREFIX + "snippet"           # def: a jitcy.inline snippet's body, parameters C-typed
+ARRAY_BUFFER = PREFIX + "buf_"        # + parameter: the Py_buffer of an array argument
+ARRAY_DATA = PREFIX + "d_"             # + parameter: its data pointer (char*) in the body
+ARRAY_SHAPE = PREFIX + "n_"            # + parameter + _axis: its shape
+ARRAY_STRIDE = PREFIX + "s_"           # + parameter + _axis: its strides (bytes)
+ARRAY_AT = PREFIX + "at"              # + ndim: address of an element (data, index, stride, ...)
+ARRAY_LOAD = PREFIX + "ld_"            # + C element type: read one element at a char*
+ARRAY_STORE = PREFIX + "st_"           # + C element type: write one
+ARRAY_VIEW = PREFIX + "view"           # take an argument's buffer if it is of the guarded kind
+ARRAY_INDEX = PREFIX + "ix"            # a C index of an array axis: wrapped, NumPy's IndexError
+ARRAY_INDEX_OBJECT = PREFIX + "ixo"    # the same for a Python int index
+ARRAY_INT32 = PREFIX + "int32"         # a C int stored into an int32 array: NumPy's OverflowError
+NDARRAY = PREFIX + "ndarray"           # numpy.ndarray (modules with array arguments only)
+INDEX_ERROR = PREFIX + "index_error"   # NumPy's own error for an int index past 64 bits
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"

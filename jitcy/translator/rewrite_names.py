@@ -35,7 +35,7 @@ import inspect
 import keyword
 
 from ..analyzer.model import (BOOL, BYTES, DICT, INT, LIST, OBJECT, SET, STR, TUPLE,
-                              TypedFunction)
+                              TypedFunction, array_info)
 from ..errors import UnsupportedConstruct
 from . import naming
 from .rewrite_arith import ArithmeticRewrites, _concatenation
@@ -228,8 +228,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         shape_ok = (not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
                     and len(node.args) == len(fn.params)
                     and len(fn.params) == len(fn.node.args.args))
-        if not shape_ok:
-            return False
+        if not shape_ok or any(array_info(fn.types.get(p)) for p in fn.params):
+            return False    # an array parameter's body also takes its memoryview
         for arg, param, observed in zip(node.args, fn.params, fn.arg_types):
             wanted = fn.types.get(param, OBJECT)
             if observed is not object and getattr(arg, "_jitcy_type", OBJECT) != wanted:
@@ -329,9 +329,14 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
                       if b is not None]
         typed = getattr(node.value, "_jitcy_type", OBJECT) in (STR, LIST, TUPLE, BYTES)
         unsafe = typed and any(self.c_kind(b) not in (INT, BOOL) for b in bounds)
+        bool_index = self.c_kind(node.slice) == BOOL
         self.generic_visit(node)
         if unsafe:
             node.value = _call(naming.AS_OBJECT, node.value)
+        if bool_index:
+            # Cython indexes with a C bint as with the int 0/1; ``a[True]`` means something
+            # else to some objects (a NumPy array: a mask, a new axis).
+            node.slice = _call(naming.AS_OBJECT, node.slice)
         return node
 
     # -- with jitcy.nogil(): ---------------------------------------------------------

@@ -23,6 +23,8 @@ from cpython.number cimport (PyNumber_Add, PyNumber_InPlaceAdd, PyNumber_InPlace
                              PyNumber_Multiply, PyNumber_Power)
 from cpython.ref cimport PyObject
 from libc.limits cimport LLONG_MAX, LLONG_MIN
+from libc.stdint cimport int32_t, int64_t
+from libc.string cimport strchr
 
 cdef extern from *:
     """
@@ -368,6 +370,115 @@ cdef inline long long {p}range_stop(long long stop, long long step) except? -1:
         raise {p}Deopt()
     return stop
 '''),
+    (naming.NDARRAY, r'''
+cdef object {p}ndarray = __import__("numpy").ndarray   # only modules with array arguments
+'''),
+    (naming.ARRAY_VIEW, r'''
+from cpython.buffer cimport PyBUF_RECORDS, PyBUF_RECORDS_RO, PyBuffer_Release, PyObject_GetBuffer
+
+
+cdef int {p}view(object o, Py_buffer* view, bint writable, const char* formats,
+                 Py_ssize_t itemsize, int ndim, bint contiguous) except -1:
+    """Take ``o``'s buffer if it has this format, itemsize and ndim (and a unit stride on its
+    last axis if ``contiguous``): 0, holding it. 1 if it is not of this kind (nothing held,
+    no error): the caller's guard miss."""
+    cdef const char* f
+    try:
+        PyObject_GetBuffer(o, view, PyBUF_RECORDS if writable else PyBUF_RECORDS_RO)
+    except (ValueError, TypeError, BufferError):
+        return 1
+    f = view.format
+    if (view.ndim != ndim or view.itemsize != itemsize or f == NULL or f[0] == 0 or f[1] != 0
+            or strchr(formats, f[0]) == NULL
+            or (contiguous and view.strides[ndim - 1] != itemsize)):
+        PyBuffer_Release(view)
+        return 1
+    return 0
+'''),
+    (naming.ARRAY_AT + "1", r'''
+cdef inline char* {p}at1(char* d, Py_ssize_t i0, Py_ssize_t s0) noexcept nogil:
+    return d + i0 * s0
+'''),
+    (naming.ARRAY_AT + "2", r'''
+cdef inline char* {p}at2(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1) noexcept nogil:
+    return d + i0 * s0 + i1 * s1
+'''),
+    (naming.ARRAY_AT + "3", r'''
+cdef inline char* {p}at3(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2
+'''),
+    (naming.ARRAY_AT + "4", r'''
+cdef inline char* {p}at4(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3
+'''),
+    (naming.ARRAY_AT + "5", r'''
+cdef inline char* {p}at5(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4
+'''),
+    (naming.ARRAY_AT + "6", r'''
+cdef inline char* {p}at6(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5
+'''),
+    (naming.ARRAY_AT + "7", r'''
+cdef inline char* {p}at7(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6
+'''),
+    (naming.ARRAY_AT + "8", r'''
+cdef inline char* {p}at8(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6, Py_ssize_t i7, Py_ssize_t s7) noexcept nogil:
+    return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6 + i7 * s7
+'''),
+    (naming.ARRAY_LOAD + "double", r'''
+cdef inline double {p}ld_double(char* p) noexcept nogil:
+    return (<double*>p)[0]
+'''),
+    (naming.ARRAY_STORE + "double", r'''
+cdef inline void {p}st_double(char* p, double value) noexcept nogil:
+    (<double*>p)[0] = value
+'''),
+    (naming.ARRAY_LOAD + "int64_t", r'''
+cdef inline int64_t {p}ld_int64_t(char* p) noexcept nogil:
+    return (<int64_t*>p)[0]
+'''),
+    (naming.ARRAY_STORE + "int64_t", r'''
+cdef inline void {p}st_int64_t(char* p, int64_t value) noexcept nogil:
+    (<int64_t*>p)[0] = value
+'''),
+    (naming.ARRAY_LOAD + "int32_t", r'''
+cdef inline int32_t {p}ld_int32_t(char* p) noexcept nogil:
+    return (<int32_t*>p)[0]
+'''),
+    (naming.ARRAY_STORE + "int32_t", r'''
+cdef inline void {p}st_int32_t(char* p, int32_t value) noexcept nogil:
+    (<int32_t*>p)[0] = value
+'''),
+    (naming.ARRAY_INDEX, r'''
+cdef inline Py_ssize_t {p}ix(Py_ssize_t i, Py_ssize_t n, int axis) except -1:
+    """An index into an array axis of size ``n``: negative wraps, out of range raises
+    NumPy's IndexError with NumPy's message."""
+    if i < 0:
+        if i + n < 0:
+            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+        return i + n
+    if i >= n:
+        raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    return i
+'''),
+    (naming.ARRAY_INDEX_OBJECT, r'''
+cdef Py_ssize_t {p}ixo(object i, Py_ssize_t n, int axis, int ndim, bint store) except -1:
+    """The same for a Python int index; past 64 bits, NumPy's own error for it."""
+    cdef int overflow = 0
+    cdef long long v = PyLong_AsLongLongAndOverflow(i, &overflow)
+    if overflow:
+        {p}index_error(i, axis, ndim, store)
+    return {p}ix(v, n, axis)
+'''),
+    (naming.ARRAY_INT32, r'''
+cdef inline int32_t {p}int32(long long v) except? -1:
+    """A C int stored into an int32 array: NumPy's OverflowError if it does not fit."""
+    if v < -2147483648 or v > 2147483647:
+        raise OverflowError(f"Python integer {v} out of bounds for int32")
+    return <int32_t>v
+'''),
     (naming.SELF_BOUND, r'''
 cdef inline bint {p}self_bound({p}Binding b) except -1:
     """Is the function's global name still bound to this function? (dict version cached)"""
@@ -419,6 +530,21 @@ def {p}make_unpacker(before, after, star):
     namespace = {}
     exec(f"def unpack(value):\n    [{targets}] = value\n    return ({result})\n", namespace)
     return namespace["unpack"]
+'''),
+    (naming.INDEX_ERROR, r'''
+def {p}index_error(i, axis, ndim, store):
+    """Raise what NumPy raises for the int ``i`` (too large for 64 bits) used as the index
+    of ``axis`` (it depends on NumPy's path: reading, storing, 1-d): the same operation on
+    a scratch array."""
+    import numpy
+    scratch = numpy.zeros((1,) * ndim)
+    index = tuple(i if k == axis else 0 for k in range(ndim))
+    index = index[0] if ndim == 1 else index
+    if store:
+        scratch[index] = 0
+    else:
+        scratch[index]
+    raise IndexError(f"index {i} is out of bounds for axis {axis}")
 '''),
     (naming.FIX_UNBOUND, r'''
 def {p}unbound_format():
