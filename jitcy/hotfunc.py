@@ -114,6 +114,8 @@ class Specialization:
     cache_hit: bool
     module_name: str
     measured: dict | None = None   # call times after the swap and the verdict (item 9)
+    export: tuple | None = None    # its module's C entry for direct calls (emit_calls.py)
+    direct_callees: list = dataclasses.field(default_factory=list)   # globals called in C
 
     def describe(self) -> dict:
         out = {
@@ -124,6 +126,8 @@ class Specialization:
         }
         if self.measured is not None:
             out["measured"] = dict(self.measured)
+        if self.direct_callees:
+            out["direct_calls"] = list(self.direct_callees)
         return out
 
 

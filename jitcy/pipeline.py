@@ -24,7 +24,7 @@ import weakref
 
 from . import __version__, analyzer, builder, cache, compat, config, errors, loader, profiler
 from .hotfunc import HotFunction, Specialization, State, restore_pending
-from .translator import emit_module, emit_snippet, naming
+from .translator import emit_calls, emit_module, emit_snippet, naming
 
 
 _registry: "weakref.WeakKeyDictionary[types.FunctionType, HotFunction]" = weakref.WeakKeyDictionary()
@@ -262,9 +262,30 @@ def _compile(hf: HotFunction, arg_types: tuple, build: bool = True) -> None:
         hf.eager_cancelled(arg_types)
 
 
-def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> str:
-    """Everything that changes the compiled output (design.md section 5)."""
+def _direct_callees(func: types.FunctionType, code: types.CodeType) -> list:
+    """``[(name, function, specialization)]``: module globals this code names that are
+    functions jitcy compiled and swapped in, exporting a C entry (emit_calls.py). Calls to
+    them can become direct C calls; the translator checks the argument types."""
+    out = []
+    for name in sorted(set(code.co_names)):
+        g = func.__globals__.get(name)
+        if type(g) is not types.FunctionType or g is func or g.__globals__ is not func.__globals__:
+            continue
+        hg = _registry.get(g)
+        spec = hg.primary if hg is not None else None
+        if (spec is None or hg.state is not State.SWAPPED or spec.export is None
+                or g.__code__ not in (spec.trampoline, hg.measure_code)):
+            continue
+        out.append((name, g, spec))
+    return out
+
+
+def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
+              callees=()) -> str:
+    """Everything that changes the compiled output (design.md section 5); ``callees`` from
+    :func:`_direct_callees` (their modules name their keys)."""
     return cache.make_key({
+        "callees": [[name, spec.module_name] for name, _, spec in callees],
         "format": cache.FORMAT_VERSION,
         "jitcy": _jitcy_digest(),
         "code": cache.code_fingerprint(code),
@@ -283,7 +304,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
     func, code = hf.func, hf.original_code
     if func is None:
         return None
-    key = cache_key(func, code, arg_types)
+    callees = _direct_callees(func, code)
+    key = cache_key(func, code, arg_types, callees)
     module_name = naming.module_name(key)
     module = _loaded.get(key)
     cache_hit = module is not None
@@ -296,7 +318,9 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
         if module is None:
             if not build:
                 return None
-            typed = analyzer.analyze(func, code, arg_types)          # analyze
+            sigs = {name: emit_calls.callee_sig(name, i, spec.export)
+                    for i, (name, _, spec) in enumerate(callees)}
+            typed = analyzer.analyze(func, code, arg_types, sigs)    # analyze
             pyx = emit_module.emit_module(typed)                      # translate
             _reused.flag = False
             so_path = _build_and_store(store, key, module_name, pyx, func, arg_types)
@@ -304,11 +328,16 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
             module = loader.import_extension(module_name, so_path)   # load
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
+    if callees and getattr(module, naming.DIRECT, ()):
+        loader.link(module, binding, [(name, g, spec.trampoline, spec.binding, spec.export[0])
+                                      for name, g, spec in callees])
     trampoline = compat.make_trampoline(code, entry_fn, binding,     # swapped in by hf
                                         on_error=loader.fix_traceback)
     return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
-                          compile_seconds=time.perf_counter() - started)
+                          compile_seconds=time.perf_counter() - started,
+                          export=getattr(module, naming.EXPORT, None),
+                          direct_callees=list(getattr(module, naming.DIRECT, ())))
 
 
 # -- jitcy.inline snippets: analyze -> translate -> build -> cache -> load, no swap -------

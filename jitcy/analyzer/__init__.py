@@ -19,7 +19,8 @@ __all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "
            "snippet", "known_globals_key"]
 
 
-def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) -> TypedFunction:
+def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
+            callees=None) -> TypedFunction:
     """Type ``func`` (whose original code is ``code``) for the normalized ``arg_types``."""
     node, filename = function_ast(func, code)
     refuse_unsupported(node, filename)
@@ -30,7 +31,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
     nogil_withs = nogil_blocks.find(node, func.__globals__, names.locals)
     known = known_globals(names.globals, func.__globals__)
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,
-                   locals_=names.locals, transparent=nogil_withs, known=known)
+                   locals_=names.locals, transparent=nogil_withs, known=known,
+                   callees=callees)
     if result.unbound_in_comprehensions and sys.version_info < (3, 12):
         line, name = result.unbound_in_comprehensions[0]
         raise UnsupportedConstruct(
@@ -56,6 +58,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple) ->
         c_ints=result.pure and has_int,
         self_recursive=result.self_recursive and node.name in names.globals,
         notes=result.notes,
+        callees=dict(callees or {}),
         maybe_unbound=result.maybe_unbound,
         known_globals=known,
         counters={} if has_int and result.pure else result.counters,

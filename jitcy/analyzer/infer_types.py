@@ -36,7 +36,7 @@ from . import arrays, known_globals, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
-                    SET, STR, TUPLE, array_info, join)
+                    SET, STR, TUPLE, array_info, direct_callee, join)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 _ARITH = (ast.Add, ast.Sub, ast.Mult)
@@ -86,6 +86,8 @@ def constant_type(value) -> str:
 
 
 class ExpressionTyper:
+    callees: dict = {}        # name -> CalleeSig: compiled functions called directly
+
     def __init__(self, env, own_name, builtins, locals_, known=None):
         self.env = env
         self.own_name = own_name
@@ -217,6 +219,9 @@ class ExpressionTyper:
         args = [self.expr(a) for a in node.args]
         if func.id == self.own_name and func.id not in self.locals:
             return self.return_type
+        callee = direct_callee(self.callees, node, args, self.locals)
+        if callee is not None:
+            return callee.return_type
         if func.id not in self.builtins:
             return OBJECT
         if func.id == "len" and len(args) == 1:
@@ -370,12 +375,13 @@ def element_type(typer, iterable) -> str:
 
 
 def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_,
-          known=None, transparent=()) -> Inference:
+          known=None, transparent=(), callees=None) -> Inference:
     """``transparent``: ``with jitcy.nogil():`` statements (their body runs exactly as if
     the ``with`` line were not there: the marker is a no-op context manager)."""
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
+    typer.callees = callees or {}
     typer.nonneg_names = frozenset(signs.nonneg_locals(node, typer.builtins, set(arg_types),
                                                        typer.math_function))
     bindings = list(_assignments(node))

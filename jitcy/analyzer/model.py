@@ -23,6 +23,32 @@ C_SCALARS = frozenset({INT, FLOAT, BOOL})
 CONTAINERS = frozenset({STR, BYTES, LIST, DICT, TUPLE, SET})
 
 
+@dataclasses.dataclass(frozen=True)
+class CalleeSig:
+    """A module global that was a compiled function when this one was compiled: calls to
+    it with arguments of its guarded types become direct C calls (translator/emit_calls.py)."""
+    name: str
+    index: int                 # its slot in the binding's links
+    c_ret: str                 # C return type of its exported entry (double, bint, object)
+    c_params: tuple            # C parameter types of that entry
+    guard_types: tuple         # type strings each argument must have (object: any)
+    return_type: str           # the type string of what it returns
+
+
+def direct_callee(callees: dict, node, arg_types, locals_):
+    """The compiled function a call ``g(args)`` reaches directly (translator/emit_calls.py),
+    if its arguments have exactly the types it was compiled and guarded for; else None."""
+    func = node.func
+    callee = callees.get(func.id) if isinstance(func, ast.Name) else None
+    if (callee is None or func.id in locals_ or node.keywords
+            or len(node.args) != len(callee.guard_types)
+            or any(isinstance(a, ast.Starred) for a in node.args)):
+        return None
+    if any(g != OBJECT and a != g for a, g in zip(arg_types, callee.guard_types)):
+        return None
+    return callee
+
+
 def normalize_types(raw: tuple) -> tuple:
     """Observed argument types -> the types a specialization is built and guarded for.
     Anything jitcy does not type stays ``object`` (accepted without a guard)."""
@@ -101,6 +127,7 @@ class TypedFunction:
     c_ints: bool                   # ints are C long long (pure function, overflow -> rerun)
     self_recursive: bool           # calls itself through its global name
     notes: list = dataclasses.field(default_factory=list)   # (line, why it stays slow)
+    callees: dict = dataclasses.field(default_factory=dict)  # name -> CalleeSig (direct calls)
     maybe_unbound: frozenset = frozenset()   # locals some path may read before assignment
     nogil_blocks: dict = dataclasses.field(default_factory=dict)   # `with jitcy.nogil():` line
     #                -> None (compiled without the GIL) or why it keeps the GIL
@@ -123,6 +150,7 @@ class TypedFunction:
                                 self.known_globals)
         typer.nonneg_names = self.nonneg
         typer.return_type = self.return_type
+        typer.callees = self.callees
         return typer.expr
 
     def describe(self) -> str:

@@ -31,3 +31,9 @@ def bind(module: types.ModuleType, func: types.FunctionType, fallback, state, se
     make_binding = getattr(module, naming.MAKE_BINDING)
     binding = make_binding(func, fallback, state, self_name, original)
     return getattr(module, naming.ENTRY), binding
+
+
+def link(module: types.ModuleType, binding, targets: list) -> None:
+    """Give a binding its direct call targets: ``(name, func, code, callee_binding,
+    capsule)`` per callee, in the order the module was built with (emit_calls.py)."""
+    getattr(module, naming.SET_LINKS)(binding, tuple(targets))

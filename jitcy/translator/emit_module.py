@@ -29,7 +29,7 @@ import copy
 
 from ..analyzer.model import INT, OBJECT, TypedFunction
 from ..profiler.arrays import ArrayType
-from . import naming
+from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
@@ -181,6 +181,9 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         # a second compiled body would double the C that gcc compiles for a rare path.
         parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
+    parts.append(emit_calls.export(fn, use_c, _return_ctype(fn, False), _obj_call, _call_body,
+                                   _counter_decls(fn, use_c)))
+    parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
     body = "\n\n".join(parts) + "\n"
     body = math_support(body, fn.known_globals) + "\n\n" + body
     text = _header(fn) + support_code(body) + "\n\n" + body
@@ -265,17 +268,40 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
         # math, sqrt...: still the objects the body was compiled for (see math_support.py).
         lines += [f"    if not {naming.KNOWN_OK}({b}):",
                   f"        return {b}.original({_original_call_arguments(fn, raw)})"]
-    # A body that is not pure may still take int parameters as C long longs (analyzer/
-    # ranges.py): an int that does not fit runs the original code (nothing has run yet).
-    obj_c = [] if use_c else [i for i, p in enumerate(fn.params) if p in fn.counters]
-    if obj_c:
-        lines += [f"    cdef long long {naming.PREFIX}c{i}" for i in obj_c]
-        lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
+    lines += ["    " + d for d in _counter_decls(fn, use_c)]
+    obj_call = _obj_call(fn, use_c, raw, views)
+    body = _call_body(fn, use_c, raw, fallback, views, c_params, obj_call)
+    lines += ["    " + line for line in body]
+    return "\n".join(lines)
+
+
+def _counter_obj(fn: TypedFunction, use_c: bool) -> list:
+    """A body that is not pure may still take int parameters as C long longs (analyzer/
+    ranges.py): an int that does not fit runs the original code (nothing has run yet)."""
+    return [] if use_c else [i for i, p in enumerate(fn.params) if p in fn.counters]
+
+
+def _counter_decls(fn: TypedFunction, use_c: bool) -> list:
+    obj_c = _counter_obj(fn, use_c)
+    if not obj_c:
+        return []
+    return ([f"cdef long long {naming.PREFIX}c{i}" for i in obj_c]
+            + [f"cdef int {naming.PREFIX}overflow = 0"])
+
+
+def _obj_call(fn, use_c, raw, views) -> str:
+    b = naming.BINDING_ARG
+    obj_c = _counter_obj(fn, use_c)
     obj_args = [f"{naming.PREFIX}c{i}" if i in obj_c else r for i, r in enumerate(raw)]
-    obj_call = (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
-                else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args + views)})")
+    return (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
+            else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args + views)})")
+
+
+def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
+    """The part of the entry after the guards (shared with the export for direct calls)."""
+    b = naming.BINDING_ARG
     body = []
-    for i in obj_c:
+    for i in _counter_obj(fn, use_c):
         body += [f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow({raw[i]}, "
                  f"&{naming.PREFIX}overflow)",
                  f"if {naming.PREFIX}overflow:",
@@ -309,5 +335,4 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
             f"except UnboundLocalError as {naming.PREFIX}exc:",
             f"    {naming.FIX_UNBOUND}({naming.PREFIX}exc)",
             "    raise"]
-    lines += ["    " + line for line in body]
-    return "\n".join(lines)
+    return body

@@ -81,6 +81,14 @@ ARRAY_INDEX_OBJECT = PREFIX + "ixo"    # the same for a Python int index
 ARRAY_INT32 = PREFIX + "int32"         # a C int stored into an int32 array: NumPy's OverflowError
 NDARRAY = PREFIX + "ndarray"           # numpy.ndarray (modules with array arguments only)
 INDEX_ERROR = PREFIX + "index_error"   # NumPy's own error for an int index past 64 bits
+EXPORT = PREFIX + "EXPORT"             # module global: (capsule, C signature) of the C entry below
+DIRECT = PREFIX + "DIRECT"             # module global: names of the callees it calls in C
+CEXPORT = PREFIX + "cexport"           # cdef: the entry for direct C calls from other modules
+LINK_CLASS = PREFIX + "Link"           # one direct call target (func, code, binding, pointer)
+SET_LINKS = PREFIX + "set_links"       # the pipeline binds a module's direct call targets
+LINKED = PREFIX + "linked"             # may callee i be called in C right now?
+CALL = PREFIX + "call_"                # + index: the direct call of callee i
+CALL_TYPE = PREFIX + "fp_"             # + index: its function pointer type
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"

@@ -35,7 +35,7 @@ import inspect
 import keyword
 
 from ..analyzer.model import (BOOL, BYTES, DICT, INT, LIST, OBJECT, SET, STR, TUPLE,
-                              TypedFunction, array_info)
+                              TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
 from . import naming
 from .rewrite_arith import ArithmeticRewrites, _concatenation
@@ -194,6 +194,20 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             if k.arg in _PARSER_WORDS else k for k in node.keywords]
         if self._method_call_cannot_bind(node) or self._method_converts_index(node):
             node.func.value = _call(naming.AS_OBJECT, node.func.value)
+        callee = (direct_callee(fn.callees, node, [getattr(a, "_jitcy_type", OBJECT)
+                                                   for a in node.args], fn.locals)
+                  if fn.callees and isinstance(node.func, ast.Name)
+                  and node.func.id in self.globals else None)
+        if callee is not None:
+            # Another compiled function of this module: a C call while it is still bound
+            # and swapped (emit_calls.py), else the Python call.
+            args = [self.visit(a) for a in node.args]
+            direct = _call(f"{naming.CALL}{callee.index}", _binding(), *args)
+            python = ast.Call(func=_call(naming.GLOBAL_GET, _binding(), _const(callee.name)),
+                              args=args, keywords=[])
+            return ast.copy_location(ast.IfExp(
+                test=_call(naming.LINKED, _binding(), _const(callee.index)),
+                body=direct, orelse=python), node)
         if (isinstance(node.func, ast.Name) and node.func.id == fn.name
                 and fn.name not in fn.locals and fn.name in self.globals
                 and self._direct_call_ok(node)):

@@ -63,6 +63,7 @@ cdef extern from *:
     int Py_GetRecursionLimit()
     void Py_LeaveRecursiveCall()
     long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
+    PyObject* PyFunction_GET_CODE(PyObject* func)
 
 
 cdef class {p}Binding:
@@ -80,6 +81,7 @@ cdef class {p}Binding:
     cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
     cdef int depth_limit
     cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
+    cdef tuple links           # direct calls to other compiled functions (emit_calls.py)
 
 
 def {p}make_binding(func, fallback, state, str self_name, original):
@@ -478,6 +480,53 @@ cdef inline int32_t {p}int32(long long v) except? -1:
     if v < -2147483648 or v > 2147483647:
         raise OverflowError(f"Python integer {v} out of bounds for int32")
     return <int32_t>v
+'''),
+    (naming.LINK_CLASS, r'''
+from cpython.pycapsule cimport PyCapsule_GetPointer
+
+
+cdef class {p}Link:
+    """A direct call target: a compiled function of the same module, its swapped code,
+    its binding and the C entry its module exports."""
+    cdef object func
+    cdef object code
+    cdef object binding
+    cdef str name
+    cdef void* fp
+    cdef unsigned long long version
+
+
+def {p}set_links({p}Binding b, tuple targets):
+    """``targets``: per callee of this module, ``(name, func, code, binding, capsule)`` or
+    None (not compiled now: that call stays a Python call)."""
+    cdef {p}Link link
+    links = []
+    for target in targets:
+        link = {p}Link()
+        if target is not None:
+            link.name, link.func, link.code, link.binding, capsule = target
+            link.fp = PyCapsule_GetPointer(capsule, b"jitcy.cexport")
+        links.append(link)
+    b.links = tuple(links)
+
+
+cdef inline bint {p}linked({p}Binding b, Py_ssize_t i) except -1:
+    """Call callee ``i`` in C? Only while the module global still names the same function
+    object (dict version cached) and that function still runs the compiled code it had when
+    linked (not unswapped, reverted or replaced)."""
+    if b.links is None:
+        return False
+    cdef {p}Link link = <{p}Link>b.links[i]
+    if link.fp == NULL or PyFunction_GET_CODE(<PyObject*>link.func) != <PyObject*>link.code:
+        return False
+    cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
+    if version != 0 and version == link.version:
+        return True
+    cdef PyObject* value = PyDict_GetItemWithError(b.globals, link.name)
+    if value is not NULL and value == <PyObject*>link.func:
+        link.version = version
+        return True
+    return False
 '''),
     (naming.SELF_BOUND, r'''
 cdef inline bint {p}self_bound({p}Binding b) except -1:

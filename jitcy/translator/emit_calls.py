@@ -1,0 +1,112 @@
+"""Direct C calls between compiled functions of one module (issue 3, item 6).
+
+Callee side: every module whose function takes only positional parameters (no arrays)
+exports a C entry, ``__jitcy_cexport(binding, <C-typed parameters>)``, with the entry's
+semantics minus the type guards (the caller's static types guarantee them), and publishes
+it with its C signature::
+
+    cdef double __jitcy_cexport(object __jitcy_bo, double __jitcy_a0) except? -1.0: ...
+    __jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL),
+                      "double", ("double",), ("float",), "float")
+
+Caller side: a call ``g(x)`` of a module global ``g`` that jitcy had compiled (and swapped)
+when the caller was compiled, with arguments of exactly the types ``g`` was compiled for,
+becomes (rewrite_names.py)::
+
+    (__jitcy_call_0(__jitcy_b, x) if __jitcy_linked(__jitcy_b, 0)
+     else __jitcy_global_get(__jitcy_b, 'g')(x))
+
+``__jitcy_linked`` checks, per call, that the global ``g`` is still the same function
+object (dict version tag, so a rebinding is seen) and that its ``__code__`` is still the
+compiled trampoline it had when linked (an unswap, a revert or the program's own
+assignment are seen); otherwise the call is the plain Python call. The C entry counts
+against Python's recursion limit, so mutual direct calls cannot overflow the C stack.
+"""
+from __future__ import annotations
+
+from ..analyzer.model import CalleeSig, TypedFunction, observed_type
+from . import naming
+from .rewrite_arrays import array_params
+
+_EXCEPT = {"double": " except? -1.0", "bint": " except -1"}
+
+
+def _export_ctype(ctype: str) -> str:
+    return ctype if ctype in ("double", "bint") else "object"
+
+
+def exportable(fn: TypedFunction) -> bool:
+    args = fn.node.args
+    return (not args.vararg and not args.kwonlyargs and not args.kwarg
+            and len(fn.params) == len(args.posonlyargs) + len(args.args)
+            and not array_params(fn))
+
+
+def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
+           decls: list) -> str:
+    if not exportable(fn):
+        return ""
+    b, p = naming.BINDING_ARG, naming.PREFIX
+    raw = [f"{p}a{i}" for i in range(len(fn.params))]
+    c_params = [_export_ctype(fn.c_type(q)) for q in fn.params]
+    ret = _export_ctype(ret_obj)
+    sig = ", ".join([f"object {p}bo"] + [f"{t} {r}" for t, r in zip(c_params, raw)])
+    int_params = [i for i, q in enumerate(fn.params) if fn.types.get(q) == "int"]
+    lines = [f"cdef {ret} {naming.CEXPORT}({sig}){_EXCEPT.get(ret, '')}:",
+             f"    cdef {naming.BINDING_CLASS} {b} = <{naming.BINDING_CLASS}>{p}bo"]
+    if use_c:
+        lines += [f"    cdef long long {p}c{i}" for i in int_params]
+        lines.append(f"    cdef int {p}overflow = 0")
+        if fn.self_recursive:
+            lines.append(f"    cdef int {p}depth")
+    lines += ["    " + d for d in decls]
+    original = f"{b}.original({', '.join(raw)})"
+    lines += [f"    if {naming.TRACING}():", f"        return {original}",
+              f"    {b}.calls += 1"]
+    if fn.builtin_names:
+        lines += [f"    if not {naming.BUILTINS_OK}({b}):", f"        return {original}"]
+    if fn.known_globals:
+        lines += [f"    if not {naming.KNOWN_OK}({b}):", f"        return {original}"]
+    body = call_body(fn, use_c, raw, None, [], int_params, obj_call(fn, use_c, raw, []))
+    lines += ['    Py_EnterRecursiveCall(b" in a jitcy direct call")', "    try:"]
+    lines += ["        " + line for line in body]
+    lines += ["    finally:", "        Py_LeaveRecursiveCall()"]
+    guard_types = tuple(observed_type(t) for t in fn.arg_types)
+    lines += ["", "",
+              "from cpython.pycapsule cimport PyCapsule_New",
+              f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
+              f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r})"]
+    return "\n".join(lines)
+
+
+def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
+    """What a caller's analyzer and translator need from a callee's ``__jitcy_EXPORT``."""
+    _, c_ret, c_params, guard_types, return_type = export_tuple
+    return CalleeSig(name=name, index=index, c_ret=c_ret, c_params=tuple(c_params),
+                     guard_types=tuple(guard_types), return_type=return_type)
+
+
+def callee_helpers(fn: TypedFunction, body: str) -> str:
+    """Per callee that ``body`` calls directly: its function pointer type and the inline
+    call through it; and ``__jitcy_DIRECT``, their names (for ``jitcy.stats``)."""
+    out, used = [], []
+    b, link = naming.BINDING_ARG, naming.LINK_CLASS
+    for callee in sorted(fn.callees.values(), key=lambda c: c.index):
+        i = callee.index
+        if f"{naming.CALL}{i}(" not in body:
+            continue
+        used.append(callee.name)
+        exc = _EXCEPT.get(callee.c_ret, "")
+        args = [f"{t} {naming.PREFIX}a{k}" for k, t in enumerate(callee.c_params)]
+        passed = "".join(f", {naming.PREFIX}a{k}" for k in range(len(callee.c_params)))
+        out += [f"ctypedef {callee.c_ret} (*{naming.CALL_TYPE}{i})"
+                f"({', '.join(['object'] + list(callee.c_params))}){exc}",
+                "",
+                f"cdef inline {callee.c_ret} {naming.CALL}{i}("
+                f"{', '.join([f'{naming.BINDING_CLASS} {b}'] + args)}){exc}:",
+                f"    cdef {link} link = <{link}>{b}.links[{i}]",
+                f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})",
+                ""]
+    if used:
+        out.append(f"{naming.DIRECT} = {tuple(used)!r}")
+    return "\n".join(out)

@@ -1,0 +1,142 @@
+"""Direct C calls between compiled functions of one module (issue 3, item 6).
+
+tests/corpus_calls.py is loaded twice (interpreted reference, compiled copy). A callee is
+compiled first, then its caller; the caller's calls to it become C calls while the module
+global still names the same, still compiled, function: checked on every call, so a
+rebinding, an unswap or a callee reverted to the interpreter is seen at once.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import jitcy
+
+from .conftest import TESTS, compile_now, load_fresh_module
+
+pytestmark = pytest.mark.slow
+
+CORPUS = TESTS / "corpus_calls.py"
+_copies = itertools.count()
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def pair(jitcy_env):
+    n = next(_copies)
+    ref = load_fresh_module(CORPUS, f"calls_ref_{n}")
+    jit = load_fresh_module(CORPUS, f"calls_jit_{n}")
+    yield ref, jit
+    sys.modules.pop(ref.__name__, None)
+    sys.modules.pop(jit.__name__, None)
+
+
+def swapped(func, *args):
+    st_ = compile_now(func, *args)
+    assert st_["state"] == "swapped", (st_["reason"], st_["failures"])
+    return st_
+
+
+def outcome(func, *args):
+    try:
+        return "ok", func(*args)
+    except Exception as exc:  # noqa: BLE001
+        return "raise", (type(exc), str(exc))
+
+
+def same(a, b):
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def compiled_calls(func):
+    return jitcy.stats(func)["compiled_calls"]
+
+
+def test_caller_calls_the_compiled_callee_in_c(pair):
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    st_ = swapped(jit.total, 3, 0.5)
+    assert st_["specializations"][0]["direct_calls"] == ["norm"]
+    before = compiled_calls(jit.norm)
+    assert jit.total(1000, 0.25) == ref.total(1000, 0.25)
+    assert compiled_calls(jit.norm) == before + 1000     # every call ran norm's C code
+
+
+@SETTINGS
+@given(n=st.integers(-2, 50), step=st.floats(allow_nan=True, allow_infinity=True))
+def test_direct_calls_give_the_interpreters_answers(pair, n, step):
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    swapped(jit.total, 3, 0.5)
+    swapped(jit.sq, 3)
+    swapped(jit.sum_squares, 3)
+    r, j = outcome(ref.total, n, step), outcome(jit.total, n, step)
+    assert r[0] == j[0] and same(r[1], j[1]), (r, j)
+    assert jit.sum_squares(n) == ref.sum_squares(n)
+
+
+@SETTINGS
+@given(n=st.integers(-1, 20), d=st.floats(-3, 3) | st.just(0.0) | st.just(-0.0))
+def test_exceptions_from_the_callee_propagate(pair, n, d):
+    ref, jit = pair
+    swapped(jit.safe_div, 1.0, 2.0)
+    swapped(jit.ratios, 3, 2.0)
+    assert jitcy.stats(jit.ratios)["specializations"][0]["direct_calls"] == ["safe_div"]
+    r, j = outcome(ref.ratios, n, d), outcome(jit.ratios, n, d)
+    assert r[0] == j[0] and same(r[1], j[1]) if r[0] == "ok" else r == j, (r, j)
+
+
+def test_a_rebinding_of_the_callee_is_seen_at_once(pair):
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    swapped(jit.total, 3, 0.5)
+    compiled_norm = jit.norm
+    jit.norm = lambda x, y: 1.0
+    assert jit.total(5, 1.0) == 5.0
+    jit.norm = compiled_norm
+    assert jit.total(5, 1.0) == ref.total(5, 1.0)
+    del jit.norm
+    with pytest.raises(NameError, match="'norm' is not defined"):
+        jit.total(1, 1.0)
+    jit.norm = compiled_norm
+    before = compiled_calls(jit.norm)
+    jit.total(4, 1.0)
+    assert compiled_calls(jit.norm) == before + 4      # linked again
+
+
+def test_an_unswapped_callee_runs_interpreted(pair):
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    swapped(jit.total, 3, 0.5)
+    jitcy.unswap(jit.norm)
+    before = compiled_calls(jit.norm)
+    assert jit.total(10, 0.5) == ref.total(10, 0.5)
+    assert compiled_calls(jit.norm) == before
+
+
+def test_arguments_of_other_types_make_a_python_call(pair):
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    swapped(jit.mixed, 3)
+    assert "direct_calls" not in jitcy.stats(jit.mixed)["specializations"][0]
+    assert jit.mixed(3) == ref.mixed(3)
+    swapped(jit.head, [1, 2])
+    swapped(jit.heads, [[1], []])
+    assert jit.heads([[1, 2], [], [3]]) == ref.heads([[1, 2], [], [3]])
+
+
+def test_a_callee_not_yet_compiled_is_a_python_call(pair):
+    ref, jit = pair
+    swapped(jit.total, 3, 0.5)
+    assert "direct_calls" not in jitcy.stats(jit.total)["specializations"][0]
+    assert jit.total(7, 0.5) == ref.total(7, 0.5)
