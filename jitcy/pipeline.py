@@ -304,7 +304,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
     func, code = hf.func, hf.original_code
     if func is None:
         return None
-    callees = _direct_callees(func, code)
+    # Ahead-of-time entries were built without direct calls: a load looks for those.
+    callees = _direct_callees(func, code) if build else []
     key = cache_key(func, code, arg_types, callees)
     module_name = naming.module_name(key)
     module = _loaded.get(key)
