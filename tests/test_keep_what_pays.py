@@ -23,8 +23,11 @@ def total(n):
     return s
 
 
+THRESHOLD = 1000      # the probe times calls 1, 2, 4, ... 64, then one in 64: ~20 samples
+
+
 def _run(func, args, calls):
-    jitcy.hot(func, threshold=40, time_limit=1e9)   # 40 timed interpreted calls
+    jitcy.hot(func, threshold=THRESHOLD, time_limit=1e9)
     results = [func(*args) for _ in range(calls)]
     return results, jitcy.stats(func)
 
@@ -33,7 +36,7 @@ def _run(func, args, calls):
 def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, func, args,
                                                                    expected):
     original = func.__code__
-    results, st = _run(func, args, 40 + hotfunc.MEASURED_CALLS + 5)
+    results, st = _run(func, args, THRESHOLD + hotfunc.MEASURED_CALLS + 5)
     assert all(r is expected or r == expected for r in results)
     assert st["state"] == "reverted", st["specializations"][0]["measured"]
     measured = st["specializations"][0]["measured"]
@@ -46,7 +49,7 @@ def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, fu
 
 
 def test_function_that_pays_stays_compiled(jitcy_env):
-    results, st = _run(total, (300,), 40 + hotfunc.MEASURED_CALLS)
+    results, st = _run(total, (300,), THRESHOLD + hotfunc.MEASURED_CALLS)
     assert set(results) == {sum(i * i for i in range(300))}
     assert st["state"] == "swapped", st
     measured = st["specializations"][0]["measured"]

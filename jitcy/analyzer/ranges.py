@@ -54,6 +54,11 @@ def interval(node, env: dict, builtins, type_of=None) -> Interval | None:
         if type_of is not None and type_of(node.args[0]) in _BUILTIN_CONTAINERS:
             return (0, BUILTIN_LEN_MAX)
         return (0, SSIZE_MAX)
+    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "shape" and type_of is not None
+            and str(type_of(node)) == "int"
+            and str(type_of(node.value.value)).startswith("array:")):
+        return (0, SSIZE_MAX)               # a.shape[k] of a NumPy array parameter
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = interval(node.operand, env, builtins, type_of)
         if inner is None:
@@ -199,6 +204,10 @@ def c_places(node, env, builtins, type_of) -> list:
         if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
                 and type_of is not None and type_of(sub.value) in ("list", "tuple")):
             places.append(sub.slice)
+        elif (isinstance(sub, ast.Subscript) and type_of is not None
+              and str(type_of(sub.value)).startswith("array:")):
+            # an element of a NumPy array parameter (translator/rewrite_arrays.py)
+            places += sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
         elif isinstance(sub, ast.Compare):
             places += [sub.left] + sub.comparators
         elif (isinstance(sub, ast.BinOp) and isinstance(sub.op, _FLOAT_OPS)

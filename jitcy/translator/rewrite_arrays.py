@@ -25,6 +25,7 @@ import copy
 from ..analyzer import arrays
 from ..analyzer.model import BOOL, FLOAT, INT, OBJECT, TypedFunction, array_info
 from . import naming
+from .rewrite_arith import ArithmeticRewrites
 
 
 def data_name(param: str) -> str:
@@ -84,20 +85,22 @@ class RewriteArrays(ast.NodeTransformer):
         self.params = array_params(fn)
         self.writable = written(fn)
         self.typer = fn.expression_typer()
+        ArithmeticRewrites.mark_c_ints(self)     # loop counters kept C (analyzer/ranges.py)
 
     def type_of(self, node):
         return getattr(node, "_jitcy_type", None) or self.typer(node) or OBJECT
 
     def c_int(self, node) -> bool:
         """Is this int expression a C integer here (else a Python int object)?"""
-        return self.type_of(node) == INT and (self.c_ints or (
+        return self.type_of(node) == INT and (self.c_ints or id(node) in self.c_int_nodes or (
             isinstance(node, ast.Constant) and type(node.value) is int))
 
-    def _as_object(self, node, kind):
+    def _as_object(self, node, kind, original=None):
         """Ints read from C are Python ints outside C-int bodies (Cython would do C
-        arithmetic on them, with C's overflow)."""
+        arithmetic on them, with C's overflow), except where ``original`` is used as a C
+        int (a range() bound, an index: see mark_c_ints)."""
         node._jitcy_type = kind
-        if kind == INT and not self.c_ints:
+        if kind == INT and not self.c_ints and id(original) not in self.c_int_nodes:
             wrapped = _call(naming.AS_OBJECT, node)
             wrapped._jitcy_type = INT
             return wrapped
@@ -142,7 +145,7 @@ class RewriteArrays(ast.NodeTransformer):
             k = arrays.shape_index(node, self.type_of)
             if k is not None:
                 shape = ast.copy_location(_shape(node.value.value.id, k), node)
-                return self._as_object(shape, INT)
+                return self._as_object(shape, INT, node)
             element = self._element(node)
             if element is not None:
                 return self._as_object(element, self.params[node.value.id].element)
@@ -153,7 +156,7 @@ class RewriteArrays(ast.NodeTransformer):
                 and "len" in self.fn.builtin_names and len(node.args) == 1 and not node.keywords
                 and self._array_param(node.args[0]) is not None):
             shape = ast.copy_location(_shape(node.args[0].id, 0), node)
-            return self._as_object(shape, INT)
+            return self._as_object(shape, INT, node)
         return self.generic_visit(node)
 
     # -- writes ---------------------------------------------------------------------------
