@@ -147,4 +147,5 @@ def make_probe(shape: SignatureShape) -> Probes:
     namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE,
                  "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
-    return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"])
+    return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"],
+                  namespace["measure"])
