@@ -65,10 +65,12 @@ class SkipCounter:
 #: is measured (through the same kind of timed call as the interpreted one while profiling)
 #: and compared with the interpreted call time: medians, and a clear margin, so noise never
 #: undoes a real speedup.
-MIN_INTERPRETED_SAMPLES = 9     # fewer timed interpreted calls: no verdict, the swap stays
-MEASURED_CALLS = 31             # compiled calls timed before the verdict
+MIN_INTERPRETED_SAMPLES = 9     # fewer timed calls while profiling: no measuring, swap stays
+CHEAP_CALL_SECONDS = 20e-6      # measured only if an interpreted call costs less (else the
+                                # call boundary cannot decide, and the window would run
+                                # slow interpreted calls)
+MEASURED_CALLS = 31             # compiled (and as many interpreted) calls timed
 EARLY_KEEP_CALLS = 5            # ... or this many, if compiled is already 2x faster
-_WARM_UP_CALLS = 8
 SLOWER_MARGIN = 1.25            # compiled median above 1.25x the interpreted median: revert
 
 
@@ -173,6 +175,8 @@ class HotFunction:
         self.measure_code = None             # trampoline into self.measure while measuring
         self.measured_function = None        # the compiled code as a function, timed
         self.compiled_samples: list = []
+        self.interpreted_samples: list = []
+        self.window_calls = 0
         self.guard_misses = 0
         self.fallbacks = 0
         self.primary: Specialization | None = None
@@ -261,7 +265,8 @@ class HotFunction:
             elif func.__code__ is self.profile_code:
                 self.primary = spec
                 self.state = State.SWAPPED
-                if len(self.samples) >= MIN_INTERPRETED_SAMPLES:
+                if (len(self.samples) >= MIN_INTERPRETED_SAMPLES
+                        and statistics.median(self.samples) < CHEAP_CALL_SECONDS):
                     self._start_measuring(func, spec)
                 else:
                     func.__code__ = spec.trampoline
@@ -312,23 +317,27 @@ class HotFunction:
 
     # -- keep only what pays ------------------------------------------------------------
     def _start_measuring(self, func, spec: Specialization) -> None:
-        """Route the next calls through ``measure``, which times a call of the compiled
-        code exactly as the probe timed the interpreted one (a call of a function object
-        with that code, from a generated Python function)."""
+        """Route the next calls through ``measure``, which runs them alternately compiled
+        and interpreted (each exactly once: no call runs twice) and times each the same way:
+        interleaved samples, so a change of load hits both sides alike."""
         self.measuring = spec
         self.compiled_samples = []
+        self.interpreted_samples = []
+        self.window_calls = 0
         self.measured_function = types.FunctionType(
             spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
         self.measure_code = compat.make_trampoline(self.original_code, self.measure, self,
                                                    on_error=self._on_error)
         func.__code__ = self.measure_code
 
-    def measured(self, seconds: float) -> None:
-        """One timed compiled call (from ``measure``); decide once there are enough."""
-        samples = self.compiled_samples
+    def measured(self, seconds: float, compiled_call: bool) -> None:
+        """One timed call in the measuring window (from ``measure``); decide once there
+        are enough."""
+        samples = self.compiled_samples if compiled_call else self.interpreted_samples
         samples.append(seconds)
-        n = len(samples)
-        if n < EARLY_KEEP_CALLS or (n < MEASURED_CALLS and n != EARLY_KEEP_CALLS):
+        n = min(len(self.compiled_samples), len(self.interpreted_samples))
+        if not compiled_call or n < EARLY_KEEP_CALLS or (
+                n < MEASURED_CALLS and n != EARLY_KEEP_CALLS):
             return
         with self.lock:
             spec = self.measuring
@@ -339,12 +348,8 @@ class HotFunction:
             # off the cheapest such empty call (an underestimate: it only pulls the ratio
             # towards 1, never invents a slowdown).
             overhead = _timer_overhead()
-            interpreted_samples = self.samples
-            if len(interpreted_samples) > 2 * _WARM_UP_CALLS:
-                # CPython 3.11+ specializes a function's bytecode after its first calls:
-                # those are slower than the steady state the compiled code competes with.
-                interpreted_samples = interpreted_samples[_WARM_UP_CALLS:]
-            raw_c, raw_i = statistics.median(samples), statistics.median(interpreted_samples)
+            raw_c = statistics.median(self.compiled_samples)
+            raw_i = statistics.median(self.interpreted_samples)
             compiled, interpreted = max(raw_c - overhead, 1e-9), max(raw_i - overhead, 1e-9)
             if n < MEASURED_CALLS and compiled * 2 > interpreted:
                 return                       # not clearly faster yet: measure on
@@ -353,8 +358,8 @@ class HotFunction:
                 "interpreted_ns_per_call": round(interpreted * 1e9, 1),
                 "compiled_ns_per_call": round(compiled * 1e9, 1),
                 "timer_ns": round(overhead * 1e9, 1),
-                "interpreted_calls": len(interpreted_samples),
-                "compiled_calls": n,
+                "interpreted_calls": len(self.interpreted_samples),
+                "compiled_calls": len(self.compiled_samples),
                 "verdict": "slower: back to the interpreter" if slower else "kept",
             }
             self.measuring = None            # (measured_function stays: a call may be on it)
@@ -370,8 +375,9 @@ class HotFunction:
             self.dispatch.clear()
             self.reason = (f"compiled code measured slower than the interpreter "
                            f"({compiled * 1e9:.0f} ns per call compiled vs "
-                           f"{interpreted * 1e9:.0f} ns interpreted, medians of {n} and "
-                           f"{len(interpreted_samples)} calls): the function runs interpreted")
+                           f"{interpreted * 1e9:.0f} ns interpreted, medians of "
+                           f"{len(self.compiled_samples)} calls each, interleaved): the "
+                           f"function runs interpreted")
 
     def unswap(self) -> None:
         """Restore the original code for good (until the function is decorated again)."""

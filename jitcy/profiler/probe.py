@@ -43,9 +43,9 @@ never gets hot pays the trampoline's cheap path plus one sampled call in ``SAMPL
 ``s`` is the function's :class:`jitcy.hotfunc.HotFunction`. After the swap, a call whose
 types the compiled guard rejects arrives in the *miss* function generated the same way,
 which tries the other specializations and otherwise runs the original code. *passthrough*
-just runs the original code. Right after the swap, *measure* times calls of the compiled
-code the same way (``HotFunction.measured``: a specialization slower than the interpreter
-is dropped).
+just runs the original code. Right after the swap, *measure* runs calls alternately
+compiled and interpreted and times each (``HotFunction.measured``: a specialization slower
+than the interpreter is dropped).
 """
 from __future__ import annotations
 
@@ -123,11 +123,14 @@ def passthrough(s{params}):
     return s.original({call})
 
 def measure(s{params}):
+    n = s.window_calls
+    s.window_calls = n + 1
+    f = s.measured_function if n & 1 else s.original
     t0 = perf_counter()
     try:
-        return s.measured_function({call})
+        return f({call})
     finally:
-        s.measured(perf_counter() - t0)
+        s.measured(perf_counter() - t0, n & 1)
 """
 
 Probes = collections.namedtuple("Probes", "probe miss passthrough measure")
