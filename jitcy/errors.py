@@ -10,6 +10,7 @@ Each exception class carries a short ``slug`` used in reasons and in the docs.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -151,7 +152,12 @@ def warn_once(cause: str, message: str) -> bool:
         if cause in _warned:
             return False
         _warned.add(cause)
-    warnings.warn(message, JitcyWarning, stacklevel=3)
+    try:
+        warnings.warn(message, JitcyWarning, stacklevel=3)
+    except Exception:   # noqa: BLE001 - filters made it an error ("-W error", pytest's
+        # filterwarnings = error): raising here would break the user's call that made the
+        # function hot. The warning is dropped; the reason is in jitcy.stats() and the log.
+        logging.getLogger("jitcy").warning("%s", message)
     return True
 
 

@@ -405,3 +405,19 @@ def test_hot_exactly_at_the_threshold(jitcy_env):
     assert seen == []
     g(0)
     assert seen == [150]
+
+
+def test_warnings_turned_into_errors_never_break_the_call(jitcy_env):
+    """`-W error` / pytest's filterwarnings = error: the JitcyWarning for a function jitcy
+    refuses must not raise into the call that made it hot (toolz's suite found this)."""
+    import warnings
+
+    def uses_lambda(x):
+        return (lambda y: y + 1)(x)
+    jitcy.hot(uses_lambda, threshold=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert uses_lambda(1) == 2
+        assert uses_lambda(2) == 3
+    st = jitcy.stats(uses_lambda)
+    assert st["state"] == "failed" and "nested function, lambda" in st["reason"]
