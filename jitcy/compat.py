@@ -272,7 +272,40 @@ def make_trampoline(original: types.CodeType, target, state, on_error=None) -> t
 
 
 _ARG_FLAGS = CO_VARARGS | CO_VARKEYWORDS
-_profile_templates: dict = {}
+_profile_templates: dict = {}     # argument counts -> generic template
+_named_templates: dict = {}       # (counts, parameter names, free names) -> (code, indexes)
+_NAMED_LIMIT = 4096
+_PLACEHOLDERS = (naming.TRAMPOLINE_TARGET, naming.TRAMPOLINE_STATE, naming.TRAMPOLINE_ORIGINAL,
+                 naming.TRAMPOLINE_ON_ERROR, naming.TRAMPOLINE_COUNTER)
+
+
+def _named_template(key: tuple, original: types.CodeType, names: tuple):
+    """The profiling template renamed to these parameter names, and where its five
+    placeholders sit in ``co_consts`` (in the order of ``_PLACEHOLDERS``)."""
+    t = _profile_templates.get(key[0])
+    if t is None:
+        t = _profile_templates[key[0]] = _template(_layout(original), "profile")
+    code = _instantiate(t, original, {p: p for p in _PLACEHOLDERS})   # ValueError if reserved
+    where = {c: i for i, c in enumerate(code.co_consts) if type(c) is str and c in _PLACEHOLDERS}
+    argv = None
+    if _POSITIONAL_CODE:    # the constructor's arguments: cheaper than code.replace(**kw)
+        argv = [code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
+                code.co_nlocals, code.co_stacksize, code.co_flags, code.co_code,
+                code.co_consts, code.co_names, code.co_varnames, code.co_filename,
+                code.co_name, code.co_qualname, code.co_firstlineno, code.co_linetable,
+                code.co_exceptiontable, code.co_freevars, code.co_cellvars]
+    entry = (code, tuple(where[p] for p in _PLACEHOLDERS), argv)
+    if len(_named_templates) >= _NAMED_LIMIT:
+        _named_templates.clear()
+    _named_templates[key] = entry
+    return entry
+
+
+#: CPython 3.11-3.13: types.CodeType(argcount, posonlyargcount, kwonlyargcount, nlocals,
+#: stacksize, flags, code, consts, names, varnames, filename, name, qualname, firstlineno,
+#: linetable, exceptiontable, freevars, cellvars)
+_POSITIONAL_CODE = (3, 11) <= sys.version_info[:2] <= (3, 13)
+_CodeType = types.CodeType
 
 
 def make_profile_trampoline(original: types.CodeType, target, state, original_func,
@@ -284,29 +317,29 @@ def make_profile_trampoline(original: types.CodeType, target, state, original_fu
     re-raised. ``counter`` (default ``state``) is best an object with ``__slots__``: its
     attribute is read and written on every call.
 
-    The import hook calls this for every function of a module, so the template is found
-    through a plain dict keyed by the code's argument counts and flags."""
-    key = (original.co_argcount, original.co_posonlyargcount, original.co_kwonlyargcount,
-           original.co_flags & _ARG_FLAGS, len(original.co_freevars))
-    t = _profile_templates.get(key)
-    if t is None:
-        t = _profile_templates[key] = _template(_layout(original), "profile")
-    values = {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
-              naming.TRAMPOLINE_ORIGINAL: original_func, naming.TRAMPOLINE_ON_ERROR: on_error,
-              naming.TRAMPOLINE_COUNTER: state if counter is None else counter}
-    if t.kwnames or not _HAS_QUALNAME:
-        return _instantiate(t, original, values)
-    names = original.co_varnames[:t.count]
-    if not t.reserved.isdisjoint(names):
-        return _instantiate(t, original, values)       # raises the ValueError
-    consts = list(t.code.co_consts)
-    for i, key in t.placeholders:
-        consts[i] = values[key]
-    return t.code.replace(co_consts=tuple(consts), co_varnames=names + t.extra,
-                          co_freevars=original.co_freevars, co_name=original.co_name,
-                          co_filename=original.co_filename,
-                          co_firstlineno=original.co_firstlineno,
-                          co_qualname=original.co_qualname)
+    The import hook calls this for every function of a module: the template renamed to the
+    function's parameter names is cached (names repeat: ``self``, ``x``...), so most calls
+    are one dict lookup and one code object built from cached constructor arguments."""
+    counts = (original.co_argcount, original.co_posonlyargcount, original.co_kwonlyargcount,
+              original.co_flags & _ARG_FLAGS, len(original.co_freevars))
+    key = (counts, original.co_varnames[:counts[0] + counts[2] + (counts[3] != 0)
+                                        + (counts[3] == _ARG_FLAGS)],
+           original.co_freevars)
+    entry = _named_templates.get(key)
+    if entry is None:
+        entry = _named_template(key, original, key[1])
+    code, (i_target, i_state, i_original, i_error, i_counter), argv = entry
+    consts = list(code.co_consts)
+    consts[i_target], consts[i_state], consts[i_error] = target, state, on_error
+    consts[i_original] = original_func
+    consts[i_counter] = state if counter is None else counter
+    if argv is not None:
+        argv = argv.copy()
+        argv[7], argv[10], argv[11] = tuple(consts), original.co_filename, original.co_name
+        argv[12], argv[13] = original.co_qualname, original.co_firstlineno
+        return _CodeType(*argv)
+    return code.replace(co_consts=tuple(consts), co_name=original.co_name,
+                        co_filename=original.co_filename, co_firstlineno=original.co_firstlineno)
 
 
 def is_trampoline(code: types.CodeType) -> bool:

@@ -273,53 +273,76 @@ class _Loader:
             spec.loader = real
         if getattr(module, "__loader__", None) is self:
             module.__loader__ = real
+        registered = _registered()
         real.exec_module(module)
         try:
-            watch_module(module, self._hook)
+            # nothing registered while the module ran (no @jitcy.hot/ignore, no call of a
+            # watched function): none of its functions can be one jitcy handles already
+            watch_module(module, self._hook, careful=_registered() != registered)
         except Exception as exc:   # a bug in jitcy must not fail the user's import
             errors.internal_error(exc, "importhook")
 
 
-def watch_module(module: types.ModuleType, hook: Hook) -> int:
-    """Watch the functions ``module`` defines (after it ran). Returns how many."""
+def watch_module(module: types.ModuleType, hook: Hook, careful: bool = True) -> int:
+    """Watch the functions ``module`` defines (after it ran). Returns how many.
+
+    This runs for every function of every imported module, so the common case is inlined:
+    a plain function defined here whose code is its own (``careful=False``: no function
+    was registered with the pipeline while the module ran)."""
     name = module.__name__
     spec = getattr(module, "__spec__", None)
     filename = getattr(spec, "origin", None) or getattr(module, "__file__", None)
     if not filename:
         return 0
     count = 0
+    function, skip_flags, callers = types.FunctionType, _NOT_COMPILED, _LOOKS_AT_CALLERS
+    trampoline, first_call, fix = compat.make_profile_trampoline, _first_call, _fix_traceback
     for value in list(module.__dict__.values()):
-        if type(value) is types.FunctionType:
-            count += _watch(value, name, filename, hook)
+        if type(value) is function:
+            if careful:
+                count += _watch(value, name, filename, hook)
+                continue
+            code = value.__code__
+            consts = code.co_consts
+            if (value.__module__ != name or code.co_filename != filename
+                    or code.co_flags & skip_flags or not callers.isdisjoint(code.co_names)
+                    or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)):
+                continue
+            try:
+                value.__code__ = trampoline(code, first_call, Pending(value, hook), None, fix)
+            except ValueError:      # a parameter named like jitcy's own locals
+                continue
+            count += 1
         elif isinstance(value, type) and value.__module__ == name:
-            count += _watch_class(value, name, filename, hook, set())
+            count += _watch_class(value, name, filename, hook, set(), careful)
     hook.watched += count
     return count
 
 
-def _watch_class(cls, name, filename, hook, seen) -> int:
+def _watch_class(cls, name, filename, hook, seen, careful=True) -> int:
     if cls in seen:
         return 0
     seen.add(cls)
     count = 0
     for value in list(cls.__dict__.values()):
         if type(value) is types.FunctionType:
-            count += _watch(value, name, filename, hook)
+            count += _watch(value, name, filename, hook, careful)
         elif isinstance(value, (staticmethod, classmethod)):
-            count += _watch(value.__func__, name, filename, hook)
+            count += _watch(value.__func__, name, filename, hook, careful)
         elif isinstance(value, property):
             for func in (value.fget, value.fset, value.fdel):
-                count += _watch(func, name, filename, hook)
+                count += _watch(func, name, filename, hook, careful)
         elif isinstance(value, functools.cached_property):
-            count += _watch(value.func, name, filename, hook)
+            count += _watch(value.func, name, filename, hook, careful)
         elif (isinstance(value, type) and value.__module__ == name
               and value.__qualname__.startswith(cls.__qualname__ + ".")):
-            count += _watch_class(value, name, filename, hook, seen)
+            count += _watch_class(value, name, filename, hook, seen, careful)
     return count
 
 
 _NOT_COMPILED = compat.CO_GENERATOR_LIKE
 _lookup = pipeline.lookup if pipeline is not None else None
+_registered = pipeline.registered_count if pipeline is not None else None
 _fix_traceback = pipeline.fix_traceback if pipeline is not None else None
 _TRAMPOLINE_LOCAL = naming.TRAMPOLINE_LOCAL
 
@@ -332,14 +355,24 @@ _LOOKS_AT_CALLERS = frozenset({"_getframe", "currentframe", "f_back", "stack", "
                                "warn", "__code__"})
 
 
-def _watch(func, name, filename, hook) -> int:
+def _state_types():
+    from .hotfunc import SkipCounter
+    return (Pending, SkipCounter)
+
+
+_STATE_TYPES = _state_types() if pipeline is not None else ()
+
+
+def _watch(func, name, filename, hook, careful=True) -> int:
     if type(func) is not types.FunctionType or func.__module__ != name:
         return 0
     code = func.__code__
+    consts = code.co_consts
     if (code.co_filename != filename or code.co_flags & _NOT_COMPILED
-            or _TRAMPOLINE_LOCAL in code.co_varnames
             or not _LOOKS_AT_CALLERS.isdisjoint(code.co_names)
-            or _lookup(func) is not None):      # jitcy handles it already, or @jitcy.ignore
+            or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)    # watched already
+            or careful and (_TRAMPOLINE_LOCAL in code.co_varnames
+                            or _lookup(func) is not None)):   # handled, or @jitcy.ignore
         return 0
     try:
         func.__code__ = compat.make_profile_trampoline(code, _first_call, Pending(func, hook),

@@ -212,6 +212,12 @@ def wait(timeout=None) -> bool:
     return builder.jobs.wait(timeout)
 
 
+def registered_count() -> int:
+    """How many functions jitcy handles (the import hook compares it around a module's
+    execution: unchanged means none of the module's functions was registered)."""
+    return len(_registry)
+
+
 def lookup(func) -> HotFunction | None:
     return _registry.get(func)
 
