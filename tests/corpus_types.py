@@ -293,3 +293,30 @@ def str_methods_typed(text, n):
             out.append(w.upper().replace("A", "x").center(n % 7))
     s = sorted(out)
     return s, total, tuple(out), set(words), len(s), "-".join(s).encode()
+
+
+# -- list/tuple elements speculated to be floats in pure functions -------------------------
+class MyFloat(float):
+    def __add__(self, other):
+        return "MyFloat.__add__"
+
+
+def spec_stats(xs):
+    total = 0.0
+    for x in xs:
+        total += x
+    mean = total / len(xs)
+    var = 0.0
+    worst = 0.0
+    for x in xs:
+        d = x - mean
+        var += d * d
+        if abs(d) > worst:
+            worst = abs(d)
+    return mean, var / len(xs), worst
+
+
+def spec_index(xs, t, i):
+    s = 0.5
+    s += xs[i] * 2.0 + t[i - 1]
+    return s, xs[-1] ** 2

@@ -109,6 +109,13 @@ CASES = [
     Case("str_methods_typed", args(texts | st.text(alphabet="abcA1 ,", max_size=20),
                                    big_ints | small_ints), ("a,b1,c 2", 3),
          examples=(("", 0), ("12,ab,cA", -1), (",,", 2**70))),
+    Case("spec_stats", args(st.lists(math_floats, max_size=6)
+                            | st.lists(math_floats | big_ints | bools, max_size=4)),
+         ([1.0, 2.0],), examples=(([],), ([1.0, 2],), ([True, 1.5],), ([math.nan, 1.0],))),
+    Case("spec_index", args(st.lists(math_floats | small_ints, max_size=4),
+                            st.lists(math_floats, max_size=4).map(tuple), small_ints),
+         ([1.0, 2.0], (3.0, 4.0), 1), examples=(([], (), 0), ([1.0], (2.0,), 5),
+                                               ([1], (2.0,), 0), ([1.0, 2.0], (1.0,), 2**70))),
 ]
 
 
@@ -162,3 +169,13 @@ def test_math_rebound_is_seen(pair):
         module.math = math
         module.sqrt = math.sqrt
     assert pair.jit.math_one(0, 4.0) == 2.0
+
+
+def test_speculated_floats_leave_for_subclasses_and_ints(pair):
+    """A float subclass (its own __add__) or an int in the list: the compiled body leaves at
+    the first such element and the call is re-run by the original code."""
+    f_ref, f_jit = pair.ref.spec_stats, pair.jit.spec_stats
+    assert_swapped(compile_and_swap(f_jit, ([1.0, 2.0],)))
+    for xs in ([pair.ref.MyFloat(1.5), 2.0], [1.0, 2**70], [2.0, 3]):
+        jit_xs = [pair.jit.MyFloat(x) if type(x).__name__ == "MyFloat" else x for x in xs]
+        pair.assert_same_outcome(run(f_ref, (xs,)), run(f_jit, (jit_xs,)), repr(xs))

@@ -109,3 +109,24 @@ def test_str_loops_are_pure_and_chars_are_code_points(corpus):
     assert fn.c_ints and fn.c_type("c") == "str"         # compared with "ab": stays a str
     fn = typed(corpus.char_escapes, str)
     assert fn.c_type("c") == "str"                       # appended: a str object
+
+
+def test_list_elements_speculated_only_where_they_type_the_body(corpus):
+    fn = typed(corpus.spec_stats, list)
+    assert fn.speculated and fn.c_ints and fn.c_type("total") == "double"
+    assert fn.c_type("x") == "double"
+    fn = typed(corpus.spec_index, list, tuple, int)
+    assert fn.speculated and fn.c_type("s") == "double"
+    fn = typed(corpus.counter_index, list)          # not pure: elements stay objects
+    assert not fn.speculated
+    pyx = emit_module.emit_module(typed(corpus.spec_stats, list))
+    assert "x = __jitcy_spec_float(__jitcy_e)" in pyx
+
+
+def test_no_speculation_without_a_float(tmp_path):
+    path = tmp_path / "ints_only.py"
+    path.write_text("def total(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s\n"
+                    "def pick(xs, i):\n    return xs[i]\n")
+    module = load_fresh_module(path, "ints_only")
+    assert not typed(module.total, list).speculated
+    assert not typed(module.pick, list, int).speculated

@@ -54,6 +54,7 @@ class Inference:
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters: name -> (lo, hi)
     chars: frozenset = frozenset()    # str locals held as Py_UCS4 (chars.py)
     nonneg: frozenset = frozenset()   # locals never negative (signs.py)
+    speculated: bool = False          # list/tuple elements typed float, checked at each read
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
@@ -95,6 +96,7 @@ class ExpressionTyper:
         self.locals = locals_
         self.known = known or {}       # known_globals: name -> 'math' or 'math.<function>'
         self.nonneg_names = frozenset()   # locals never negative (signs.py)
+        self.speculate = False         # list/tuple elements are floats (checked; pure only)
         self.return_type = None
 
     def math_function(self, func) -> str | None:
@@ -254,6 +256,8 @@ class ExpressionTyper:
             return STR
         if value == BYTES:
             return INT
+        if value in (LIST, TUPLE) and self.speculate and isinstance(node.ctx, ast.Load):
+            return FLOAT            # speculated: checked at the read, the call re-run if not
         return OBJECT
 
     # Displays and comprehensions build a new exact container (their elements are not
@@ -367,6 +371,8 @@ def element_type(typer, iterable) -> str:
         return INT
     if typer.expr(iterable) == STR:
         return STR
+    if typer.speculate and typer.expr(iterable) in (LIST, TUPLE):
+        return FLOAT                            # speculated (see infer's speculate)
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
             and iterable.func.attr in ("split", "rsplit", "splitlines")
             and typer.expr(iterable.func.value) == STR):
@@ -377,11 +383,53 @@ def element_type(typer, iterable) -> str:
 def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_,
           known=None, transparent=(), callees=None) -> Inference:
     """``transparent``: ``with jitcy.nogil():`` statements (their body runs exactly as if
-    the ``with`` line were not there: the marker is a no-op context manager)."""
+    the ``with`` line were not there: the marker is a no-op context manager).
+
+    Elements of lists and tuples are first speculated to be floats: if the function is then
+    pure, that is kept (each element read checks ``type(v) is float`` and leaves the C body
+    otherwise, and the entry re-runs the call with the original code: a pure body has no
+    side effect to repeat). If it is not pure, or a local is still an object, the elements
+    are objects."""
+    speculative = _infer(node, arg_types, own_name=own_name, builtins=builtins,
+                         locals_=locals_, known=known, transparent=transparent,
+                         callees=callees, speculate=True)
+    if speculative.pure and speculative.speculated and _worth_speculating(
+            node, speculative.types, arg_types):
+        return speculative
+    return _infer(node, arg_types, own_name=own_name, builtins=builtins, locals_=locals_,
+                  known=known, transparent=transparent, callees=callees, speculate=False)
+
+
+def _worth_speculating(node, types, arg_types) -> bool:
+    """Speculation is kept only where it types the whole body, and a float local other than
+    the loop variables shows that floats are meant: ``total = 0; total += x`` or
+    ``return xs[i]`` (lists of ints as often as of floats) would leave the C body at each
+    call for no gain."""
+    loop_vars = {sub.target.id for sub in ast.walk(node)
+                 if isinstance(sub, ast.For) and isinstance(sub.target, ast.Name)}
+    locals_ = {n: t for n, t in types.items() if n not in arg_types}
+    return (all(t != OBJECT for t in locals_.values())
+            and any(t == FLOAT for n, t in locals_.items() if n not in loop_vars))
+
+
+def _speculated(node, typer) -> bool:
+    """Does the function read a list or tuple element (as a speculated float)?"""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) \
+                and not isinstance(sub.slice, ast.Slice) and typer.expr(sub.value) in (LIST, TUPLE):
+            return True
+        if isinstance(sub, ast.For) and typer.expr(sub.iter) in (LIST, TUPLE):
+            return True
+    return False
+
+
+def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, callees,
+           speculate) -> Inference:
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
     typer.callees = callees or {}
+    typer.speculate = speculate
     typer.nonneg_names = frozenset(signs.nonneg_locals(node, typer.builtins, set(arg_types),
                                                        typer.math_function))
     bindings = list(_assignments(node))
@@ -424,6 +472,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
              if env.get(name) == STR}
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
                      counters=counters, chars=frozenset(chars), nonneg=typer.nonneg_names,
+                     speculated=speculate and _speculated(node, typer),
                      self_recursive=recursive, notes=notes,
                      maybe_unbound=frozenset(maybe_unbound),
                      unbound_in_comprehensions=sorted(

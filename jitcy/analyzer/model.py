@@ -134,6 +134,8 @@ class TypedFunction:
     known_globals: dict = dataclasses.field(default_factory=dict)  # name -> 'math', 'math.sqrt'
     chars: frozenset = frozenset()   # str loop variables held as Py_UCS4 (chars.py)
     nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
+    speculated: bool = False         # list/tuple elements are floats, checked at each read
+    #                                  (pure bodies only: a miss re-runs the original code)
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
 
@@ -149,6 +151,7 @@ class TypedFunction:
         typer = ExpressionTyper(self.types, self.name, self.builtin_names, self.locals,
                                 self.known_globals)
         typer.nonneg_names = self.nonneg
+        typer.speculate = self.speculated
         typer.return_type = self.return_type
         typer.callees = self.callees
         return typer.expr

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 
 from . import arrays
-from .model import C_SCALARS, CONTAINERS, FLOAT, INT, NONE, STR
+from .model import BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, STR, TUPLE
 
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
 #: Types whose truth value runs no user code (exact builtins).
@@ -78,8 +78,10 @@ def purity(node, typer, transparent=frozenset()):
                     return fail(sub, "unpacking (it iterates the value)")
                 if not (isinstance(target, ast.Name) and target.id in typer.locals):
                     return fail(sub, "it stores outside its own local variables")
+            speculated = typer.speculate and typer.expr(sub.iter) in (LIST, TUPLE) \
+                if isinstance(sub, ast.For) else False
             if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT \
-                    and typer.expr(sub.iter) != STR:
+                    and typer.expr(sub.iter) != STR and not speculated:
                 # range() of ints, or the characters of an exact str (immutable: a re-run
                 # sees the same characters)
                 return fail(sub, "a loop over something other than range() of ints or a str")
@@ -131,6 +133,11 @@ def purity(node, typer, transparent=frozenset()):
                 if typer.expr(sub) not in C_SCALARS:
                     return fail(sub, "an expression that is not int, float or bool")
                 continue
+            if (isinstance(sub, ast.Subscript) and typer.speculate
+                    and isinstance(sub.ctx, ast.Load) and not isinstance(sub.slice, ast.Slice)
+                    and typer.expr(sub.value) in (LIST, TUPLE)
+                    and typer.expr(sub.slice) in (INT, BOOL)):
+                continue                            # xs[i]: a speculated float (checked)
             if isinstance(sub, ast.Tuple) and isinstance(sub.ctx, ast.Load) and all(
                     typer.expr(e) in C_SCALARS for e in sub.elts):
                 continue                            # return x, y: a new tuple of numbers

@@ -130,6 +130,14 @@ class ArithmeticRewrites:
         ``i += K`` can pass LLONG_MAX: undefined behaviour, in practice an endless loop. The
         stop goes through a check that leaves the C-int body when that could happen."""
         target_kind = self.c_kind(node.target)
+        if (self.fn.speculated and isinstance(node.target, ast.Name) and target_kind == FLOAT
+                and getattr(node.iter, "_jitcy_type", OBJECT) in (LIST, TUPLE)):
+            # for x in xs (x a speculated float): the element as an object, then checked
+            item = ast.Name(id=naming.SPEC_ITEM, ctx=ast.Load())
+            check = ast.copy_location(ast.Assign(
+                targets=[node.target], value=_call(naming.SPEC_FLOAT, item)), node)
+            node.target = ast.Name(id=naming.SPEC_ITEM, ctx=ast.Store())
+            node.body = [check] + node.body
         self.generic_visit(node)
         it = node.iter
         if (self.c_ints and target_kind == INT and isinstance(it, ast.Call)

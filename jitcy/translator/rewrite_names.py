@@ -34,7 +34,7 @@ import builtins
 import inspect
 import keyword
 
-from ..analyzer.model import (BOOL, BYTES, DICT, INT, LIST, OBJECT, SET, STR, TUPLE,
+from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
                               TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
 from . import naming
@@ -344,6 +344,10 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         typed = getattr(node.value, "_jitcy_type", OBJECT) in (STR, LIST, TUPLE, BYTES)
         unsafe = typed and any(self.c_kind(b) not in (INT, BOOL) for b in bounds)
         bool_index = self.c_kind(node.slice) == BOOL
+        speculated = (self.fn.speculated and isinstance(node.ctx, ast.Load)
+                      and not isinstance(node.slice, ast.Slice)
+                      and getattr(node.value, "_jitcy_type", OBJECT) in (LIST, TUPLE)
+                      and getattr(node, "_jitcy_type", OBJECT) == FLOAT)
         self.generic_visit(node)
         if unsafe:
             node.value = _call(naming.AS_OBJECT, node.value)
@@ -351,6 +355,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             # Cython indexes with a C bint as with the int 0/1; ``a[True]`` means something
             # else to some objects (a NumPy array: a mask, a new axis).
             node.slice = _call(naming.AS_OBJECT, node.slice)
+        if speculated:
+            return ast.copy_location(_call(naming.SPEC_FLOAT, node), node)
         return node
 
     # -- with jitcy.nogil(): ---------------------------------------------------------

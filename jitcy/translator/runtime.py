@@ -173,6 +173,17 @@ cdef inline double {p}fdiv(double a, double b) except? -1.0 nogil:
             raise ZeroDivisionError({p}FDIV_BY_ZERO)
     return a / b
 '''),
+    (naming.SPEC_FLOAT, r'''
+from cpython.float cimport PyFloat_AS_DOUBLE
+
+
+cdef inline double {p}spec_float(object value) except? -1.0:
+    """A list or tuple element the analyzer speculated to be a float: its value, or leave
+    the C body (pure: the entry re-runs the call with the original code)."""
+    if type(value) is float:
+        return PyFloat_AS_DOUBLE(value)
+    raise {p}Deopt()
+'''),
     (naming.FLOAT_POW, r'''
 from libc.math cimport (pow as {p}c_pow, floor as {p}c_floor, fmod as {p}c_fmod,
                         isfinite as {p}c_isfinite)
