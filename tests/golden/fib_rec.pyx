@@ -40,3 +40,32 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         __jitcy_b.depth = __jitcy_depth
     return __jitcy_b.original(__jitcy_a0)
+
+cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
+    cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
+    cdef long long __jitcy_c0
+    cdef int __jitcy_overflow = 0
+    cdef int __jitcy_depth
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    __jitcy_b.calls += 1
+    Py_EnterRecursiveCall(b" in a jitcy direct call")
+    try:
+        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0)
+        __jitcy_depth = __jitcy_b.depth
+        __jitcy_b.depth_limit = Py_GetRecursionLimit()
+        try:
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+        except (OverflowError, __jitcy_Deopt):
+            pass   # a pure body: re-running it (original code) repeats nothing
+        finally:
+            __jitcy_b.depth = __jitcy_depth
+        return __jitcy_b.original(__jitcy_a0)
+    finally:
+        Py_LeaveRecursiveCall()
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object',), ('int',), 'int')

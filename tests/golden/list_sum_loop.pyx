@@ -13,3 +13,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
     __jitcy_b.calls += 1
     return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)
+
+cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
+    cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0)
+    __jitcy_b.calls += 1
+    Py_EnterRecursiveCall(b" in a jitcy direct call")
+    try:
+        return __jitcy_impl_obj(__jitcy_b, __jitcy_a0)
+    finally:
+        Py_LeaveRecursiveCall()
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object',), ('list',), 'object')

@@ -16,3 +16,20 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     if not __jitcy_known_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy_a1):
+    cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    if not __jitcy_known_ok(__jitcy_b):
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    Py_EnterRecursiveCall(b" in a jitcy direct call")
+    try:
+        return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)
+    finally:
+        Py_LeaveRecursiveCall()
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object', 'double'), ('list', 'float'), 'list')
