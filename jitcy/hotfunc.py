@@ -464,6 +464,16 @@ class HotFunction:
             if self._code_replaced():
                 self._user_replaced_code()
             specs = [s.describe() for s in self.specializations]
+            compiled_calls = sum(getattr(s.binding, "calls", 0) for s in self.specializations)
+            samples = sum(getattr(s.binding, "samples", 0) for s in self.specializations)
+            sampled = sum(getattr(s.binding, "sampled_seconds", 0.0)
+                          for s in self.specializations)
+            compiled_per_call = sampled / samples if samples else None
+            interp_per_call = self.seconds / self.calls if self.calls and self.seconds else None
+            # Time saved: compiled calls x (interpreted - compiled time per call), both
+            # measured (interpreted while profiling, compiled on sampled calls).
+            saved = (compiled_calls * (interp_per_call - compiled_per_call)
+                     if compiled_per_call is not None and interp_per_call is not None else None)
             return {
                 "function": self.qualname,
                 "state": self.state.value,
@@ -480,8 +490,9 @@ class HotFunction:
                 "failures": list(self.failures),
                 "interpreted_seconds_per_call": (self.seconds / self.calls
                                                  if self.calls and self.seconds else None),
-                "compiled_calls": sum(getattr(s.binding, "calls", 0)
-                                      for s in self.specializations),
+                "compiled_calls": compiled_calls,
+                "compiled_seconds_per_call": compiled_per_call,
+                "saved_seconds": saved,
                 "once": self.once,
                 "file": self.filename,
                 "line": self.firstlineno,

@@ -3,19 +3,20 @@
 
 >>> import jitcy
 >>> jitcy.report()                                           # doctest: +SKIP
-function        state    calls  interp us/call  compiled calls  est. saved s  types  ...
-mod.integrate   swapped      2          1503.2           10000        14.871  float, float, int
-mod.peek        failed       0               -               0             -  -      jit-unfriendly: eval() ... at mod.py:12
+function       state    calls  interp us/call  compiled us/call  compiled calls  saved s  ...
+mod.integrate  swapped      2          1503.2             14.10           10000   14.891  ...
+mod.peek       failed       0               -                 -               0        -  ...
+
+Rows are sorted by the time saved: compiled calls x (interpreted time per call, measured
+while profiling, - compiled time per call, measured on sampled calls: the first 8, then 1 in
+1024; each sample includes ~0.1 us of timer overhead). Functions where that cannot be
+measured come after, by time spent interpreted.
 
 ``explain(f)`` prints, for each specialization (or, before any is compiled, for the argument
 types seen most, or ``types=`` given), the inferred type of every local and the C type it
 gets, the lines that still go through Python objects and why, and the generated ``.pyx``
 (body lines end with ``# line N``, the user's line). ``html=path`` writes Cython's annotated
 HTML of it (yellow lines call into the Python C API).
-
-Rows of the report are sorted by the estimated time saved (compiled calls times the interpreted time per
-call measured while profiling, minus nothing: an upper bound, since the compiled call's
-own time is not measured), then by the time spent interpreted.
 """
 from __future__ import annotations
 
@@ -25,11 +26,7 @@ import sys
 
 
 def _saved(st: dict):
-    per_call = st.get("interpreted_seconds_per_call")
-    calls = st.get("compiled_calls") or 0
-    if per_call is None or not calls:
-        return None
-    return per_call * calls
+    return st.get("saved_seconds")
 
 
 def _types(st: dict) -> str:
@@ -48,9 +45,10 @@ def _num(value, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
 
-COLUMNS = ("function", "state", "calls", "interp us/call", "compiled calls", "est. saved s",
+COLUMNS = ("function", "state", "calls", "interp us/call", "compiled us/call", "compiled calls",
+           "saved s",
            "compile s", "cache h/m", "guard misses", "fallbacks", "types", "reason")
-_RIGHT = {"calls", "interp us/call", "compiled calls", "est. saved s", "compile s",
+_RIGHT = {"calls", "interp us/call", "compiled us/call", "compiled calls", "saved s", "compile s",
           "cache h/m", "guard misses", "fallbacks"}
 
 
@@ -69,8 +67,10 @@ def rows(all_stats: dict) -> list:
             "state": st.get("state", "?"),
             "calls": str(st.get("calls", 0)),
             "interp us/call": _num(None if per_call is None else per_call * 1e6, ".1f"),
+            "compiled us/call": _num(None if st.get("compiled_seconds_per_call") is None
+                                     else st["compiled_seconds_per_call"] * 1e6, ".2f"),
             "compiled calls": str(st.get("compiled_calls") or 0),
-            "est. saved s": _num(_saved(st), ".3f"),
+            "saved s": _num(_saved(st), ".3f"),
             "compile s": _num(st.get("compile_seconds") or None, ".3f"),
             "cache h/m": _cache(st),
             "guard misses": str(st.get("guard_misses", 0)),
@@ -133,6 +133,22 @@ def _local_rows(typed) -> list:
     return rows_
 
 
+def _python_ints(typed) -> list:
+    return [n for n in sorted(typed.locals)
+            if typed.types.get(n) == "int" and typed.c_type(n) == "object"]
+
+
+def _int_summary(typed) -> str:
+    if typed.c_ints:
+        return "ints as C long long (an overflow re-runs the call interpreted)"
+    c = [n for n in sorted(typed.locals)
+         if typed.types.get(n) == "int" and typed.c_type(n) != "object"]
+    py = _python_ints(typed)
+    parts = ([f"C long long for {', '.join(c)} (bounded)"] if c else []) + (
+        [f"Python ints for {', '.join(py)}"] if py else [])
+    return "ints: " + ("; ".join(parts) if parts else "none")
+
+
 def _slow_lines(typed) -> list:
     """(line, why) for every line that still goes through Python objects."""
     out = list(typed.notes or [])
@@ -140,10 +156,11 @@ def _slow_lines(typed) -> list:
     if objects:
         out.append((typed.node.lineno, "Python objects (type not known, or it varies): "
                     + ", ".join(objects)))
-    if any(typed.types.get(n) == "int" for n in typed.locals) and not typed.c_ints:
-        out.append((typed.node.lineno, "ints stay Python ints: the function is not pure "
-                    "(it calls or stores outside its locals), so a C integer could not re-run "
-                    "the call on overflow"))
+    py_ints = _python_ints(typed)
+    if py_ints:
+        out.append((typed.node.lineno, f"ints kept as Python ints ({', '.join(py_ints)}): the "
+                    "function is not pure (it calls or stores outside its locals) and no bound "
+                    "on them is proven, so a C integer could overflow where Python's does not"))
     return sorted(out, key=lambda item: (item[0] or 0))
 
 
@@ -175,9 +192,7 @@ def format_explain(func, hf, results: list, html_paths: list, full: bool = False
             out.append(f"not compiled: {res['error']}")
             continue
         typed = res["typed"]
-        out.append(f"return type: {typed.return_type}; ints as "
-                   + ("C long long (overflow re-runs the call interpreted)" if typed.c_ints
-                      else "Python ints"))
+        out.append(f"return type: {typed.return_type}; {_int_summary(typed)}")
         out.append("types of locals:")
         table = _local_rows(typed)
         w = max(len(r[0]) for r in table) if table else 0

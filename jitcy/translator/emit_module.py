@@ -271,6 +271,13 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     lines += ["    " + d for d in _counter_decls(fn, use_c)]
     obj_call = _obj_call(fn, use_c, raw, views)
     body = _call_body(fn, use_c, raw, fallback, views, c_params, obj_call)
+    # Time the first 8 compiled calls and then 1 in 1024 (jitcy.stats / report: time saved).
+    t0 = naming.SAMPLE_T0
+    lines += [f"    cdef double {t0} = 0.0",
+              f"    if {b}.calls <= 8 or ({b}.calls & 1023) == 0:",
+              f"        {t0} = {naming.PERF_COUNTER}()"]
+    body = ["try:"] + ["    " + line for line in body] + [
+        "finally:", f"    if {t0} != 0.0:", f"        {naming.SAMPLED}({b}, {t0})"]
     lines += ["    " + line for line in body]
     return "\n".join(lines)
 

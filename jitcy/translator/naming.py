@@ -64,6 +64,9 @@ AS_BINT = PREFIX + "as_bint"
 FIX_UNBOUND_CAUGHT = PREFIX + "fix_unbound_caught"   # the same, in the body's own handlers
 LINES = PREFIX + "LINES"               # module global: .pyx line -> user's line (tracebacks)
 LINE_MARK = "  # line "                # ends each body line of the .pyx: the user's line number
+SAMPLED = PREFIX + "sampled"           # record the time of a sampled compiled call (stats)
+PERF_COUNTER = PREFIX + "perf_counter"   # time.perf_counter, for the sampled calls
+SAMPLE_T0 = PREFIX + "t0"              # entry local: start time of a sampled call (0: not sampled)
 TRACING = PREFIX + "tracing"           # C check: is a trace/profile function set (pdb, coverage)?
 
 CHECKED_NOGIL = PREFIX + "ll_"        # ll_add/ll_sub/ll_mul: C-int + - * inside `with nogil:`

@@ -80,8 +80,10 @@ cdef class {p}Binding:
     cdef unsigned long long known_version    # known globals (math_support.py) checked
     cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
     cdef int depth_limit
-    cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
     cdef tuple links           # direct calls to other compiled functions (emit_calls.py)
+    cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
+    cdef readonly unsigned long long samples   # of those, timed (the first 8, then 1 in 1024)
+    cdef readonly double sampled_seconds       # their total time
 
 
 def {p}make_binding(func, fallback, state, str self_name, original):
@@ -349,6 +351,16 @@ cdef inline object {p}add(a, b):
     (naming.OBJECT_IADD, r'''
 cdef inline object {p}iadd(a, b):
     return PyNumber_InPlaceAdd(a, b)
+'''),
+    (naming.SAMPLED, r'''
+from time import perf_counter as {p}perf_counter
+
+
+cdef int {p}sampled({p}Binding b, double t0) except -1:
+    """A sampled compiled call ended: add its time (jitcy.stats: seconds per compiled call)."""
+    b.sampled_seconds += {p}perf_counter() - t0
+    b.samples += 1
+    return 0
 '''),
     (naming.NEVER, r'''
 cdef inline bint {p}never():

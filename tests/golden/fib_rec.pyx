@@ -28,18 +28,25 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     if not (type(__jitcy_a0) is int):
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
     __jitcy_b.calls += 1
-    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0)
-    __jitcy_depth = __jitcy_b.depth
-    __jitcy_b.depth_limit = Py_GetRecursionLimit()
+    cdef double __jitcy_t0 = 0.0
+    if __jitcy_b.calls <= 8 or (__jitcy_b.calls & 1023) == 0:
+        __jitcy_t0 = __jitcy_perf_counter()
     try:
-        return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
-    except (OverflowError, __jitcy_Deopt):
-        pass   # a pure body: re-running it (original code) repeats nothing
+        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0)
+        __jitcy_depth = __jitcy_b.depth
+        __jitcy_b.depth_limit = Py_GetRecursionLimit()
+        try:
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+        except (OverflowError, __jitcy_Deopt):
+            pass   # a pure body: re-running it (original code) repeats nothing
+        finally:
+            __jitcy_b.depth = __jitcy_depth
+        return __jitcy_b.original(__jitcy_a0)
     finally:
-        __jitcy_b.depth = __jitcy_depth
-    return __jitcy_b.original(__jitcy_a0)
+        if __jitcy_t0 != 0.0:
+            __jitcy_sampled(__jitcy_b, __jitcy_t0)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -16,17 +16,24 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     if not (type(__jitcy_a0) is int and type(__jitcy_a1) is int):
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
     __jitcy_b.calls += 1
-    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-    __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    cdef double __jitcy_t0 = 0.0
+    if __jitcy_b.calls <= 8 or (__jitcy_b.calls & 1023) == 0:
+        __jitcy_t0 = __jitcy_perf_counter()
     try:
-        return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_c1)
-    except (OverflowError, __jitcy_Deopt):
-        pass   # a pure body: re-running it (original code) repeats nothing
-    return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+        __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+        try:
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_c1)
+        except (OverflowError, __jitcy_Deopt):
+            pass   # a pure body: re-running it (original code) repeats nothing
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    finally:
+        if __jitcy_t0 != 0.0:
+            __jitcy_sampled(__jitcy_b, __jitcy_t0)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy_a1):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

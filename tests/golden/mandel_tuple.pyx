@@ -23,14 +23,21 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     if not (type(__jitcy_a0) is float and type(__jitcy_a1) is float and type(__jitcy_a2) is int):
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     __jitcy_b.calls += 1
-    __jitcy_c2 = PyLong_AsLongLongAndOverflow(__jitcy_a2, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    cdef double __jitcy_t0 = 0.0
+    if __jitcy_b.calls <= 8 or (__jitcy_b.calls & 1023) == 0:
+        __jitcy_t0 = __jitcy_perf_counter()
     try:
-        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_c2)
-    except (OverflowError, __jitcy_Deopt):
-        pass   # a pure body: re-running it (original code) repeats nothing
-    return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+        __jitcy_c2 = PyLong_AsLongLongAndOverflow(__jitcy_a2, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+        try:
+            return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_c2)
+        except (OverflowError, __jitcy_Deopt):
+            pass   # a pure body: re-running it (original code) repeats nothing
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
+    finally:
+        if __jitcy_t0 != 0.0:
+            __jitcy_sampled(__jitcy_b, __jitcy_t0)
 
 cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy_a1, object __jitcy_a2):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -15,7 +15,14 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     __jitcy_b.calls += 1
     if not __jitcy_known_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-    return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)
+    cdef double __jitcy_t0 = 0.0
+    if __jitcy_b.calls <= 8 or (__jitcy_b.calls & 1023) == 0:
+        __jitcy_t0 = __jitcy_perf_counter()
+    try:
+        return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_a1)
+    finally:
+        if __jitcy_t0 != 0.0:
+            __jitcy_sampled(__jitcy_b, __jitcy_t0)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy_a1):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
