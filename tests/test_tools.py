@@ -215,3 +215,19 @@ def test_traceback_of_an_exception_caught_inside_compiled_code_is_untouched(jitc
             return type(exc).__name__
     compile_now(safe, {1: 2}, 1)
     assert safe({}, 3) == "KeyError" and safe({3: 4}, 3) == 4
+
+
+def test_line_marks_survive_fstrings_docstrings_and_handlers():
+    import ast
+    from jitcy.translator.unparse_lines import line_map, unparse_with_lines
+    src = ('def f(a):\n'
+           '    """doc\n    string"""\n'
+           '    try:\n'
+           '        x = f"{a!r:>10} \\\\ {a}"\n'
+           '    except KeyError as e:\n'
+           '        raise\n'
+           '    return x\n')
+    body = ast.parse(src).body[0].body
+    text = unparse_with_lines(ast.Module(body=body, type_ignores=[]))
+    assert ast.parse(text)                               # still valid Python
+    assert line_map(text) == {1: 2, 2: 4, 3: 5, 4: 6, 5: 7, 6: 8}
