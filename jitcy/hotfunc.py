@@ -410,6 +410,7 @@ class HotFunction:
             self.state = State.IGNORED
             self.profiling = False
             self.primary = None
+            self.measuring = None
             self.dispatch.clear()
             self.reason = reason
 
@@ -427,7 +428,9 @@ class HotFunction:
             func = self.func
             if func is None or func.__code__ is not self.original_code:
                 return          # never overwrite a __code__ the program assigned itself
-            if self.state is State.SWAPPED and self.primary is not None:
+            if self.state is State.SWAPPED and self.measuring is not None:
+                func.__code__ = self.measure_code      # the measuring window goes on
+            elif self.state is State.SWAPPED and self.primary is not None:
                 func.__code__ = self.primary.trampoline
             elif self.state in (State.PROFILING, State.BUILDING):
                 func.__code__ = self.profile_code
