@@ -320,3 +320,20 @@ def spec_index(xs, t, i):
     s = 0.5
     s += xs[i] * 2.0 + t[i - 1]
     return s, xs[-1] ** 2
+
+
+class Added:
+    """Logs __radd__: code that a "pure" compiled body must not run twice."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __radd__(self, other):
+        self.calls += 1
+        return 1.5
+
+
+def augassign_object_then_overflow(o, n):
+    s = 0
+    s += o                  # runs o.__radd__: the function is not pure
+    return n * n            # overflows for a large n

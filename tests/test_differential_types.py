@@ -179,3 +179,13 @@ def test_speculated_floats_leave_for_subclasses_and_ints(pair):
     for xs in ([pair.ref.MyFloat(1.5), 2.0], [1.0, 2**70], [2.0, 3]):
         jit_xs = [pair.jit.MyFloat(x) if type(x).__name__ == "MyFloat" else x for x in xs]
         pair.assert_same_outcome(run(f_ref, (xs,)), run(f_jit, (jit_xs,)), repr(xs))
+
+
+def test_augmented_assignment_of_an_object_is_not_pure(pair):
+    """``s += o`` runs ``o.__radd__``; a C-int body re-run on overflow would run it twice."""
+    f_ref, f_jit = pair.ref.augassign_object_then_overflow, pair.jit.augassign_object_then_overflow
+    assert_swapped(compile_and_swap(f_jit, (pair.jit.Added(), 3)))
+    for n in (3, 2**62, 2**64):
+        o_ref, o_jit = pair.ref.Added(), pair.jit.Added()
+        pair.assert_same_outcome(run(f_ref, (o_ref, n)), run(f_jit, (o_jit, n)), str(n))
+        assert o_ref.calls == o_jit.calls == 1, (n, o_ref.calls, o_jit.calls)

@@ -69,6 +69,13 @@ def purity(node, typer, transparent=frozenset()):
                 return fail(sub, f"the function uses '{type(sub).__name__.lower()}'")
             if isinstance(sub, ast.Expr) and not isinstance(sub.value, ast.Constant):
                 return fail(sub, "an expression statement may have side effects")
+            if isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+                # ``s += o`` is ``s + o``: an object operand runs its own __radd__, which
+                # a re-run would repeat (the operation is not an AST node of its own)
+                implied = ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()),
+                                    op=sub.op, right=sub.value)
+                if typer.expr(implied) not in C_SCALARS:
+                    return fail(sub, "an augmented assignment that is not int, float or bool")
             for target in _stmt_targets(sub):
                 if id(target) in not_values:
                     if not all(e.id in typer.locals for e in target.elts):
