@@ -7,6 +7,7 @@ import io
 import re
 import sys
 import threading
+import warnings
 
 import pytest
 
@@ -323,3 +324,82 @@ def test_translator_keeps_the_gil_for_a_block_that_still_needs_objects():
     assert _needs_gil(ok) is None
     bad = ast.parse(f"s = s + {naming.AS_OBJECT}(i)").body
     assert "Python objects" in _needs_gil(bad) and naming.AS_OBJECT in _needs_gil(bad)
+
+
+# -- NumPy array parameters (read and written through their buffer) ---------------------
+def scale_prefix(a, n):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            s += a[i] * 2.0
+            a[i] = s
+    return s
+
+
+def grid_sum(a):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(a.shape[0]):
+            for j in range(a.shape[1]):
+                s += a[i, j]
+    return s
+
+
+def int_total(a):
+    t = 0
+    with jitcy.nogil():
+        for i in range(a.shape[0]):
+            t += a[i] * 3
+    return t
+
+
+@pytest.mark.slow
+def test_array_loops_run_without_the_gil(jitcy_env):
+    np = pytest.importorskip("numpy")
+    from jitcy.profiler.arrays import ArrayType
+    for func, types in [(scale_prefix, (ArrayType("<f8", 1, True), int)),
+                        (grid_sum, (ArrayType("<f8", 2, False),)),
+                        (int_total, (ArrayType("<i8", 1, True),))]:
+        assert list(_typed(func, types).nogil_blocks.values()) == [None], func.__name__
+    a, b = np.arange(10.0), np.arange(10.0)
+    expected = scale_prefix(a, 10)
+    compile_now(scale_prefix, np.arange(4.0), 4)
+    assert jitcy.stats(scale_prefix)["state"] == "swapped"
+    assert scale_prefix(b, 10) == expected and b.tolist() == a.tolist()
+    grid = np.arange(12.0).reshape(3, 4)[:, ::2]           # strided
+    expected_grid = grid_sum(grid)
+    compile_now(grid_sum, grid)
+    assert jitcy.stats(grid_sum)["state"] == "swapped" and grid_sum(grid) == expected_grid
+    ints = np.array([1, 2, 2**62, 2**62], dtype=np.int64)    # t * 3 overflows: re-run
+    small = np.arange(5, dtype=np.int64)
+    expected_small = int_total(small)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected_ints = int_total(ints)
+        compile_now(int_total, small)
+        assert jitcy.stats(int_total)["state"] == "swapped"
+        assert int_total(small) == expected_small
+        assert int_total(ints) == expected_ints
+
+
+@pytest.mark.slow
+def test_array_index_error_without_the_gil_is_numpys(jitcy_env):
+    np = pytest.importorskip("numpy")
+
+    def run(func):
+        with pytest.raises(IndexError) as info:
+            func(np.arange(3.0), 5)
+        return str(info.value)
+
+    interpreted = run(index_past)
+    compile_now(index_past, np.arange(4.0), 4)
+    assert jitcy.stats(index_past)["state"] == "swapped"
+    assert run(index_past) == interpreted
+
+
+def index_past(a, n):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            s += a[i]
+    return s

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 
-from .model import BOOL, FLOAT, INT
+from .model import BOOL, FLOAT, INT, array_info
 
 #: Statements a nogil block may contain.
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If, ast.Break, ast.Continue,
@@ -93,7 +93,12 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             return BOOL if isinstance(expr.op, ast.Not) else typ(expr.operand)
         if isinstance(expr, (ast.Compare, ast.BoolOp)):
             return BOOL
+        if _is_shape(expr):
+            return INT
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+            info = array_info(types.get(expr.value.id))
+            if info is not None:         # a NumPy array parameter's element
+                return info.element
             base = c_type(expr.value.id)   # a memoryview item (checked below)
             return FLOAT if base.split()[-1].startswith(("double", "float")) else INT
         if isinstance(expr, ast.Call):
@@ -102,9 +107,24 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
         return None
 
     def memoryview(name) -> bool:
-        return "[" in c_type(name)
+        """A typed memoryview local, or a NumPy array parameter read through its buffer."""
+        return "[" in c_type(name) or array_info(types.get(name)) is not None
+
+    def _is_shape(expr) -> bool:     # a.shape[k] of an array parameter
+        return (isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute)
+                and expr.value.attr == "shape" and isinstance(expr.value.value, ast.Name)
+                and array_info(types.get(expr.value.value.id)) is not None)
 
     indexes = {id(s.slice) for s in ast.walk(block) if isinstance(s, ast.Subscript)}
+    # Array parameters may appear only as ``a[...]`` (element) and ``a.shape[k]``.
+    array_uses, shapes = set(), set()
+    for s in ast.walk(block):
+        if _is_shape(s):
+            array_uses.add(id(s.value.value))
+            shapes.update((id(s), id(s.value)))
+        elif isinstance(s, ast.Subscript) and isinstance(s.value, ast.Name) and \
+                array_info(types.get(s.value.id)) is not None:
+            array_uses.add(id(s.value))
     for sub in ast.walk(ast.Module(body=block.body, type_ignores=[])):
         line = getattr(sub, "lineno", block.lineno)
         where = f"line {line}: "
@@ -136,6 +156,8 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             continue
         if isinstance(sub, ast.Name):
             if sub.id in types:
+                if array_info(types[sub.id]) is not None and id(sub) in array_uses:
+                    continue
                 if c_type(sub.id) in ("object",) or (
                         c_type(sub.id) not in ("long long", "double", "bint")
                         and not memoryview(sub.id)):
@@ -178,6 +200,8 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                 return where + "'in'/'is' comparisons need Python objects"
             if INT in kinds and FLOAT in kinds:
                 return where + "a comparison of an int with a float (compared as objects)"
+            continue
+        if id(sub) in shapes:
             continue
         if isinstance(sub, ast.Subscript):
             if not (isinstance(sub.value, ast.Name) and memoryview(sub.value.id)):

@@ -372,7 +372,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         body = body or [ast.Pass()]
         if self.fn.nogil_blocks[node.lineno] is not None:
             return body
-        body = [_CheckedNogilInts().visit(stmt) for stmt in body]
+        checker = _CheckedNogilInts(self.fn)
+        body = [checker.visit(stmt) for stmt in body]
         why = _needs_gil(body)
         if why is not None:
             # The analyzer's rules missed a rewrite that goes through Python objects: keep
@@ -390,35 +391,82 @@ _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "
                           "range", "abs", "min", "max"})
 
 
+_NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE)
+_NOGIL_ARRAY = frozenset({naming.ARRAY_INDEX, naming.ARRAY_INT32})
+
+
 def _needs_gil(body) -> str | None:
-    """Why the rewritten block cannot run without the GIL (a call that is not C), or None."""
+    """Why the rewritten block cannot run without the GIL (a call that is not C, or an
+    attribute or subscript left on an object), or None."""
     for stmt in body:
         for sub in ast.walk(stmt):
-            if isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Name)
-                                                  and sub.func.id in _NOGIL_CALLS):
-                what = sub.func.id if isinstance(sub.func, ast.Name) else "a call"
-                return (f"line {getattr(sub, 'lineno', '?')}: the compiled code goes through "
-                        f"Python objects there ({what})")
+            if isinstance(sub, ast.Call):
+                name = sub.func.id if isinstance(sub.func, ast.Name) else None
+                if name in _NOGIL_CALLS or name in _NOGIL_ARRAY or (
+                        name and name.startswith(_NOGIL_PREFIXES)):
+                    continue
+                what = name or "a call"
+            elif isinstance(sub, (ast.Subscript, ast.Attribute)):
+                what = "an object subscript" if isinstance(sub, ast.Subscript) else "an attribute"
+            elif getattr(sub, "_jitcy_unknown", False):
+                what = "arithmetic on operands of unknown C type"
+            else:
+                continue
+            return (f"line {getattr(sub, 'lineno', '?')}: the compiled code goes through "
+                    f"Python objects there ({what})")
     return None
 
 
 class _CheckedNogilInts(ast.NodeTransformer):
     """Inside ``with nogil:``, C-int ``+ - * //`` and negation call checked helpers that take
     the GIL to raise (the analyzer allows no other C-int arithmetic there but ``%``, whose
-    helper is nogil already, and bitwise operators, which cannot fail)."""
+    helper is nogil already, and bitwise operators, which cannot fail). The kind of each
+    operand is worked out on the rewritten code itself: names by their local's type, array
+    loads by their element type, helpers by what they return."""
 
     _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.FloorDiv: "floordiv"}
+    _FLOAT_CALLS = (naming.FLOAT_DIV, naming.ARRAY_LOAD + "double")
+
+    def __init__(self, fn):
+        self.kinds = {safe_local_name(n): t for n, t in fn.types.items()}
+
+    def kind(self, node):
+        if isinstance(node, ast.Constant):
+            return FLOAT if type(node.value) is float else INT if isinstance(
+                node.value, int) else None
+        if isinstance(node, ast.Name):
+            t = self.kinds.get(node.id)
+            return t if t in (INT, FLOAT, BOOL) else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in self._FLOAT_CALLS:
+                return FLOAT
+            if name.startswith((naming.CHECKED_NOGIL, naming.ARRAY_LOAD)) or name in (
+                    naming.MOD_LL, naming.ARRAY_INT32):
+                return INT
+            if name in ("abs", "min", "max"):
+                kinds = {self.kind(a) for a in node.args}
+                return kinds.pop() if len(kinds) == 1 else None
+            return None
+        if isinstance(node, ast.BinOp):
+            left, right = self.kind(node.left), self.kind(node.right)
+            if FLOAT in (left, right):
+                return FLOAT
+            return INT if left in (INT, BOOL) and right in (INT, BOOL) else None
+        if isinstance(node, ast.UnaryOp):
+            return BOOL if isinstance(node.op, ast.Not) else self.kind(node.operand)
+        return None
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
         helper = self._HELPERS.get(type(node.op))
-        # ``0 - x`` without a type is the arithmetic rewrite of C-int ``-x``.
-        negation = (not hasattr(node, "_jitcy_type") and isinstance(node.op, ast.Sub)
-                    and isinstance(node.left, ast.Constant) and node.left.value == 0
-                    and type(node.left.value) is int)
-        if helper and (getattr(node, "_jitcy_type", None) == INT or negation):
+        if helper and self.kind(node.left) in (INT, BOOL) and self.kind(node.right) in (INT, BOOL):
             return ast.copy_location(
                 _call(naming.CHECKED_NOGIL + helper, node.left, node.right), node)
+        if helper and FLOAT not in (self.kind(node.left), self.kind(node.right)):
+            # Unknown operand kinds: not provably C float arithmetic, so no unchecked C int
+            # arithmetic either: the caller keeps the GIL.
+            node._jitcy_unknown = True
         return node
 
 

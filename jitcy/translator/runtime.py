@@ -477,15 +477,17 @@ cdef inline void {p}st_int32_t(char* p, int32_t value) noexcept nogil:
     (<int32_t*>p)[0] = value
 '''),
     (naming.ARRAY_INDEX, r'''
-cdef inline Py_ssize_t {p}ix(Py_ssize_t i, Py_ssize_t n, int axis) except -1:
+cdef inline Py_ssize_t {p}ix(Py_ssize_t i, Py_ssize_t n, int axis) except -1 nogil:
     """An index into an array axis of size ``n``: negative wraps, out of range raises
-    NumPy's IndexError with NumPy's message."""
+    NumPy's IndexError with NumPy's message (nogil: also used in `with nogil:` blocks)."""
     if i < 0:
         if i + n < 0:
-            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+            with gil:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
         return i + n
     if i >= n:
-        raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+        with gil:
+            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
     return i
 '''),
     (naming.ARRAY_INDEX_OBJECT, r'''
@@ -498,10 +500,11 @@ cdef Py_ssize_t {p}ixo(object i, Py_ssize_t n, int axis, int ndim, bint store) e
     return {p}ix(v, n, axis)
 '''),
     (naming.ARRAY_INT32, r'''
-cdef inline int32_t {p}int32(long long v) except? -1:
+cdef inline int32_t {p}int32(long long v) except? -1 nogil:
     """A C int stored into an int32 array: NumPy's OverflowError if it does not fit."""
     if v < -2147483648 or v > 2147483647:
-        raise OverflowError(f"Python integer {v} out of bounds for int32")
+        with gil:
+            raise OverflowError(f"Python integer {v} out of bounds for int32")
     return <int32_t>v
 '''),
     (naming.LINK_CLASS, r'''
