@@ -15,6 +15,12 @@
    ``sys.modules`` and imports them again (file read, unmarshal, execution, and for the
    watched copy the hook's work); samples interleaved, median.
 
+``--instructions`` adds load-independent figures: the same two measurements counted in CPU
+instructions by ``valgrind --tool=callgrind`` (child processes, two sizes, the difference
+divided by the size difference, so start-up cancels out). Instructions are not time (the
+plain import is memory-bound unmarshalling, the hook's work is interpreter code), but they do
+not depend on what else the machine is doing.
+
 Uses the jitcy of this checkout. Runs in a private temporary directory and cache; nothing is compiled (the hook's threshold
 is never reached). The machine is shared: the header shows the load average; rerun before
 trusting a borderline figure.
@@ -158,6 +164,58 @@ def bench_import(jitcy, tmp: pathlib.Path, n: int, repeat: int) -> dict:
             "samples_ms": {k: [x * 1e3 for x in v] for k, v in samples.items()}}
 
 
+_CHILD_CALLS = """
+import sys, timeit
+sys.path.insert(0, {root!r})
+ns = {{"__name__": "m"}}
+exec(compile("def ident(x):\\n    return x\\n", "m.py", "exec"), ns)
+f = ns["ident"]
+if {watched!r}:
+    import jitcy
+    jitcy.hot(f, threshold=10**12, time_limit=1e9)
+    f(1)
+timeit.timeit("f(7)", globals={{"f": f}}, number={n})
+"""
+_CHILD_IMPORT = """
+import importlib, sys
+sys.path.insert(0, {root!r}); sys.path.insert(0, {tmp!r})
+import jitcy
+if {watched!r}:
+    jitcy.install(include=["many_watched"])
+name = "many_watched" if {watched!r} else "many_plain"
+for _ in range({n}):
+    sys.modules.pop(name, None)
+    importlib.import_module(name)
+"""
+
+
+def _instructions(code: str) -> int:
+    import re
+    import shutil
+    import subprocess
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          sys.executable, "-c", code], capture_output=True, text=True)
+    match = re.search(r"Collected : (\d+)", out.stderr)
+    if not match:
+        raise RuntimeError(out.stderr[-2000:])
+    return int(match.group(1))
+
+
+def bench_instructions(tmp: pathlib.Path) -> dict:
+    """Instructions per call and per import (difference of two sizes)."""
+    out = {}
+    for what, child, sizes in (("call", _CHILD_CALLS, (100_000, 300_000)),
+                               ("import", _CHILD_IMPORT, (2, 12))):
+        for watched in (False, True):
+            counts = [_instructions(child.format(root=str(ROOT), tmp=str(tmp), n=n,
+                                                 watched=watched)) for n in sizes]
+            out[f"{what}_{'watched' if watched else 'plain'}"] = \
+                (counts[1] - counts[0]) / (sizes[1] - sizes[0])
+    return out
+
+
 def render(report) -> str:
     lines = ["jitcy import hook benchmarks",
              f"python {platform.python_version()} | {platform.platform()} | "
@@ -177,6 +235,15 @@ def render(report) -> str:
               f"{'plain':>8} {'watched':>8} {'ratio':>7} {'target':>7}  result",
               f"{imp['plain_ms']:8.2f} {imp['watched_ms']:8.2f} {imp['ratio']:6.2f}x "
               f"{'< 2x':>7}  {ok}"]
+    ins = report.get("instructions")
+    if ins:
+        lines += ["", "3. CPU instructions (valgrind callgrind; load-independent, not time)",
+                  f"{'what':34} {'plain':>12} {'watched':>12} {'ratio':>7}",
+                  f"{'per call, def ident(x) (timeit)':34} {ins['call_plain']:12,.0f} "
+                  f"{ins['call_watched']:12,.0f} {ins['call_watched'] / ins['call_plain']:6.2f}x",
+                  f"{'per import, 1,000 functions':34} {ins['import_plain']:12,.0f} "
+                  f"{ins['import_watched']:12,.0f} "
+                  f"{ins['import_watched'] / ins['import_plain']:6.2f}x"]
     return "\n".join(lines)
 
 
@@ -184,6 +251,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", metavar="PATH")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count CPU instructions under valgrind (slow: minutes)")
     args = parser.parse_args(argv)
     for var in ("JITCY_SYNC", "JITCY_DISABLE", "JITCY_HOOK_THRESHOLD", "JITCY_HOOK_TIME_LIMIT",
                 "JITCY_STRICT"):
@@ -203,6 +272,8 @@ def main(argv=None) -> int:
                   "import_repeat": import_repeat}
         report["calls"] = bench_calls(jitcy, tmp, repeat, number)
         report["import"] = bench_import(jitcy, tmp, 1000, import_repeat)
+        if args.instructions:
+            report["instructions"] = bench_instructions(tmp)
         report["load_end"] = load_average()
     print(render(report))
     if args.json:
