@@ -132,6 +132,13 @@ class SnippetError(JitcyError, SyntaxError):
                    exc.workdir, output)
 
 
+class BuildCancelled(BuildError):
+    """The process is exiting: jitcy stopped its build worker with a build in flight.
+    Nothing went wrong, so this is recorded on the function but never warned about."""
+
+    slug = "build-cancelled"
+
+
 class CacheError(JitcyError, OSError):
     """The on-disk cache cannot be used (unwritable, foreign-owned, corrupt entry...)."""
 

@@ -253,6 +253,9 @@ def compile_eager(hf: HotFunction, raw_signatures: list, *, wait: bool) -> None:
 def _compile(hf: HotFunction, arg_types: tuple, build: bool = True) -> None:
     try:
         spec = _specialize(hf, arg_types, build=build)
+    except errors.BuildCancelled as exc:   # interpreter exit: recorded, not worth a warning
+        hf.specialization_failed(arg_types, f"{exc.slug}: {exc}")
+        return
     except errors.JitcyError as exc:
         reason = f"{exc.slug}: {exc}"
         errors.warn_once(exc.cause, f"jitcy: {hf.qualname} stays interpreted: {reason}")

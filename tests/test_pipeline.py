@@ -420,3 +420,35 @@ def test_direct_c_recursion_keeps_the_recursion_limit(jitcy_env):
         with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
             countdown(limit * 5)
         assert countdown(100) == 100
+
+
+def test_exit_with_a_build_in_flight_is_quiet_and_leaves_nothing(tmp_path):
+    """A short program ends while its build runs: no warning, exit code kept, no build
+    directory or lock file left in the cache (the unfinished build is dropped)."""
+    script = tmp_path / "short.py"
+    script.write_text(textwrap.dedent("""
+        import jitcy
+        @jitcy.hot(threshold=1)
+        def poly(n):
+            s = 0
+            for i in range(n):
+                s += i * i % 7
+            return s
+        print(poly(10), poly(20))
+        raise SystemExit(3)
+    """))
+    cache_dir = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=ROOT, JITCY_CACHE_DIR=str(cache_dir))
+    for var in ("JITCY_SYNC", "JITCY_STRICT", "JITCY_DISABLE"):
+        env.pop(var, None)
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    elapsed = time.monotonic() - started
+    assert out.returncode == 3 and out.stdout.split() == [
+        str(sum(i * i % 7 for i in range(n))) for n in (10, 20)], out
+    assert "jitcy" not in out.stderr, out.stderr
+    leftovers = [p for sub in ("tmp", "locks") if (cache_dir / sub).exists()
+                 for p in (cache_dir / sub).iterdir()]
+    assert leftovers == [], leftovers
+    assert elapsed < 60, elapsed

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 
-from ..errors import BuildError
+from ..errors import BuildCancelled, BuildError
 from . import toolchain
 
 _TAIL = 4000
@@ -113,6 +113,7 @@ _request_lock = threading.Lock()     # one request in flight at a time
 _state_lock = threading.Lock()       # guards _worker (never held while waiting on the worker)
 _worker: _Worker | None = None
 _ids = itertools.count(1)
+_exiting = threading.Event()         # set at exit: a dying worker is our doing
 
 
 def _get_worker() -> _Worker:
@@ -173,6 +174,9 @@ def compile_module(request: BuildRequest) -> BuildResult:
     ``.pyx``, ``.c`` and ``build.log`` stay in ``workdir`` either way.
     """
     workdir = pathlib.Path(request.workdir)
+    if _exiting.is_set():                      # queued behind a build cancelled at exit
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise BuildCancelled(f"the process exited before {request.module_name} was built")
     # Absolute paths for the worker: its working directory is not ours.
     pyx_path = pathlib.Path(os.path.abspath(workdir / (request.module_name + ".pyx")))
     try:
@@ -221,6 +225,10 @@ def compile_module(request: BuildRequest) -> BuildResult:
         if not isinstance(response, dict) or response.get("id") != request_id:
             _discard(worker, grace=1.0)
             returncode = worker.proc.returncode
+            if _exiting.is_set():       # we stopped it ourselves: leave nothing behind
+                shutil.rmtree(workdir, ignore_errors=True)
+                raise BuildCancelled(f"the process exited while {request.module_name} "
+                                     f"was being built", workdir=None)
             raise BuildError(
                 f"the jitcy build worker died while building {request.module_name} "
                 f"(exit code {returncode}); it is restarted on the next build",
@@ -258,8 +266,25 @@ def prewarm() -> None:
         pass
 
 
+def _at_exit() -> None:
+    """Interpreter exit: stop the worker at once. Builds in flight or queued are cancelled
+    quietly: their jobs get BuildCancelled, remove their files and release their locks,
+    which the builder thread (a daemon) gets up to a second to do before the interpreter
+    stops it. A program that ends while its builds are in flight keeps nothing of them;
+    ``jitcy build`` or ``JITCY_SYNC=1`` compile short programs ahead of their end."""
+    from .jobs import jobs
+    _exiting.set()
+    global _worker
+    with _state_lock:
+        worker, _worker = _worker, None
+    if worker is not None:
+        worker.stop()
+    jobs.wait(1.0)
+
+
 def shutdown() -> None:
-    """Stop the worker (idempotent). A build in flight in another thread gets a BuildError."""
+    """Stop the worker (idempotent). A build in flight in another thread gets a
+    BuildError."""
     global _worker
     with _state_lock:
         worker, _worker = _worker, None
@@ -281,6 +306,6 @@ def _after_fork_in_child() -> None:
         _worker = None
 
 
-atexit.register(shutdown)
+atexit.register(_at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
