@@ -198,13 +198,17 @@ def build(request):
 def warm_up(tmp):
     """Pay the one-time costs now: import Cython's compiler and setuptools, and compile a
     dummy module to C (the first compile in a process is ~1 s, the next ones ~15 ms).
-    ``tmp`` is made by the client, which also removes it if this worker is killed first."""
-    if tmp and os.path.isdir(tmp):
-        pyx = os.path.join(tmp, "_jitcy_warm.pyx")
-        with open(pyx, "w", encoding="utf-8") as f:
-            f.write("def f(x):\n    return x * 2\n")
-        with contextlib.suppress(Exception), output_to(os.path.join(tmp, "warm.log")):
-            cythonize(pyx, "_jitcy_warm", {"language_level": 3}, {})
+    ``tmp`` is made by the client, which also removes it if this worker is killed first.
+    Best effort: a warm-up that fails (say, ``tmp`` was removed) only costs the first build
+    its ~1 s."""
+    with contextlib.suppress(Exception):
+        if tmp and os.path.isdir(tmp):
+            pyx = os.path.join(tmp, "_jitcy_warm.pyx")
+            with open(pyx, "w", encoding="utf-8") as f:
+                f.write("def f(x):\n    return x * 2\n")
+            with output_to(os.path.join(tmp, "warm.log")):
+                cythonize(pyx, "_jitcy_warm", {"language_level": 3}, {})
+    if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
     with contextlib.suppress(Exception):
         import_setuptools()
