@@ -45,10 +45,10 @@ from . import compat, errors
 
 if compat.SUPPORTED:
     from . import pipeline
-else:                   # an unsupported interpreter imports nothing CPython-specific
-    pipeline = None
-from .cache import aot as aot_index
-from .cache import layout, locks
+    from .cache import aot as aot_index
+    from .cache import layout, locks
+else:                   # an unsupported interpreter imports nothing CPython-specific, nor
+    pipeline = None     # the cache's dependencies (filelock may not even import there)
 
 FORMAT = "jitcy-profile"
 VERSION = 1
@@ -59,7 +59,10 @@ _record_lock = threading.Lock()
 
 def record(path) -> None:
     """Write the hot functions and their argument types to ``path`` when the process exits
-    (merged with what the file already holds). For ``jitcy build``."""
+    (merged with what the file already holds). For ``jitcy build``. A no-op where jitcy is
+    not supported (nothing gets compiled there, so there is nothing to record)."""
+    if pipeline is None:
+        return
     path = os.path.abspath(os.fspath(path))
     with _record_lock:
         if path not in _recording["paths"]:
