@@ -235,7 +235,8 @@ def _template(layout: tuple, kind: str) -> _Template:
 _HAS_QUALNAME = sys.version_info >= (3, 11)
 
 
-def _instantiate(t: _Template, original: types.CodeType, replacements: dict) -> types.CodeType:
+def _instantiate(t: _Template, original: types.CodeType, replacements: dict,
+                 extra: tuple = ()) -> types.CodeType:
     """``t`` renamed to ``original``'s parameter names, with the placeholders replaced.
     (The import hook calls this for every function of a module: keep it lean.)"""
     names = original.co_varnames[:t.count]         # both in CPython's order
@@ -247,6 +248,7 @@ def _instantiate(t: _Template, original: types.CodeType, replacements: dict) -> 
         consts[i] = replacements[key]
     for i, pos in t.kwnames:
         consts[i] = names[pos] if type(pos) is int else tuple(names[p] for p in pos)
+    consts += extra       # after every constant the bytecode uses: read only from C
     if _HAS_QUALNAME:
         return t.code.replace(co_consts=tuple(consts), co_varnames=names + t.extra,
                               co_freevars=original.co_freevars, co_name=original.co_name,
@@ -259,16 +261,26 @@ def _instantiate(t: _Template, original: types.CodeType, replacements: dict) -> 
                           co_firstlineno=original.co_firstlineno)
 
 
-def make_trampoline(original: types.CodeType, target, state, on_error=None) -> types.CodeType:
+def make_trampoline(original: types.CodeType, target, state, on_error=None,
+                    fast=None) -> types.CodeType:
     """A code object with ``original``'s argument layout that returns
     ``target(state, *parameters)``. Its names, file and first line are the original's so
     tracebacks and ``repr`` still point at the user's function. With ``on_error``, an
     exception leaving ``target`` calls ``on_error()`` in the ``except`` block, then is
-    re-raised (compiled code: see :mod:`jitcy.loader.tracebacks`)."""
+    re-raised (compiled code: see :mod:`jitcy.loader.tracebacks`).
+
+    ``fast``: ``(capsule, fixer)`` of a compiled entry for calls from C (the generated
+    module's vectorcall, translator/runtime.py): the trampoline then carries ``(capsule,
+    state, fixer, original, marker)`` as its last constant, where that vectorcall finds it.
+    Only for plain positional parameters (the vectorcall passes the caller's array)."""
     kind = "swap" if on_error is None else "guarded"
-    return _instantiate(_template(_layout(original), kind), original,
+    layout = _layout(original)
+    extra = ()
+    if fast is not None and not (layout[2] or layout[3] or layout[4]):
+        extra = ((fast[0], state, fast[1], original, sys.intern(naming.TRAMPOLINE_INFO)),)
+    return _instantiate(_template(layout, kind), original,
                         {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
-                         naming.TRAMPOLINE_ON_ERROR: on_error})
+                         naming.TRAMPOLINE_ON_ERROR: on_error}, extra)
 
 
 _ARG_FLAGS = CO_VARARGS | CO_VARKEYWORDS

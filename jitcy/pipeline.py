@@ -342,7 +342,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
         loader.link(module, binding, [(name, g, spec.trampoline, spec.binding, spec.export[0])
                                       for name, g, spec in callees])
     trampoline = compat.make_trampoline(code, entry_fn, binding,     # swapped in by hf
-                                        on_error=loader.fix_traceback)
+                                        on_error=loader.fix_traceback,
+                                        fast=loader.fast_path(module, func))
     return Specialization(arg_types=arg_types, entry=entry_fn, binding=binding,
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
                           compile_seconds=time.perf_counter() - started,

@@ -11,6 +11,7 @@ import types
 
 from ..errors import CacheError
 from ..translator import naming
+from .tracebacks import fix_traceback_direct
 
 
 def import_extension(module_name: str, so_path) -> types.ModuleType:
@@ -37,3 +38,14 @@ def link(module: types.ModuleType, binding, targets: list) -> None:
     """Give a binding its direct call targets: ``(name, func, code, callee_binding,
     capsule)`` per callee, in the order the module was built with (emit_calls.py)."""
     getattr(module, naming.SET_LINKS)(binding, tuple(targets))
+
+
+def fast_path(module: types.ModuleType, func: types.FunctionType):
+    """``(capsule, fixer)`` for :func:`jitcy.compat.make_trampoline` if the module has an
+    entry for calls from C (plain positional parameters), after making ``func``'s calls
+    from C go there (its vectorcall; it checks the trampoline at every call); else None."""
+    capsule = getattr(module, naming.FAST_EXPORT, None)
+    if capsule is None:
+        return None
+    getattr(module, naming.INSTALL_VECTORCALL)(func)
+    return capsule, fix_traceback_direct

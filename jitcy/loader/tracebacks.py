@@ -15,6 +15,11 @@ That rewrites the part of the traceback below the trampoline:
   dropped;
 * real frames (the user's code run interpreted, functions called from compiled code) stay.
 
+A compiled function called from C (another compiled function, a builtin, ``__init__``
+through the class) skips the trampoline: its module's vectorcall calls the entry directly
+and, when an exception leaves it, :func:`fix_traceback_direct` does the same with a fresh
+frame of the user's code standing in for the trampoline's.
+
 On Python 3.11+ the trampoline's own entry (which points at the ``def`` line) is dropped
 too, since a bare ``raise`` does not add it again: the traceback then reads exactly like
 the interpreter's. On 3.10 it stays (one extra line naming the function).
@@ -64,5 +69,17 @@ def fix_traceback() -> None:
             exc.__traceback__ = chain
         else:
             head.tb_next = chain
+    except Exception:  # noqa: BLE001 - a traceback fix must never change what is raised
+        pass
+
+
+def fix_traceback_direct(exc, user_frame) -> None:
+    """The same for a compiled function called from C through its vectorcall (no trampoline
+    frame; translator/runtime.py): ``user_frame`` is a fresh frame of the user's code that
+    the body's entries are put on."""
+    try:
+        tb = exc.__traceback__
+        if tb is not None:
+            exc.__traceback__ = _rebuild(tb, user_frame)
     except Exception:  # noqa: BLE001 - a traceback fix must never change what is raised
         pass

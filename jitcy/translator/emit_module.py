@@ -243,7 +243,8 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     guards = [f"type({r}) is {naming.NDARRAY if p in arrays else t.__name__}"
               for r, p, t in zip(raw, fn.params, fn.arg_types)
               if t is not object and (p in arrays or not isinstance(t, ArrayType))]
-    lines = [f"def {naming.ENTRY}({naming.BINDING_CLASS} {b}{''.join(', ' + r for r in raw)}):"]
+    lines = [f"cdef object {naming.ENTRY_C}({naming.BINDING_CLASS} {b}"
+             f"{''.join(', object ' + r for r in raw)}):"]
     fallback = f"return {b}.fallback({b}.state{''.join(', ' + r for r in raw)})"
     views = [f"&{buffer_name(p)}" for p in arrays]
     c_params = [i for i, p in enumerate(fn.params) if fn.types.get(p) == INT]
@@ -279,7 +280,24 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     body = ["try:"] + ["    " + line for line in body] + [
         "finally:", f"    if {t0} != 0.0:", f"        {naming.SAMPLED}({b}, {t0})"]
     lines += ["    " + line for line in body]
+    lines += ["", "", f"def {naming.ENTRY}({naming.BINDING_CLASS} {b}{''.join(', ' + r for r in raw)}):",
+              f"    return {naming.ENTRY_C}({b}{''.join(', ' + r for r in raw)})"]
+    if _plain_positional(fn):
+        # Calls from C through the function's vectorcall (runtime.py, FAST_EXPORT): the
+        # same entry, with the arguments read from the caller's array.
+        args = "".join(f", <object>{naming.PREFIX}args[{i}]" for i in range(len(raw)))
+        lines += ["", "", f"cdef object {naming.FAST}(object {b}, PyObject** {naming.PREFIX}args):",
+                  f"    return {naming.ENTRY_C}(<{naming.BINDING_CLASS}>{b}{args})",
+                  "", "", "from cpython.pycapsule cimport PyCapsule_New",
+                  f"{naming.FAST_EXPORT} = PyCapsule_New(<void*>{naming.FAST}, NULL, NULL)"]
     return "\n".join(lines)
+
+
+def _plain_positional(fn: TypedFunction) -> bool:
+    """Only positional parameters (no ``*args``, keyword-only or ``**kwargs``): calls from C
+    can then skip the trampoline (runtime.py, FAST_EXPORT)."""
+    args = fn.node.args
+    return not (args.vararg or args.kwonlyargs or args.kwarg)
 
 
 def _counter_obj(fn: TypedFunction, use_c: bool) -> list:

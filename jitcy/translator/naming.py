@@ -18,6 +18,10 @@ MODULE_KEY_DIGITS = 32
 BINDING_CLASS = PREFIX + "Binding"     # per-function state: globals, cells, fallback, caches
 BINDING_ARG = PREFIX + "b"             # the binding, first argument of every generated function
 ENTRY = PREFIX + "entry"               # def: guard + convert + call the typed implementation
+ENTRY_C = PREFIX + "entry_c"           # cdef: what ENTRY does (ENTRY and FAST call it)
+FAST = PREFIX + "fast"                 # cdef: ENTRY_C for calls through the function's vectorcall
+FAST_EXPORT = PREFIX + "FAST"          # module global: capsule of FAST (the trampoline's info)
+INSTALL_VECTORCALL = PREFIX + "install_vectorcall"   # def: the function's calls from C go to FAST
 IMPL_C = PREFIX + "impl_c"             # cdef: the body with C integers (pure functions only)
 IMPL_OBJ = PREFIX + "impl_obj"         # cdef: the body with ints as Python objects (impure functions)
 GLOBAL_GET = PREFIX + "global_get"     # live lookup in the user's module globals, then builtins
@@ -101,6 +105,9 @@ TRAMPOLINE_STATE = "__jitcy_state__"
 TRAMPOLINE_ON_ERROR = "__jitcy_on_error__"   # rewrites tracebacks of compiled code
 TRAMPOLINE_ORIGINAL = "__jitcy_original__"
 TRAMPOLINE_COUNTER = "__jitcy_counter__"       # the profiling trampoline's call countdown
+#: Last item of the info tuple a swapped-in trampoline carries as its last constant
+#: (compat.make_trampoline): (FAST capsule, binding, traceback fixer, original code, this).
+TRAMPOLINE_INFO = "__jitcy_fastcall__"
 # Locals of the trampolines (the profiling one counts calls down in ``state.skip``).
 TRAMPOLINE_LOCAL = PREFIX + "s"
 TRAMPOLINE_COUNT = PREFIX + "k"

@@ -566,6 +566,121 @@ cdef inline bint {p}self_bound({p}Binding b) except -1:
         return True
     return False
 '''),
+    (naming.FAST_EXPORT, r'''
+cdef extern from *:
+    """
+    #include "frameobject.h"
+    /* Calls of a swapped function from C (compiled code, builtins, type slots such as
+       __init__ via slot_tp_init, callbacks) go through the function object's vectorcall
+       pointer. {p}vectorcall, installed there, reads the info tuple the swapped-in
+       trampoline carries as its last constant and calls the compiled entry directly:
+       no trampoline frame, no argument tuple. Anything else (another code object, keyword
+       arguments, missing arguments without defaults) takes the plain path, so the code
+       object stays the one source of truth (unswap, measuring, a __code__ the program
+       assigned: all seen at the next call). */
+    typedef PyObject *(*{p}fast_t)(PyObject *, PyObject *const *);
+    static PyObject *{p}info_marker = NULL;          /* interned, shared by all modules */
+    static vectorcallfunc {p}plain_vectorcall = NULL; /* what Python functions use */
+
+    static void {p}direct_error(PyObject *info, PyFunctionObject *f) {
+        /* The exception leaves compiled code with no trampoline frame to fix its
+           traceback: give the fixer a frame of the user's code to put the lines on. */
+        PyObject *type, *value, *tb, *fixed, *r;
+        PyFrameObject *frame;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        if (value != NULL && tb != NULL) {
+            PyException_SetTraceback(value, tb);
+            frame = PyFrame_New(PyThreadState_Get(), (PyCodeObject *)PyTuple_GET_ITEM(info, 3),
+                                f->func_globals, NULL);
+            if (frame != NULL) {
+                r = PyObject_CallFunctionObjArgs(PyTuple_GET_ITEM(info, 2), value,
+                                                 (PyObject *)frame, NULL);
+                Py_XDECREF(r);
+                Py_DECREF(frame);
+            }
+            PyErr_Clear();            /* a traceback fix never changes what is raised */
+            fixed = PyException_GetTraceback(value);
+            Py_XDECREF(tb);
+            tb = fixed;
+        }
+        PyErr_Restore(type, value, tb);
+    }
+
+    static PyObject *{p}vectorcall(PyObject *func, PyObject *const *args, size_t nargsf,
+                                   PyObject *kwnames) {
+        PyFunctionObject *f = (PyFunctionObject *)func;
+        PyCodeObject *co = (PyCodeObject *)f->func_code;
+        PyObject *consts = co->co_consts, *info, *defaults, *r;
+        PyObject *full[16];
+        PyObject *const *use = args;
+        Py_ssize_t nc = PyTuple_GET_SIZE(consts), nargs = PyVectorcall_NARGS(nargsf);
+        Py_ssize_t argc, nd, i;
+        {p}fast_t fast;
+        if (nc == 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0))
+            goto plain;
+        info = PyTuple_GET_ITEM(consts, nc - 1);
+        if (!PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 5
+                || PyTuple_GET_ITEM(info, 4) != {p}info_marker)
+            goto plain;
+        argc = co->co_argcount;
+        defaults = NULL;
+        if (nargs != argc) {
+            /* only trampolines of plain positional parameters carry the info */
+            defaults = f->func_defaults;
+            nd = defaults != NULL ? PyTuple_GET_SIZE(defaults) : 0;
+            if (nargs > argc || argc > 16 || nargs + nd < argc)
+                goto plain;
+            for (i = 0; i < nargs; i++)
+                full[i] = args[i];
+            for (i = nargs; i < argc; i++)
+                full[i] = PyTuple_GET_ITEM(defaults, nd - (argc - i));
+            use = full;
+            Py_INCREF(defaults);   /* the call may rebind __defaults__ */
+        }
+        fast = ({p}fast_t)PyCapsule_GetPointer(PyTuple_GET_ITEM(info, 0), NULL);
+        if (fast == NULL || Py_EnterRecursiveCall("")) {
+            Py_XDECREF(defaults);
+            return NULL;
+        }
+        r = fast(PyTuple_GET_ITEM(info, 1), use);
+        Py_LeaveRecursiveCall();
+        Py_XDECREF(defaults);
+        if (r == NULL)
+            {p}direct_error(info, f);
+        return r;
+    plain:
+        return {p}plain_vectorcall(func, args, nargsf, kwnames);
+    }
+
+    static int {p}install_vc(PyObject *func, PyObject *plain_func) {
+        PyFunctionObject *f = (PyFunctionObject *)func;
+        if ({p}info_marker == NULL) {
+            {p}info_marker = PyUnicode_InternFromString("__jitcy_fastcall__");
+            if ({p}info_marker == NULL)
+                return -1;
+            {p}plain_vectorcall = ((PyFunctionObject *)plain_func)->vectorcall;
+        }
+        if (f->vectorcall != {p}plain_vectorcall)
+            return 0;      /* ours already (any jitcy module's), or someone else's: leave it */
+    #if PY_VERSION_HEX >= 0x030C0000
+        PyFunction_SetVectorcall(f, {p}vectorcall);
+    #else
+        f->vectorcall = {p}vectorcall;
+    #endif
+        return 0;
+    }
+    """
+    int {p}install_vc(object func, object plain_func) except -1
+
+
+cdef object {p}plain_function = eval("lambda: None")   # a function the interpreter made
+
+
+def {p}install_vectorcall(func):
+    """Send calls of ``func`` from C straight to the compiled entry (see above)."""
+    {p}install_vc(func, {p}plain_function)
+'''),
 ]
 
 
