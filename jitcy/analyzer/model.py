@@ -138,6 +138,8 @@ class TypedFunction:
     #                                  (pure bodies only: a miss re-runs the original code)
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
+    global_sites: list = dataclasses.field(default_factory=list)   # filled by the translator:
+    #                        (name, C type) of a cache per global read or attribute site
 
     def int_interval(self, node):
         """(lo, hi) of an int expression whose every value fits a long long, else None."""

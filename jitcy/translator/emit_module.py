@@ -155,6 +155,7 @@ def emit_module(fn: TypedFunction) -> str:
     """The complete ``.pyx`` text for one specialization of ``fn``."""
     p = naming.PREFIX
     parts = []
+    fn.global_sites.clear()
     bare = tuple(sorted(fn.builtin_names))
     if bare:
         parts.append(f"cdef tuple {p}BARE_BUILTINS = {bare!r}\n")
@@ -184,7 +185,8 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     parts.append(emit_calls.export(fn, use_c, _return_ctype(fn, False), _obj_call, _call_body,
                                    _counter_decls(fn, use_c)))
     parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
-    body = "\n\n".join(parts) + "\n"
+    sites = "".join(f"cdef {c_type} {site}\n" for site, c_type in fn.global_sites)
+    body = sites + "\n\n".join(parts) + "\n"
     body = math_support(body, fn.known_globals) + "\n\n" + body
     text = _header(fn) + support_code(body) + "\n\n" + body
     # For tracebacks: which user line each body line of this .pyx comes from (read by

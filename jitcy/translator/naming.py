@@ -25,6 +25,12 @@ INSTALL_VECTORCALL = PREFIX + "install_vectorcall"   # def: the function's calls
 IMPL_C = PREFIX + "impl_c"             # cdef: the body with C integers (pure functions only)
 IMPL_OBJ = PREFIX + "impl_obj"         # cdef: the body with ints as Python objects (impure functions)
 GLOBAL_GET = PREFIX + "global_get"     # live lookup in the user's module globals, then builtins
+GLOBAL_SITE = PREFIX + "gs"           # + n: the cache of global read n (module-level C struct)
+GLOBAL_CACHE = PREFIX + "gcache"      # its C struct type
+ATTR_GET = PREFIX + "ga"              # obj.name with a per-site cache (3.11 layouts)
+ATTR_SET = PREFIX + "sa"              # obj.name = value, likewise
+ATTR_SITE = PREFIX + "as"             # + n: the cache of attribute site n
+ATTR_CACHE = PREFIX + "acache"       # its C struct type
 GLOBAL_SET = PREFIX + "global_set"
 GLOBAL_DEL = PREFIX + "global_del"
 CELL_GET = PREFIX + "cell_get"         # read a free variable's cell (NameError when empty)

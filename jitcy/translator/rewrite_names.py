@@ -82,6 +82,26 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         self.expression_type = fn.expression_typer()
         self.mark_c_ints()
 
+    def global_load(self, name: str) -> ast.Call:
+        """A live read of the global ``name``, with its own cache (runtime.py, GLOBAL_GET);
+        the caches are declared at module level from ``self.fn.global_sites``."""
+        return _call(naming.GLOBAL_GET, _binding(), _const(name),
+                     self.site(naming.GLOBAL_SITE, naming.GLOBAL_CACHE))
+
+    def site(self, prefix: str, c_type: str) -> ast.Call:
+        """``cython.address(<a new module-level cache of C type c_type>)``."""
+        name = f"{prefix}{len(self.fn.global_sites)}"
+        self.fn.global_sites.append((name, c_type))
+        return _call("cython.address", ast.Name(id=name, ctx=ast.Load()))
+
+    def attribute_site(self, node) -> bool:
+        """Does ``node`` (an attribute) read or write an object of unknown type (a user's
+        class, most likely), which goes through a per-site cache (runtime.py, ATTR_CACHE)?"""
+        return (getattr(node.value, "_jitcy_type", OBJECT) == OBJECT
+                and node.attr not in _PARSER_WORDS and not getattr(node, "_jitcy_method", False)
+                and not (isinstance(node.value, ast.Name) and node.value.id in self.globals
+                         and self.fn.known_globals.get(node.value.id)))
+
     def fail(self, node, what):
         raise UnsupportedConstruct(f"{what} is not compiled by jitcy", self.fn.filename,
                                    getattr(node, "lineno", self.fn.node.lineno))
@@ -102,7 +122,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
                 _call(naming.CELL_GET, _binding(), _const(self.cells[name]), _const(name)), node)
         if name in self.globals:
             if isinstance(node.ctx, ast.Load):
-                return ast.copy_location(_call(naming.GLOBAL_GET, _binding(), _const(name)), node)
+                return ast.copy_location(self.global_load(name), node)
             self.fail(node, f"this kind of store to the global {name!r}")
         return node   # an unshadowed builtin: Cython compiles it natively
 
@@ -123,6 +143,15 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             stored = self._store_outside(node.targets[0], node.value, node)
             if stored is not None:
                 return stored
+        target = node.targets[0]
+        if (len(node.targets) == 1 and isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name) and target.value.id in self.fn.locals
+                and self.attribute_site(target)):
+            # obj.name = value through the site's cache. Python evaluates the value, then
+            # the object: with a local as the object the order cannot show.
+            call = _call(naming.ATTR_SET, self.visit(target.value), _const(target.attr),
+                         node.value, self.site(naming.ATTR_SITE, naming.ATTR_CACHE))
+            return ast.copy_location(ast.Expr(value=call), node)
         node.targets = [self.visit(t) for t in node.targets]
         return node
 
@@ -203,7 +232,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             # and swapped (emit_calls.py), else the Python call.
             args = [self.visit(a) for a in node.args]
             direct = _call(f"{naming.CALL}{callee.index}", _binding(), *args)
-            python = ast.Call(func=_call(naming.GLOBAL_GET, _binding(), _const(callee.name)),
+            python = ast.Call(func=self.global_load(callee.name),
                               args=args, keywords=[])
             return ast.copy_location(ast.IfExp(
                 test=_call(naming.LINKED, _binding(), _const(callee.index)),
@@ -216,7 +245,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             if self.c_ints:
                 fallback = _call(naming.DEOPT)
             else:
-                fallback = ast.Call(func=_call(naming.GLOBAL_GET, _binding(), _const(fn.name)),
+                fallback = ast.Call(func=self.global_load(fn.name),
                                     args=args, keywords=[])
             return ast.copy_location(ast.IfExp(test=_call(naming.SELF_BOUND, _binding()),
                                                body=direct, orelse=fallback), node)
@@ -231,6 +260,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         arithmetic = self.arithmetic_call(node)
         if arithmetic is not None:
             return arithmetic
+        if isinstance(node.func, ast.Attribute):
+            node.func._jitcy_method = True     # obj.m(...): Cython's method call, unbound
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
                 and "len" in fn.builtin_names and id(node) not in self.c_int_nodes):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
@@ -292,6 +323,10 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             if "getattr" not in self.fn.builtin_names:
                 getattr_call.func = _call(naming.BUILTIN, _const("getattr"))
             return ast.copy_location(getattr_call, node)
+        if isinstance(node.ctx, ast.Load) and self.attribute_site(node):
+            return ast.copy_location(_call(naming.ATTR_GET, self.visit(node.value),
+                                           _const(node.attr),
+                                           self.site(naming.ATTR_SITE, naming.ATTR_CACHE)), node)
         container = _container_type(node.value)
         missing = container is not object and not hasattr(container, node.attr)
         self.generic_visit(node)

@@ -108,13 +108,35 @@ class {p}Deopt(Exception):
     """Leave the C-integer body; the entry re-runs the call with Python ints."""
 '''),
     (naming.GLOBAL_GET, r'''
-cdef object {p}global_get({p}Binding b, str name):
+ctypedef struct {p}gcache:
+    # One per global read in the body: the value found and the versions of the globals
+    # and builtins dicts then. Dict versions are unique process-wide and change with any
+    # change of the dict, so equal versions mean the same dicts, unchanged: the borrowed
+    # value is still the one the dicts hold (the same check as Cython's module globals).
+    unsigned long long gv
+    unsigned long long bv
+    PyObject* value
+
+
+cdef object {p}global_fill({p}Binding b, str name, {p}gcache* c):
+    # versions first: a lookup that runs code (a key's __eq__) changing a dict then
+    # leaves a stale version behind, never a stale value
+    cdef unsigned long long gv = {p}dict_version(<PyObject*>b.globals)
+    cdef unsigned long long bv = {p}dict_version(<PyObject*>b.builtins)
     cdef PyObject* value = PyDict_GetItemWithError(b.globals, name)
     if value is NULL:
         value = PyDict_GetItemWithError(b.builtins, name)
         if value is NULL:
             raise NameError(f"name '{name}' is not defined")
+    c.gv, c.bv, c.value = gv, bv, value
     return <object>value
+
+
+cdef inline object {p}global_get({p}Binding b, str name, {p}gcache* c):
+    cdef unsigned long long gv = {p}dict_version(<PyObject*>b.globals)
+    if gv != 0 and gv == c.gv and {p}dict_version(<PyObject*>b.builtins) == c.bv:
+        return <object>c.value
+    return {p}global_fill(b, name, c)
 '''),
     (naming.GLOBAL_SET, r'''
 cdef int {p}global_set({p}Binding b, str name, value) except -1:
@@ -680,6 +702,160 @@ cdef object {p}plain_function = eval("lambda: None")   # a function the interpre
 def {p}install_vectorcall(func):
     """Send calls of ``func`` from C straight to the compiled entry (see above)."""
     {p}install_vc(func, {p}plain_function)
+'''),
+    (naming.ATTR_CACHE, r'''
+cdef extern from *:
+    """
+    /* obj.name for objects of user classes, with a cache per site: what CPython 3.11's
+       specializing interpreter does (LOAD_ATTR_INSTANCE_VALUE / LOAD_ATTR_SLOT,
+       STORE_ATTR_INSTANCE_VALUE / STORE_ATTR_SLOT), in C. The type's version tag (unique,
+       reset by any change of the class) guards the cached place: a slot's offset, or the
+       index of the name in the class's shared instance keys. Everything else (another
+       type, a property, __getattr__, a materialized __dict__, a missing value) is the
+       plain PyObject_GetAttr / PyObject_SetAttr, so errors and messages are Python's.
+       Other Python versions (other object layouts) always take the plain path. */
+    typedef struct { unsigned int version; int kind; Py_ssize_t index; int misses; } {p}acache;
+    #define {p}AC_NONE 0
+    #define {p}AC_VALUES 1
+    #define {p}AC_SLOT 2
+
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    #define {p}ATTR_FAST 1
+    #include "structmember.h"                   /* PyMemberDef */
+    typedef struct {
+        Py_ssize_t dk_refcnt;
+        uint8_t dk_log2_size;
+        uint8_t dk_log2_index_bytes;
+        uint8_t dk_kind;
+        uint32_t dk_version;
+        Py_ssize_t dk_usable;
+        Py_ssize_t dk_nentries;
+        char dk_indices[];
+    } {p}keys311;                           /* Include/internal/pycore_dict.h, 3.11 */
+    typedef struct { PyObject *me_key; PyObject *me_value; } {p}ukey311;
+    typedef struct { PyObject *values[1]; } {p}values311;
+    #define {p}VALUES(o) (*((({p}values311 **)(o)) - 4))    /* _PyObject_ValuesPointer */
+
+    static Py_ssize_t {p}shared_index(PyTypeObject *tp, PyObject *name) {
+        /* the index of name in the class's shared instance keys, or -1 (not there yet) */
+        {p}keys311 *keys = ({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys;
+        {p}ukey311 *entries;
+        Py_ssize_t i;
+        if (keys == NULL || keys->dk_kind != 2)   /* DICT_KEYS_SPLIT: shared keys */
+            return -1;
+        entries = ({p}ukey311 *)(&((int8_t *)keys->dk_indices)[(size_t)1 << keys->dk_log2_index_bytes]);
+        for (i = 0; i < keys->dk_nentries; i++)
+            if (entries[i].me_key == name)     /* names are interned */
+                return i;
+        return -1;
+    }
+
+    static void {p}afill(PyObject *o, PyObject *name, {p}acache *c, int store) {
+        PyTypeObject *tp = Py_TYPE(o);
+        PyObject *descr;
+        Py_ssize_t index;
+        c->version = 0;
+        c->kind = {p}AC_NONE;
+        if (!PyUnicode_CheckExact(name) || !PyUnicode_CHECK_INTERNED(name))
+            return;
+        if (store ? tp->tp_setattro != PyObject_GenericSetAttr
+                  : tp->tp_getattro != PyObject_GenericGetAttr)
+            goto uncacheable;
+        descr = _PyType_Lookup(tp, name);      /* borrowed; gives tp a version tag */
+        if (tp->tp_version_tag == 0 || !(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+            return;
+        if (descr == NULL) {
+            if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || {p}VALUES(o) == NULL)
+                goto uncacheable;
+            index = {p}shared_index(tp, name);
+            if (index < 0) {
+                /* the name may join the shared keys later (the first store of an
+                   attribute): try again a few times before giving up on this type */
+                if (++c->misses < 16)
+                    return;
+                goto uncacheable;
+            }
+            c->kind = {p}AC_VALUES;
+            c->index = index;
+        }
+        else if (Py_IS_TYPE(descr, &PyMemberDescr_Type)
+                 && ((PyMemberDescrObject *)descr)->d_member->type == 16     /* T_OBJECT_EX */
+                 && !(store && (((PyMemberDescrObject *)descr)->d_member->flags & 1))) {
+            c->kind = {p}AC_SLOT;                                           /* not READONLY */
+            c->index = ((PyMemberDescrObject *)descr)->d_member->offset;
+        }
+    uncacheable:
+        c->version = tp->tp_version_tag;
+    }
+    #endif
+
+    static PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
+    #ifdef {p}ATTR_FAST
+        PyObject *r;
+        if (Py_TYPE(o)->tp_version_tag != c->version || c->version == 0)
+            {p}afill(o, name, c, 0);
+        if (c->version != 0 && Py_TYPE(o)->tp_version_tag == c->version) {
+            if (c->kind == {p}AC_VALUES) {
+                {p}values311 *values = {p}VALUES(o);
+                if (values != NULL && (r = values->values[c->index]) != NULL) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
+            else if (c->kind == {p}AC_SLOT) {
+                r = *(PyObject **)((char *)o + c->index);
+                if (r != NULL) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
+        }
+    #endif
+        return PyObject_GetAttr(o, name);
+    }
+
+    static int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
+    #ifdef {p}ATTR_FAST
+        PyObject *old, **place;
+        if (Py_TYPE(o)->tp_version_tag != c->version || c->version == 0)
+            {p}afill(o, name, c, 1);
+        if (c->version != 0 && Py_TYPE(o)->tp_version_tag == c->version) {
+            if (c->kind == {p}AC_VALUES) {
+                {p}values311 *values = {p}VALUES(o);
+                if (values != NULL) {
+                    old = values->values[c->index];
+                    Py_INCREF(v);
+                    values->values[c->index] = v;
+                    if (old == NULL) {
+                        /* _PyDictValues_AddToInsertionOrder (pycore_dict.h, 3.11) */
+                        uint8_t *size_ptr = ((uint8_t *)values) - 2;
+                        int size = *size_ptr + 1;
+                        size_ptr[-size] = (uint8_t)c->index;
+                        *size_ptr = (uint8_t)size;
+                    }
+                    else {
+                        Py_DECREF(old);
+                    }
+                    return 0;
+                }
+            }
+            else if (c->kind == {p}AC_SLOT) {
+                place = (PyObject **)((char *)o + c->index);
+                old = *place;
+                Py_INCREF(v);
+                *place = v;
+                Py_XDECREF(old);
+                return 0;
+            }
+        }
+    #endif
+        return PyObject_SetAttr(o, name, v);
+    }
+    """
+    ctypedef struct {p}acache:
+        pass
+    object {p}ga(object o, object name, {p}acache* c)
+    int {p}sa(object o, object name, object v, {p}acache* c) except -1
 '''),
 ]
 

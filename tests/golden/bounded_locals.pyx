@@ -11,7 +11,7 @@ cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
         total = __jitcy_iadd(total, __jitcy_mul(xs[i], __jitcy_obj(n) - __jitcy_obj(i)))
     return (total, __jitcy_mul(__jitcy_mul(__jitcy_mul(__jitcy_obj(m), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(n))
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     if not (type(__jitcy_a0) is list):
@@ -27,6 +27,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -22,7 +22,7 @@ cdef tuple __jitcy_impl_c(__jitcy_Binding __jitcy_b, str s):
             other = other + 1
     return (vowels, digits, spaces, other)
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
@@ -41,6 +41,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -11,7 +11,7 @@ cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long k):
             last = i
     return (t, __jitcy_obj(last))
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not (type(__jitcy_a0) is list and type(__jitcy_a1) is int):
@@ -32,6 +32,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy_a1):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -19,7 +19,7 @@ cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n):
     __jitcy_b.depth -= 1
     return __jitcy_r
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     cdef long long __jitcy_c0
     cdef int __jitcy_overflow = 0
     cdef int __jitcy_depth
@@ -47,6 +47,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

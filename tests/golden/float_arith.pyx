@@ -3,7 +3,7 @@
 cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, double x, double y):
     return (x + y, x - y, x * y, abs(x), min(x, y), max(x, y), __jitcy_fdiv(x, y))
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not (type(__jitcy_a0) is float and type(__jitcy_a1) is float):
@@ -19,6 +19,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy_a1):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

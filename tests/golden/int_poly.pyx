@@ -7,7 +7,7 @@ cdef long long __jitcy_deopt():
 cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long a, long long b):
     return a * a - 3 * b + 7
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     cdef long long __jitcy_c0
     cdef long long __jitcy_c1
     cdef int __jitcy_overflow = 0
@@ -34,6 +34,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy_a1):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -6,7 +6,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
         total = __jitcy_iadd(total, x)
     return total
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     if not (type(__jitcy_a0) is list):
@@ -20,6 +20,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -15,7 +15,7 @@ cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, double cr, double ci, l
         n = n + 1
     return n
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
     cdef long long __jitcy_c2
     cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
@@ -38,6 +38,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1], <object>__jitcy_args[2])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy_a1, object __jitcy_a2):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -12,7 +12,7 @@ cdef double __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n, double x):
         s = s + (__jitcy_m_sqrt(x * x + i) - __jitcy_m_sin(x + i) * __jitcy_mc_pi)
     return s
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     cdef long long __jitcy_c0
     cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
@@ -39,6 +39,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef double __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy_a1) except? -1.0:
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

@@ -10,7 +10,7 @@ cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long n, obje
         out.append(__jitcy_mul(xs[i], k))
     return out
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
     if not (type(__jitcy_a0) is list and type(__jitcy_a1) is int and type(__jitcy_a2) is int):
@@ -31,6 +31,18 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1], <object>__jitcy_args[2])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo

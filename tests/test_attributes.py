@@ -1,0 +1,207 @@
+"""Attribute reads and writes on objects of user classes (issue 3, item 7).
+
+Compiled code reads and writes ``obj.name`` through a cache per site (translator/runtime.py,
+ATTR_CACHE): on CPython 3.11 the place of the value (a ``__slots__`` offset or the index of
+the name in the class's shared instance keys) is remembered under the class's version tag,
+as the interpreter's own specializations do. These tests run the same code interpreted and
+compiled and compare what the program can see: values, errors and their messages, the
+order of ``vars(obj)``, and what happens after the class or the instance changes.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import jitcy
+
+from .conftest import compile_now
+
+pytestmark = pytest.mark.slow
+
+
+class Plain:
+    def __init__(self, x, y, extra=False):
+        self.x = x
+        if extra:
+            self.z = 3
+        self.y = y
+
+
+class Slotted:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class WithProperty:
+    def __init__(self):
+        self._v = 1
+
+    @property
+    def v(self):
+        return self._v * 10
+
+    @v.setter
+    def v(self, value):
+        self._v = value
+
+
+class WithGetattr:
+    def __init__(self):
+        self.real = 1
+
+    def __getattr__(self, name):
+        return f"virtual {name}"
+
+
+def read_xy(o):
+    return o.x + o.y
+
+
+def write_x(o, value):
+    o.x = value
+    return o.x
+
+
+def read_v(o):
+    return o.v
+
+
+def write_v(o, value):
+    o.v = value
+    return o.v
+
+
+def read_any(o):
+    return o.anything
+
+
+def build(x, y, extra):
+    return Plain(x, y, extra)
+
+
+def _outcome(func, *args):
+    try:
+        return "ok", func(*args)
+    except Exception as exc:  # noqa: BLE001
+        return "raise", type(exc), str(exc)
+
+
+def _copy(func):
+    import types
+    return types.FunctionType(func.__code__, func.__globals__, func.__name__,
+                              func.__defaults__, func.__closure__)
+
+
+@pytest.fixture
+def compiled(jitcy_env):
+    """``compiled(f, *warm)``: a compiled copy of f (the original stays interpreted)."""
+    def make(func, *warm):
+        copy = _copy(func)
+        st = compile_now(copy, *warm)
+        assert st["state"] == "swapped", (st["reason"], st["failures"])
+        return copy
+    return make
+
+
+def test_reads_of_plain_and_slotted_objects_and_polymorphic_sites(compiled):
+    f = compiled(read_xy, Plain(1, 2))
+    objects = [Plain(1, 2), Slotted(3.5, 4), Plain("a", "b"), Slotted([1], [2]),
+               Plain(1, 2, extra=True), WithGetattr()]
+    for o in objects + objects:       # the site sees one type after another, twice over
+        assert _outcome(f, o) == _outcome(read_xy, o)
+
+
+def test_missing_and_deleted_attributes_raise_pythons_error(compiled):
+    f = compiled(read_xy, Plain(1, 2))
+    p = Plain(1, 2)
+    del p.y
+    s = Slotted.__new__(Slotted)
+    s.x = 1
+    for o in (p, s, object(), None):
+        assert _outcome(f, o) == _outcome(read_xy, o)
+
+
+def test_writes_keep_values_and_the_order_of_vars(compiled):
+    f = compiled(write_x, Plain(1, 2), 0)
+    for value in (5, "s", None, 2.5):
+        a, b = Plain(1, 2), Plain(1, 2)
+        assert f(a, value) == write_x(b, value)
+        assert list(vars(a).items()) == list(vars(b).items())
+    # an attribute the instance did not have yet (added at the end of vars, as Python does)
+    a, b = Plain.__new__(Plain), Plain.__new__(Plain)
+    a.y = b.y = 1
+    assert f(a, 7) == write_x(b, 7) and list(vars(a)) == list(vars(b)) == ["y", "x"]
+    s1, s2 = Slotted(1, 2), Slotted(1, 2)
+    assert f(s1, 9) == write_x(s2, 9) and (s1.x, s1.y) == (9, 2)
+
+
+def test_init_compiled_builds_the_same_instances(compiled):
+    original = Plain.__init__
+    init = compiled(original, Plain.__new__(Plain), 1, 2)
+    try:
+        Plain.__init__ = init
+        g = compiled(build, 1, 2, False)
+        for extra in (False, True, False):
+            obj = g(1, 2, extra)
+            ref = Plain.__new__(Plain)
+            ref.x = 1
+            if extra:
+                ref.z = 3
+            ref.y = 2
+            assert list(vars(obj).items()) == list(vars(ref).items())
+    finally:
+        Plain.__init__ = original
+
+
+def test_properties_getattr_and_setters_run(compiled):
+    f, g = compiled(read_v, WithProperty()), compiled(write_v, WithProperty(), 2)
+    assert f(WithProperty()) == 10
+    o1, o2 = WithProperty(), WithProperty()
+    assert g(o1, 5) == write_v(o2, 5) == 50 and vars(o1) == vars(o2)
+    h = compiled(read_any, WithGetattr())
+    assert h(WithGetattr()) == "virtual anything"
+    assert _outcome(h, Plain(1, 2)) == _outcome(read_any, Plain(1, 2))
+
+
+def test_changes_of_class_and_instance_are_seen(compiled):
+    class Point:
+        def __init__(self):
+            self.x, self.y = 1, 2
+
+    f = compiled(read_xy, Point())
+    g = compiled(write_x, Point(), 0)
+    p = Point()
+    assert f(p) == 3
+    Point.x = property(lambda self: 100)       # a data descriptor now wins over the dict
+    assert f(p) == read_xy(p) == 102
+    assert _outcome(g, p, 5) == _outcome(write_x, p, 5)   # no setter: AttributeError
+    del Point.x
+    assert f(p) == 3
+    q = Point()
+    q.__dict__["y"] = 40                       # a materialized __dict__
+    assert f(q) == read_xy(q) == 41
+    assert g(q, 7) == 7 and q.__dict__ == {"x": 7, "y": 40}
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the cached paths are 3.11's")
+def test_refcounts_of_values_stay_balanced(compiled):
+    f, g = compiled(read_xy, Plain(1, 2)), compiled(write_x, Plain(1, 2), 0)
+    value = object()
+    holder = Plain(value, value)
+    before = sys.getrefcount(value)
+    for _ in range(1000):
+        try:
+            f(holder)
+        except TypeError:
+            pass
+        g(holder, value)
+    assert sys.getrefcount(value) == before
+    slotted = Slotted(value, value)
+    before = sys.getrefcount(value)
+    for _ in range(1000):
+        g(slotted, value)
+    assert sys.getrefcount(value) == before
