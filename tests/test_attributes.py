@@ -205,3 +205,137 @@ def test_refcounts_of_values_stay_balanced(compiled):
     for _ in range(1000):
         g(slotted, value)
     assert sys.getrefcount(value) == before
+
+
+# -- method calls and calls of classes (runtime.py, METHOD_CACHE and CALL_CACHE) ----------
+
+class Shape:
+    def __init__(self, size):
+        self.size = size
+
+    def area(self):
+        return self.size * self.size
+
+    def scaled(self, k, extra=0):
+        return self.size * k + extra
+
+    @staticmethod
+    def kind():
+        return "shape"
+
+    @classmethod
+    def make(cls, size):
+        return cls(size)
+
+
+class Square(Shape):
+    def area(self):
+        return ("square", self.size)
+
+
+class SlottedShape:
+    __slots__ = ("size",)
+
+    def __init__(self, size):
+        self.size = size
+
+    def area(self):
+        return -self.size
+
+
+def call_methods(o):
+    return (o.area(), o.scaled(2), o.scaled(2, 1), o.kind(), type(o.make(3)).__name__)
+
+
+def call_area(o):
+    return o.area()
+
+
+def call_append(o, x):
+    o.append(x)
+    return o
+
+
+def construct(cls, *args):
+    return cls(*args)
+
+
+def construct2(cls, a):
+    obj = cls(a)
+    plain = obj if type(obj) in (int, str, tuple) else None
+    return type(obj).__name__, getattr(obj, "__dict__", None), getattr(obj, "size", None), plain
+
+
+def test_method_calls_give_the_interpreters_answers(compiled):
+    f = compiled(call_methods, Shape(2))
+    for o in (Shape(2), Square(3), Shape(2.5), Square(1), Shape(2)):
+        assert _outcome(f, o) == _outcome(call_methods, o)
+    g = compiled(call_area, Shape(2))
+    s = Shape(4)
+    s.area = lambda: "from the instance"       # an instance attribute shadows the method
+    for o in (Shape(2), SlottedShape(3), s, Square(2), 5, None, Shape(2)):
+        assert _outcome(g, o) == _outcome(call_area, o)
+    h = compiled(call_append, [], 1)
+    assert h([1], 2) == [1, 2]                 # a builtin method through an object local
+    assert _outcome(h, (), 1) == _outcome(call_append, (), 1)
+
+
+def test_a_method_assigned_later_to_the_class_or_the_instance_is_seen(compiled):
+    class Thing:
+        def __init__(self):
+            self.a = 1
+
+        def area(self):
+            return "class"
+
+    g = compiled(call_area, Thing())
+    t = Thing()
+    assert g(t) == "class"
+    Thing.area = lambda self: "patched class"
+    assert g(t) == "patched class"
+    u = Thing()
+    u.area = lambda: "instance"                # the name joins the shared instance keys
+    assert g(u) == "instance" and g(t) == "patched class"
+
+
+def test_calls_of_classes_build_the_same_objects(compiled):
+    import abc
+
+    class NoInit:
+        pass
+
+    class Returns:
+        def __init__(self, a):
+            return a
+
+    class Raises:
+        def __init__(self, a):
+            raise ValueError(f"bad {a}")
+
+    class New:
+        def __new__(cls, a):
+            obj = super().__new__(cls)
+            obj.made = a
+            return obj
+
+    class Meta(type):
+        def __call__(cls, *args):
+            return ("meta", args)
+
+    class WithMeta(metaclass=Meta):
+        def __init__(self, a):
+            self.a = a
+
+    class Abstract(abc.ABC):
+        def __init__(self, a):
+            self.a = a
+
+        @abc.abstractmethod
+        def run(self):
+            pass
+
+    f = compiled(construct2, Shape, 1)
+    for cls in (Shape, Square, SlottedShape, Returns, Raises, New, WithMeta, Abstract,
+                NoInit, int, str, Shape, len, 3):
+        assert _outcome(f, cls, 7) == _outcome(construct2, cls, 7), cls
+

@@ -140,6 +140,8 @@ class TypedFunction:
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
     global_sites: list = dataclasses.field(default_factory=list)   # filled by the translator:
     #                        (name, C type) of a cache per global read or attribute site
+    local_sites: list = dataclasses.field(default_factory=list)    # (name, C type) of the
+    #                        body's own C locals the translator adds (method call flags)
 
     def int_interval(self, node):
         """(lo, hi) of an int expression whose every value fits a long long, else None."""

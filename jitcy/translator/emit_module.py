@@ -88,6 +88,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     params = set(fn.params)
     decls = [f"cdef {annotated.c_type(v)} {safe_local_name(v)}"
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
+    decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites]
     # Locals some path reads unbound: make them "maybe bound" for Cython, whose flow analysis
     # rejects a read that is unbound on every path (Python raises at run time instead).
     decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
@@ -156,6 +157,7 @@ def emit_module(fn: TypedFunction) -> str:
     p = naming.PREFIX
     parts = []
     fn.global_sites.clear()
+    fn.local_sites.clear()
     bare = tuple(sorted(fn.builtin_names))
     if bare:
         parts.append(f"cdef tuple {p}BARE_BUILTINS = {bare!r}\n")

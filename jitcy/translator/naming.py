@@ -31,6 +31,15 @@ ATTR_GET = PREFIX + "ga"              # obj.name with a per-site cache (3.11 lay
 ATTR_SET = PREFIX + "sa"              # obj.name = value, likewise
 ATTR_SITE = PREFIX + "as"             # + n: the cache of attribute site n
 ATTR_CACHE = PREFIX + "acache"       # its C struct type
+METHOD_LOOKUP = PREFIX + "lm"         # obj.m(...): the method, looked up first (cached)
+METHOD_CALL = PREFIX + "cm"           # + N: ... then called with obj and N arguments
+METHOD_SITE = PREFIX + "ms"           # + n: the cache of method site n
+METHOD_CACHE = PREFIX + "mcache"     # its C struct type
+METHOD_FLAG = PREFIX + "mf"           # + n: body local: does site n pass obj?
+CALL_ANY = PREFIX + "call"            # + N: f(N arguments), classes made directly
+CALL_SITE = PREFIX + "cs"             # + n: the cache of call site n
+CALL_CACHE = PREFIX + "ccache"       # its C struct type
+MAX_FAST_ARGS = 8                     # calls with more arguments stay Cython's
 GLOBAL_SET = PREFIX + "global_set"
 GLOBAL_DEL = PREFIX + "global_del"
 CELL_GET = PREFIX + "cell_get"         # read a free variable's cell (NameError when empty)

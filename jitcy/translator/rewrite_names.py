@@ -260,6 +260,9 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         arithmetic = self.arithmetic_call(node)
         if arithmetic is not None:
             return arithmetic
+        fast = self.fast_call(node)
+        if fast is not None:
+            return fast
         if isinstance(node.func, ast.Attribute):
             node.func._jitcy_method = True     # obj.m(...): Cython's method call, unbound
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
@@ -267,6 +270,38 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
             return ast.copy_location(_call(naming.AS_OBJECT, self.generic_visit(node)), node)
         return self.generic_visit(node)
+
+    def fast_call(self, node):
+        """``obj.m(args)`` (``obj`` a local object) and ``f(args)`` (``f`` a global or a local
+        object) with at most MAX_FAST_ARGS positional arguments, through the per-site
+        caches of runtime.py (METHOD_CACHE, CALL_CACHE); else None."""
+        if (node.keywords or len(node.args) > naming.MAX_FAST_ARGS
+                or any(isinstance(a, ast.Starred) for a in node.args)):
+            return None
+        func, n = node.func, len(node.args)
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id in self.fn.locals and func.attr not in _PARSER_WORDS
+                and getattr(func.value, "_jitcy_type", OBJECT) == OBJECT):
+            # Python looks the method up before it evaluates the arguments: so does this
+            # (the lookup is the first argument of the call; the object is a local).
+            flag = f"{naming.METHOD_FLAG}{len(self.fn.local_sites)}"
+            self.fn.local_sites.append((flag, "int"))
+            address = _call("cython.address", ast.Name(id=flag, ctx=ast.Load()))
+            obj = self.visit(func.value)
+            lookup = _call(naming.METHOD_LOOKUP, obj, _const(func.attr),
+                           self.site(naming.METHOD_SITE, naming.METHOD_CACHE), address)
+            args = [self.visit(a) for a in node.args]
+            return ast.copy_location(_call(f"{naming.METHOD_CALL}{n}", lookup, address,
+                                           self.visit(func.value), *args), node)
+        if isinstance(func, ast.Name) and (
+                func.id in self.globals or (func.id in self.fn.locals
+                                            and self.fn.types.get(func.id) == OBJECT)):
+            callee = self.visit(func)
+            args = [self.visit(a) for a in node.args]
+            return ast.copy_location(_call(f"{naming.CALL_ANY}{n}", callee,
+                                           self.site(naming.CALL_SITE, naming.CALL_CACHE),
+                                           *args), node)
+        return None
 
     def _direct_call_ok(self, node) -> bool:
         fn = self.fn

@@ -857,6 +857,285 @@ cdef extern from *:
     object {p}ga(object o, object name, {p}acache* c)
     int {p}sa(object o, object name, object v, {p}acache* c) except -1
 '''),
+    (naming.METHOD_CACHE, r'''
+cdef extern from *:
+    """
+    /* (the 3.11 layouts come from {p}acache's helper, emitted before this one) */
+    /* obj.m(args) with obj a local and m found on the class (a function or a method
+       descriptor): the unbound function, called with obj prepended, as the interpreter's
+       LOAD_METHOD/CALL do (no bound method object), with the class lookup cached under the
+       class's version tag (3.11 layouts; elsewhere _PyObject_GetMethod's own lookup). The
+       lookup runs before the arguments are evaluated, as in Python: {p}lm returns the
+       callable and sets *self_needed, then {p}cmN calls it. */
+    typedef struct { unsigned int version; Py_ssize_t nentries; PyObject *func; int kind; } {p}mcache;
+
+    static PyObject *{p}lm(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed) {
+        PyTypeObject *tp = Py_TYPE(o);
+        PyObject *meth = NULL;
+    #ifdef {p}ATTR_FAST
+        if (c->version != 0 && tp->tp_version_tag == c->version) {
+            if (c->kind == 1) {                   /* no instance dict at all */
+                Py_INCREF(c->func);
+                *self_needed = 1;
+                return c->func;
+            }
+            if (c->kind == 2 && {p}VALUES(o) != NULL
+                    && (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries
+                       == c->nentries) {          /* the name joined no instance keys since */
+                Py_INCREF(c->func);
+                *self_needed = 1;
+                return c->func;
+            }
+        }
+        else if (tp->tp_getattro == PyObject_GenericGetAttr && PyUnicode_CheckExact(name)
+                 && PyUnicode_CHECK_INTERNED(name)) {
+            PyObject *descr = _PyType_Lookup(tp, name);
+            c->version = 0;
+            if (descr != NULL && tp->tp_version_tag != 0
+                    && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)
+                    && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
+                if (tp->tp_dictoffset == 0 && !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
+                    c->kind = 1;
+                    c->func = descr;
+                    c->version = tp->tp_version_tag;
+                }
+                else if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && {p}VALUES(o) != NULL
+                         && ((PyHeapTypeObject *)tp)->ht_cached_keys != NULL
+                         && {p}shared_index(tp, name) < 0) {
+                    c->kind = 2;
+                    c->func = descr;
+                    c->nentries = (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries;
+                    c->version = tp->tp_version_tag;
+                }
+            }
+        }
+        *self_needed = _PyObject_GetMethod(o, name, &meth);
+    #else
+        meth = PyObject_GetAttr(o, name);
+        *self_needed = 0;
+    #endif
+        return meth;        /* NULL with the AttributeError set */
+    }
+
+
+    static PyObject *{p}cm0(PyObject *meth, int *self_needed, PyObject *o) {
+        PyObject *args[2] = {NULL, o};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 1, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm1(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0) {
+        PyObject *args[3] = {NULL, o, a0};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 2, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm2(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1) {
+        PyObject *args[4] = {NULL, o, a0, a1};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 3, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm3(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2) {
+        PyObject *args[5] = {NULL, o, a0, a1, a2};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 4, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm4(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3) {
+        PyObject *args[6] = {NULL, o, a0, a1, a2, a3};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 5, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm5(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4) {
+        PyObject *args[7] = {NULL, o, a0, a1, a2, a3, a4};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 6, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm6(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5) {
+        PyObject *args[8] = {NULL, o, a0, a1, a2, a3, a4, a5};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 7, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm7(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6) {
+        PyObject *args[9] = {NULL, o, a0, a1, a2, a3, a4, a5, a6};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 8, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}cm8(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6, PyObject *a7) {
+        PyObject *args[10] = {NULL, o, a0, a1, a2, a3, a4, a5, a6, a7};
+        if (*self_needed)
+            return PyObject_Vectorcall(meth, args + 1, 9, NULL);
+        return PyObject_Vectorcall(meth, args + 2, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+    """
+    ctypedef struct {p}mcache:
+        pass
+    object {p}lm(object o, object name, {p}mcache* c, int* self_needed)
+    object {p}cm0(object meth, int* self_needed, object o)
+    object {p}cm1(object meth, int* self_needed, object o, object a0)
+    object {p}cm2(object meth, int* self_needed, object o, object a0, object a1)
+    object {p}cm3(object meth, int* self_needed, object o, object a0, object a1, object a2)
+    object {p}cm4(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3)
+    object {p}cm5(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4)
+    object {p}cm6(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4, object a5)
+    object {p}cm7(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4, object a5, object a6)
+    object {p}cm8(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4, object a5, object a6, object a7)
+'''),
+    (naming.CALL_CACHE, r'''
+cdef extern from *:
+    """    /* f(args) of a callable found at run time; a class whose instances are made by
+       object.__new__ and a Python __init__ (and whose metaclass is type) is called as
+       type.__call__ would: allocate, call __init__ (through its vectorcall: compiled
+       code when jitcy swapped it), check that it returned None. The class, its __new__ and
+       __init__ are cached under its version tag. */
+    typedef struct { unsigned int version; PyObject *init; } {p}ccache;
+
+    static PyObject *{p}construct(PyTypeObject *tp, {p}ccache *c, PyObject **args,
+                                  Py_ssize_t nargs) {
+        /* args[0] is free for self */
+        static PyObject *no_args = NULL;
+        PyObject *self, *r;
+        if (no_args == NULL && (no_args = PyTuple_New(0)) == NULL)
+            return NULL;
+        /* object.__new__ itself (it also sets up the instance's inline values); with the
+           real arguments it would check the same things and find them fine, since the
+           class defines __init__ */
+        self = tp->tp_new(tp, no_args, NULL);
+        if (self == NULL)
+            return NULL;
+        args[0] = self;
+        r = PyObject_Vectorcall(c->init, args, nargs + 1, NULL);
+        if (r == NULL) {
+            Py_DECREF(self);
+            return NULL;
+        }
+        if (r != Py_None) {
+            PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'",
+                         Py_TYPE(r)->tp_name);
+            Py_DECREF(r);
+            Py_DECREF(self);
+            return NULL;
+        }
+        Py_DECREF(r);
+        return self;
+    }
+
+    static int {p}constructible(PyObject *f, {p}ccache *c) {
+        PyTypeObject *tp = (PyTypeObject *)f;
+        PyObject *init;
+        if (!PyType_CheckExact(f))              /* a metaclass may define __call__ */
+            return 0;
+        if (c->version != 0 && tp->tp_version_tag == c->version)
+            return c->init != NULL;
+        c->version = 0;
+        c->init = NULL;
+        if (tp->tp_new != PyBaseObject_Type.tp_new || (tp->tp_flags & Py_TPFLAGS_IS_ABSTRACT)
+                || tp->tp_init == PyBaseObject_Type.tp_init)
+            goto done;
+        {
+            static PyObject *init_name = NULL;
+            if (init_name == NULL && (init_name = PyUnicode_InternFromString("__init__")) == NULL) {
+                PyErr_Clear();
+                return 0;
+            }
+            init = _PyType_Lookup(tp, init_name);
+        }
+        if (init != NULL && PyFunction_Check(init))
+            c->init = init;                     /* borrowed: the class holds it */
+    done:
+        if (tp->tp_version_tag != 0 && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+            c->version = tp->tp_version_tag;
+        return c->init != NULL;
+    }
+
+    static PyObject *{p}call0(PyObject *f, {p}ccache *c) {
+        PyObject *args[1] = {NULL};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 0);
+        return PyObject_Vectorcall(f, args + 1, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call1(PyObject *f, {p}ccache *c, PyObject *a0) {
+        PyObject *args[2] = {NULL, a0};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 1);
+        return PyObject_Vectorcall(f, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call2(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1) {
+        PyObject *args[3] = {NULL, a0, a1};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 2);
+        return PyObject_Vectorcall(f, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call3(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2) {
+        PyObject *args[4] = {NULL, a0, a1, a2};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 3);
+        return PyObject_Vectorcall(f, args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call4(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3) {
+        PyObject *args[5] = {NULL, a0, a1, a2, a3};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 4);
+        return PyObject_Vectorcall(f, args + 1, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call5(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4) {
+        PyObject *args[6] = {NULL, a0, a1, a2, a3, a4};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 5);
+        return PyObject_Vectorcall(f, args + 1, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call6(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5) {
+        PyObject *args[7] = {NULL, a0, a1, a2, a3, a4, a5};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 6);
+        return PyObject_Vectorcall(f, args + 1, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call7(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6) {
+        PyObject *args[8] = {NULL, a0, a1, a2, a3, a4, a5, a6};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 7);
+        return PyObject_Vectorcall(f, args + 1, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+
+    static PyObject *{p}call8(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6, PyObject *a7) {
+        PyObject *args[9] = {NULL, a0, a1, a2, a3, a4, a5, a6, a7};
+        if ({p}constructible(f, c))
+            return {p}construct((PyTypeObject *)f, c, args, 8);
+        return PyObject_Vectorcall(f, args + 1, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    }
+    """
+    ctypedef struct {p}ccache:
+        pass
+    object {p}call0(object f, {p}ccache* c)
+    object {p}call1(object f, {p}ccache* c, object a0)
+    object {p}call2(object f, {p}ccache* c, object a0, object a1)
+    object {p}call3(object f, {p}ccache* c, object a0, object a1, object a2)
+    object {p}call4(object f, {p}ccache* c, object a0, object a1, object a2, object a3)
+    object {p}call5(object f, {p}ccache* c, object a0, object a1, object a2, object a3, object a4)
+    object {p}call6(object f, {p}ccache* c, object a0, object a1, object a2, object a3, object a4, object a5)
+    object {p}call7(object f, {p}ccache* c, object a0, object a1, object a2, object a3, object a4, object a5, object a6)
+    object {p}call8(object f, {p}ccache* c, object a0, object a1, object a2, object a3, object a4, object a5, object a6, object a7)
+'''),
 ]
 
 

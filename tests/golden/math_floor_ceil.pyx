@@ -8,9 +8,9 @@ cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, double x):
     cdef long long a
     cdef long long b
     cdef long long c
-    a = __jitcy_global_get(__jitcy_b, 'floor', cython.address(__jitcy_gs0))(x)
-    b = __jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs1)).ceil(x)
-    c = __jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs2)).trunc(x)
+    a = __jitcy_call1(__jitcy_global_get(__jitcy_b, 'floor', cython.address(__jitcy_gs0)), cython.address(__jitcy_cs1), x)
+    b = __jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs2)).ceil(x)
+    c = __jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs3)).trunc(x)
     return a + b + c
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
