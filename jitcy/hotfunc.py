@@ -118,6 +118,7 @@ class Specialization:
     measured: dict | None = None   # call times after the swap and the verdict (item 9)
     export: tuple | None = None    # its module's C entry for direct calls (emit_calls.py)
     direct_callees: list = dataclasses.field(default_factory=list)   # globals called in C
+    install_fast: object = None    # func -> None: its calls from C enter the compiled code
 
     def describe(self) -> dict:
         out = {
@@ -326,6 +327,8 @@ class HotFunction:
         self.window_calls = 0
         self.measured_function = types.FunctionType(
             spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
+        if spec.install_fast is not None:     # timed as called from C (probe.py, measure)
+            spec.install_fast(self.measured_function)
         self.measure_code = compat.make_trampoline(self.original_code, self.measure, self,
                                                    on_error=self._on_error)
         func.__code__ = self.measure_code

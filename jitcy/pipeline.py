@@ -348,6 +348,7 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                           trampoline=trampoline, cache_hit=cache_hit, module_name=module_name,
                           compile_seconds=time.perf_counter() - started,
                           export=getattr(module, naming.EXPORT, None),
+                          install_fast=getattr(module, naming.INSTALL_VECTORCALL, None),
                           direct_callees=list(getattr(module, naming.DIRECT, ())))
 
 

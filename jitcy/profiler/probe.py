@@ -44,13 +44,14 @@ never gets hot pays the trampoline's cheap path plus one sampled call in ``SAMPL
 types the compiled guard rejects arrives in the *miss* function generated the same way,
 which tries the other specializations and otherwise runs the original code. *passthrough*
 just runs the original code. Right after the swap, *measure* runs calls alternately
-compiled and interpreted and times each (``HotFunction.measured``: a specialization slower
+compiled and interpreted (both called from C) and times each (``HotFunction.measured``: a specialization slower
 than the interpreter is dropped).
 """
 from __future__ import annotations
 
 import collections
 import functools
+import operator
 import time
 
 from ..compat import SignatureShape
@@ -128,10 +129,16 @@ def measure(s{params}):
     f = s.measured_function if n & 1 else s.original
     t0 = perf_counter()
     try:
-        return f({call})
+        return call(f, {call})
     finally:
         s.measured(perf_counter() - t0, n & 1)
 """
+
+#: ``measure`` calls both sides from C (operator.call, 3.11+), as compiled callers do: the
+#: compiled side is then entered through its vectorcall, without the trampoline frame
+#: that a call from the interpreter pays (translator/runtime.py, FAST_EXPORT). Most calls
+#: of a small hot function come from other compiled functions once its callers are hot.
+_CALL = getattr(operator, "call", lambda f, *args, **kwargs: f(*args, **kwargs))
 
 Probes = collections.namedtuple("Probes", "probe miss passthrough measure")
 
@@ -147,7 +154,7 @@ def make_probe(shape: SignatureShape) -> Probes:
         args="".join(f"{p}, " for p in params),
         call=shape.call_arguments(params),
     )
-    namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE,
+    namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE, "call": _CALL,
                  "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
     return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"],
