@@ -34,6 +34,7 @@ from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
 from .rewrite_unpack import RewriteUnpack
+from .flex_support import flex_code
 from .math_support import math_support
 from .runtime import support_code
 from .unparse_lines import line_map, unparse_with_lines
@@ -189,7 +190,7 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
     sites = "".join(f"cdef {c_type} {site}\n" for site, c_type in fn.global_sites)
     body = sites + "\n\n".join(parts) + "\n"
-    body = math_support(body, fn.known_globals) + "\n\n" + body
+    body = math_support(body, fn.known_globals) + "\n\n" + flex_code(body) + body
     text = _header(fn) + support_code(body) + "\n\n" + body
     # For tracebacks: which user line each body line of this .pyx comes from (read by
     # jitcy.loader.tracebacks through the module's globals, which Cython's frames carry).

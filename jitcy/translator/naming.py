@@ -40,6 +40,12 @@ CALL_ANY = PREFIX + "call"            # + N: f(N arguments), classes made direct
 CALL_SITE = PREFIX + "cs"             # + n: the cache of call site n
 CALL_CACHE = PREFIX + "ccache"       # its C struct type
 MAX_FAST_ARGS = 8                     # calls with more arguments stay Cython's
+FLEX_DOUBLE = PREFIX + "fd_"          # + local: the double beside a flex local
+#                                        (flex_support.py: floats held unboxed)
+FLEX_TEMP = PREFIX + "ft"             # + n: the double of a nested flex operation
+FLEX_OP = PREFIX + "fx_"              # + op_KINDS: a flex operation
+FLEX_BOX = PREFIX + "fbox"            # a flex value as a Python object
+FLEX_FROM = PREFIX + "ffrom"          # a C double stored in a flex local
 GLOBAL_SET = PREFIX + "global_set"
 GLOBAL_DEL = PREFIX + "global_del"
 CELL_GET = PREFIX + "cell_get"         # read a free variable's cell (NameError when empty)

@@ -39,6 +39,7 @@ from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, 
 from ..errors import UnsupportedConstruct
 from . import naming
 from .rewrite_arith import ArithmeticRewrites, _concatenation
+from .rewrite_flex import FlexRewrites
 
 _CYTHON_WORDS = {
     "cdef", "cpdef", "ctypedef", "cimport", "include", "struct", "union", "enum", "inline",
@@ -72,7 +73,7 @@ def _binding():
     return ast.Name(id=naming.BINDING_ARG, ctx=ast.Load())
 
 
-class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
+class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
     def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str):
         self.fn = fn
         self.c_ints = c_ints
@@ -81,6 +82,7 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()
         self.mark_c_ints()
+        self.init_flex()
 
     def global_load(self, name: str) -> ast.Call:
         """A live read of the global ``name``, with its own cache (runtime.py, GLOBAL_GET);
@@ -109,6 +111,8 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
     # -- names ----------------------------------------------------------------------
     def visit_Name(self, node):
         name = node.id
+        if name in self.flex_locals and isinstance(node.ctx, ast.Load):
+            return self.flex_load(node)
         if name in self.fn.locals:
             new = ast.copy_location(ast.Name(id=safe_local_name(name), ctx=node.ctx), node)
             if (name in self.fn.counters and not self.c_ints and isinstance(node.ctx, ast.Load)
@@ -138,6 +142,9 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         return ast.copy_location(ast.Expr(value=call), stmt)
 
     def visit_Assign(self, node):
+        flex = self.flex_assign(node)
+        if flex is not None:
+            return flex
         node.value = self.visit(node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             stored = self._store_outside(node.targets[0], node.value, node)
@@ -156,6 +163,9 @@ class RewriteNames(ArithmeticRewrites, ast.NodeTransformer):
         return node
 
     def visit_AugAssign(self, node):
+        flex = self.flex_augassign(node)
+        if flex is not None:
+            return flex
         if isinstance(node.target, ast.Name) and self.c_kind(node.target) != OBJECT:
             # A C scalar has no in-place operator: ``x op= y`` is ``x = x op y``, and spelling
             # it so sends it through the BinOp rewrites (C ``%``, float ``//``, ``**``...).

@@ -2,14 +2,18 @@
 # regenerate: python -m pytest tests/test_golden.py --update-golden
 cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
     cdef long long i
+    cdef double __jitcy_fd_s
+    cdef double __jitcy_ft0
+    cdef double __jitcy_ft1
+    cdef double __jitcy_ft2
     s = 0
     for i in range(len(xs)):
-        s = __jitcy_iadd(s, __jitcy_mul(xs[i], __jitcy_obj(i)))
+        s = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), xs[i], cython.address(__jitcy_ft1), __jitcy_obj(i), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0))
     for i in range(len(xs) - 1, 0 - 1, 0 - 1):
-        xs[i] = __jitcy_add(xs[i], 1)
+        xs[i] = __jitcy_fbox(__jitcy_fx_add_FI(cython.address(__jitcy_ft2), xs[i], cython.address(__jitcy_ft1), 1), cython.address(__jitcy_ft2))
     for i in range(0, len(xs), 2):
-        s -= xs[i]
-    return s
+        s = __jitcy_fx_isub_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), xs[i], cython.address(__jitcy_ft1))
+    return __jitcy_fbox(s, cython.address(__jitcy_fd_s))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     if __jitcy_tracing():

@@ -3,13 +3,18 @@
 cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long k):
     cdef long long i
     cdef long long last
+    cdef double __jitcy_fd_t
+    cdef double __jitcy_fd_x
+    cdef double __jitcy_ft0
+    cdef double __jitcy_ft1
+    cdef double __jitcy_ft2
     t = 0
     last = 0 - 1
     for i, x in enumerate(xs):
-        t = __jitcy_iadd(t, __jitcy_mul(__jitcy_obj(i), x))
-        if x == k:
+        t = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_t), t, cython.address(__jitcy_fd_t), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), __jitcy_obj(i), cython.address(__jitcy_ft1), x, cython.address(__jitcy_fd_x)), cython.address(__jitcy_ft0))
+        if __jitcy_fbox(__jitcy_fx_eq_FI(cython.address(__jitcy_ft2), x, cython.address(__jitcy_fd_x), k), cython.address(__jitcy_ft2)):
             last = i
-    return (t, __jitcy_obj(last))
+    return (__jitcy_fbox(t, cython.address(__jitcy_fd_t)), __jitcy_obj(last))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     if __jitcy_tracing():

@@ -1,10 +1,12 @@
 # golden: corpus.list_sum_loop('list',)
 # regenerate: python -m pytest tests/test_golden.py --update-golden
 cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
+    cdef double __jitcy_fd_total
+    cdef double __jitcy_ft0
     total = 0
     for x in xs:
-        total = __jitcy_iadd(total, x)
-    return total
+        total = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_total), total, cython.address(__jitcy_fd_total), x, cython.address(__jitcy_ft0))
+    return __jitcy_fbox(total, cython.address(__jitcy_fd_total))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     if __jitcy_tracing():

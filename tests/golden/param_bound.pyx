@@ -3,11 +3,13 @@
 cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long n, object k):
     cdef long long i
     cdef list out
+    cdef double __jitcy_ft0
+    cdef double __jitcy_ft1
     out = []
     for i in range(n):
         if i >= len(xs):
             break
-        out.append(__jitcy_mul(xs[i], k))
+        out.append(__jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft0), xs[i], cython.address(__jitcy_ft1), k, cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)))
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):

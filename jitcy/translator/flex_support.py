@@ -1,0 +1,182 @@
+"""C helpers for values held unboxed when they are floats ("flex" values, rewrite_flex.py).
+
+A local of unknown type that takes part in arithmetic keeps its Python object variable and
+gains a C double beside it. The object variable holds either a real object or the module's
+``UNBOXED`` marker, which says "the value is the float in the double". An operand of a
+flex operation is one of:
+
+* ``F``: an object and the address of a double (a flex local; a nested flex operation and
+  its temporary double; any object expression, whose double is never read): the value is a
+  float when the object is the marker (the double) or an exact ``float`` (its value);
+* ``D``: a C double; ``I``: a C long long (a C int, a bool, an int literal).
+
+When both values are floats (or a float and a C int) the operation is C arithmetic and the
+result is the marker plus the double (no float object is made); otherwise both operands are
+boxed and the interpreter's own operator runs (``PyNumber_Add``, ``PyObject_RichCompare``...),
+so every other type, every error and every message is Python's. A true division by zero
+and a comparison of a float with a C int beyond 2**53 (Python compares those exactly) take
+that path too. A flex value that leaves for anywhere else is boxed (``box``).
+"""
+from __future__ import annotations
+
+import re
+
+from . import naming
+
+#: op -> (C operator or None, the interpreter's function for the boxed path, in place?)
+ARITH = {
+    "add": ("+", "PyNumber_Add"), "sub": ("-", "PyNumber_Subtract"),
+    "mul": ("*", "PyNumber_Multiply"), "div": ("/", "PyNumber_TrueDivide"),
+    "iadd": ("+", "PyNumber_InPlaceAdd"), "isub": ("-", "PyNumber_InPlaceSubtract"),
+    "imul": ("*", "PyNumber_InPlaceMultiply"), "idiv": ("/", "PyNumber_InPlaceTrueDivide"),
+}
+COMPARE = {"lt": ("<", "Py_LT"), "le": ("<=", "Py_LE"), "gt": (">", "Py_GT"),
+           "ge": (">=", "Py_GE"), "eq": ("==", "Py_EQ"), "ne": ("!=", "Py_NE")}
+#: Operand kinds of the binary helpers (two C kinds are plain C arithmetic, never flex).
+KINDS = ("FF", "FD", "FI", "DF", "IF")
+
+_C_PARAM = {"F": "PyObject *{n}, double *{n}d", "D": "double {n}", "I": "long long {n}"}
+_CY_PARAM = {"F": "object {n}, double* {n}d", "D": "double {n}", "I": "long long {n}"}
+
+
+def _value(kind: str, n: str) -> str:
+    """C: put operand n's float value in v_n, or goto boxed."""
+    if kind == "F":
+        return (f"if ({n} == {{p}}U) v_{n} = *{n}d;\n"
+                f"        else if (Py_IS_TYPE({n}, &PyFloat_Type)) v_{n} = PyFloat_AS_DOUBLE({n});\n"
+                f"        else goto boxed;\n")
+    if kind == "I":
+        return f"v_{n} = (double){n};\n"
+    return f"v_{n} = {n};\n"
+
+
+def _box(kind: str, n: str) -> str:
+    if kind == "F":
+        return f"B{n} = {{p}}fbox({n}, {n}d);\n"
+    if kind == "I":
+        return f"B{n} = PyLong_FromLongLong({n});\n"
+    return f"B{n} = PyFloat_FromDouble({n});\n"
+
+
+def _int_exact(kind: str, n: str) -> str:
+    """Comparisons: Python compares a float with an int exactly; C converts the int to a
+    double, which is exact only up to 2**53."""
+    if kind != "I":
+        return ""
+    return f"if ({n} > 9007199254740992LL || {n} < -9007199254740992LL) goto boxed;\n        "
+
+
+def _binary(name: str, kinds: str, body_fast: str, body_slow: str) -> str:
+    ka, kb = kinds
+    params = ", ".join([_C_PARAM[ka].format(n="a"), _C_PARAM[kb].format(n="b")])
+    return f"""
+    static PyObject *{{p}}fx_{name}_{kinds}(double *r, {params}) {{
+        double v_a, v_b;
+        PyObject *Ba, *Bb, *res;
+        {_value(ka, "a")}        {_value(kb, "b")}        {body_fast}
+    boxed:
+        {_box(ka, "a")}        if (Ba == NULL) return NULL;
+        {_box(kb, "b")}        if (Bb == NULL) {{ Py_DECREF(Ba); return NULL; }}
+        {body_slow}
+        Py_DECREF(Ba);
+        Py_DECREF(Bb);
+        return res;
+    }}
+"""
+
+
+def c_text() -> str:
+    out = ["""
+    #include <math.h>
+    static PyObject *{p}U = NULL;     /* the value is the float in the double beside it */
+
+    static PyObject *{p}fbox(PyObject *a, double *ad) {
+        if (a == {p}U)
+            return PyFloat_FromDouble(*ad);
+        Py_INCREF(a);
+        return a;
+    }
+
+    static PyObject *{p}fset(double *r, double v) {    /* a float result, unboxed */
+        *r = v;
+        Py_INCREF({p}U);
+        return {p}U;
+    }
+
+    static PyObject *{p}ffrom(double *r, double v) {   /* a C double stored in a flex local */
+        return {p}fset(r, v);
+    }
+
+    static PyObject *{p}fcompare(PyObject *a, PyObject *b, int op) {
+        /* ints and floats compare through their own slot, as the interpreter's
+           specialized COMPARE_OP does: no recursion check ("... in comparison") */
+        PyTypeObject *ta = Py_TYPE(a), *tb = Py_TYPE(b);
+        if ((ta == &PyLong_Type || ta == &PyFloat_Type)
+                && (tb == &PyLong_Type || tb == &PyFloat_Type)) {
+            PyObject *res = ta->tp_richcompare(a, b, op);
+            if (res != Py_NotImplemented)
+                return res;
+            Py_DECREF(res);
+            {
+                static const int swapped[] = {Py_GT, Py_GE, Py_EQ, Py_NE, Py_LT, Py_LE};
+                return tb->tp_richcompare(b, a, swapped[op]);
+            }
+        }
+        return PyObject_RichCompare(a, b, op);
+    }
+
+    static int {p}fx_init(void) {
+        if ({p}U == NULL)
+            {p}U = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
+        return {p}U == NULL ? -1 : 0;
+    }
+
+    static PyObject *{p}fx_neg_F(double *r, PyObject *a, double *ad) {
+        if (a == {p}U) return {p}fset(r, -*ad);
+        if (Py_IS_TYPE(a, &PyFloat_Type)) return {p}fset(r, -PyFloat_AS_DOUBLE(a));
+        return PyNumber_Negative(a);
+    }
+"""]
+    for name, (c_op, py) in ARITH.items():
+        for kinds in KINDS:
+            guard = "if (v_b == 0.0) goto boxed;\n        " if c_op == "/" else ""
+            fast = f"{guard}return {{p}}fset(r, v_a {c_op} v_b);\n"
+            out.append(_binary(name, kinds, fast, f"res = {py}(Ba, Bb);"))
+    for name, (c_op, py) in COMPARE.items():
+        for kinds in KINDS:
+            guard = _int_exact(kinds[0], "a") + _int_exact(kinds[1], "b")
+            fast = f"{guard}res = (v_a {c_op} v_b) ? Py_True : Py_False;\n        Py_INCREF(res);\n        return res;\n"
+            out.append(_binary(name, kinds, fast, f"res = {{p}}fcompare(Ba, Bb, {py});"))
+    return "".join(out).replace("{p}", naming.PREFIX)
+
+
+def cython_decls() -> str:
+    out = ["    object {p}fbox(object a, double* ad)\n",
+           "    object {p}ffrom(double* r, double v)\n",
+           "    int {p}fx_init() except -1\n",
+           "    object {p}fx_neg_F(double* r, object a, double* ad)\n"]
+    for name in list(ARITH) + list(COMPARE):
+        for kinds in KINDS:
+            params = ", ".join([_CY_PARAM[kinds[0]].format(n="a"), _CY_PARAM[kinds[1]].format(n="b")])
+            out.append(f"    object {{p}}fx_{name}_{kinds}(double* r, {params})\n")
+    return "".join(out).replace("{p}", naming.PREFIX)
+
+
+_FUNCTION = re.compile(r"\n    static PyObject \*(__jitcy_fx_\w+)\(.*?\n    \}\n", re.S)
+
+
+def flex_code(body: str) -> str:
+    """The helpers ``body`` uses (each operation and operand kind is its own C function;
+    a module gets only those it calls), or "" if it uses none."""
+    if naming.PREFIX + "fx_" not in body and naming.FLEX_BOX not in body:
+        return ""
+    used = set(re.findall(re.escape(naming.PREFIX) + r"fx_\w+", body))
+    c = c_text()
+    functions = {m.group(1): m.group(0) for m in _FUNCTION.finditer(c)}
+    base = _FUNCTION.sub(lambda m: "", c)
+    kept = "".join(text for name, text in functions.items() if name in used)
+    decls = "".join(line for line in cython_decls().splitlines(keepends=True)
+                    if "fx_" not in line or re.search(r"(__jitcy_fx_\w+)\(", line).group(1)
+                    in used | {naming.PREFIX + "fx_init"})
+    return ("cdef extern from *:\n    \"\"\"" + base + kept + "    \"\"\"\n" + decls
+            + f"\n\n{naming.PREFIX}fx_init()\n\n")

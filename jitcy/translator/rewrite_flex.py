@@ -1,0 +1,202 @@
+"""Floats held unboxed in locals of unknown type: the "flex" half of the body rewrite.
+
+A local the analyzer could not type (``object``) that is an operand of ``+ - * /``, of a
+comparison or of unary minus becomes a *flex* local: its Python object variable stays (so
+every other use, and UnboundLocalError, are as before) and a C double
+(``__jitcy_fd_<name>``) sits beside it. Arithmetic on objects runs through
+flex_support.py's helpers, which compute in C when both values are floats and leave the
+result unboxed: the object variable then holds the module's marker and the double the
+value. Anywhere else a flex local is read (a call argument, a return, a store...) it is
+boxed first. For ``def dot(self, o): return self.x * o.x + self.y * o.y`` (attributes of
+unknown type)::
+
+    return __jitcy_fbox(__jitcy_fx_add_FF(&ft2, __jitcy_fx_mul_FF(&ft0, <self.x>, &fdummy,
+               <o.x>, &fdummy), &ft0, __jitcy_fx_mul_FF(&ft1, ...), &ft1), &ft2)
+
+(``&t`` is written ``cython.address(t)``): one float object made, for the result, where the
+plain object code makes three. Values of any other type go through the interpreter's own
+operators, so nothing but the speed changes; float objects are made anew when a flex value
+is boxed, so ``is`` between two floats may differ from the interpreter's (Python promises no
+identity of floats; Cython's typed doubles and PyPy behave the same).
+"""
+from __future__ import annotations
+
+import ast
+
+from ..analyzer.model import BOOL, FLOAT, INT, OBJECT
+from . import naming
+from .flex_support import ARITH, COMPARE
+
+_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
+_INPLACE = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "idiv"}
+_COMPARE = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq",
+            ast.NotEq: "ne"}
+#: Analyzer types that are objects in the body but never flex operands: a container's
+#: ``+``/``*`` is concatenation or repetition (Cython's own path is right for them).
+_NUMBERISH = frozenset({OBJECT, FLOAT, INT, BOOL})
+assert set(_BINARY.values()) | set(_INPLACE.values()) <= set(ARITH)
+assert set(_COMPARE.values()) <= set(COMPARE)
+
+
+def _call(func: str, *args) -> ast.Call:
+    return ast.Call(func=ast.Name(id=func, ctx=ast.Load()), args=list(args), keywords=[])
+
+
+def _address(name: str) -> ast.Call:
+    return _call("cython.address", ast.Name(id=name, ctx=ast.Load()))
+
+
+def _local(name: str) -> str:
+    from .rewrite_names import safe_local_name     # (rewrite_names imports this module)
+    return safe_local_name(name)
+
+
+def _type(node) -> str:
+    return getattr(node, "_jitcy_type", OBJECT)
+
+
+class FlexRewrites:
+    """Mixin for :class:`rewrite_names.RewriteNames` (before ArithmeticRewrites): needs
+    ``self.fn``, ``self.c_kind``, ``self.visit``, ``self.cells``, ``self.globals``."""
+
+    def init_flex(self):
+        self.flex_temps = 0
+        self.flex_locals = self._find_flex_locals()
+        for name in sorted(self.flex_locals):
+            self.fn.local_sites.append((naming.FLEX_DOUBLE + name, "double"))
+        self.flex_dummy = None
+
+    # -- which locals ---------------------------------------------------------------------
+    def _find_flex_locals(self) -> set:
+        fn = self.fn
+        candidates = {n for n in fn.locals if fn.types.get(n, OBJECT) == OBJECT
+                      and n not in self.cells and n not in self.globals}
+        found = set()
+        for sub in ast.walk(fn.node):
+            if isinstance(sub, (ast.BinOp, ast.Compare, ast.UnaryOp)) and self.flex_op(sub):
+                operands = ([sub.left, sub.right] if isinstance(sub, ast.BinOp) else
+                            [sub.operand] if isinstance(sub, ast.UnaryOp) else
+                            [sub.left] + sub.comparators)
+                found.update(o.id for o in operands if isinstance(o, ast.Name))
+            elif (isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name)
+                  and type(sub.op) in _INPLACE):
+                found.add(sub.target.id)
+        return found & candidates
+
+    def flex_op(self, node) -> bool:
+        """Is ``node`` an operation flex helpers do: ``+ - * /`` (binary), one comparison, or
+        unary minus, with an operand held as an object and none of a container type?"""
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            operands = [node.left, node.right]
+        elif (isinstance(node, ast.Compare) and len(node.ops) == 1
+              and type(node.ops[0]) in _COMPARE):
+            operands = [node.left, node.comparators[0]]
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            operands = [node.operand]
+        else:
+            return False
+        kinds = [self.c_kind(o) for o in operands]
+        return (OBJECT in kinds and all(_type(o) in _NUMBERISH for o in operands))
+
+    # -- operands -----------------------------------------------------------------------
+    def _temp(self) -> str:
+        name = f"{naming.FLEX_TEMP}{self.flex_temps}"
+        self.flex_temps += 1
+        self.fn.local_sites.append((name, "double"))
+        return name
+
+    def _dummy(self) -> str:
+        """The double of an operand that is a real object (never read)."""
+        if self.flex_dummy is None:
+            self.flex_dummy = self._temp()
+        return self.flex_dummy
+
+    def flex_operand(self, node):
+        """(kind, argument nodes) of one operand: 'F' (object, double*), 'D' or 'I'."""
+        kind = self.c_kind(node)
+        if kind == FLOAT:
+            return "D", [self.visit(node)]
+        if kind in (INT, BOOL):
+            return "I", [self.visit(node)]
+        if isinstance(node, ast.Name) and node.id in self.flex_locals \
+                and isinstance(node.ctx, ast.Load):
+            return "F", [ast.Name(id=_local(node.id), ctx=ast.Load()),
+                         _address(naming.FLEX_DOUBLE + node.id)]
+        if self.flex_op(node):
+            temp = self._temp()
+            return "F", [self.flex_call(node, _address(temp)), _address(temp)]
+        return "F", [self.visit(node), _address(self._dummy())]
+
+    def flex_call(self, node, result, inplace=None) -> ast.Call:
+        """The helper call for a flex operation, its double result going to ``result``."""
+        if isinstance(node, ast.UnaryOp):
+            kind, args = self.flex_operand(node.operand)
+            if kind != "F":     # cannot happen (flex_op wants an object operand)
+                raise AssertionError(kind)
+            return ast.copy_location(_call(naming.FLEX_OP + "neg_F", result, *args), node)
+        if isinstance(node, ast.Compare):
+            name, right = _COMPARE[type(node.ops[0])], node.comparators[0]
+        else:
+            name, right = (inplace or _BINARY)[type(node.op)], node.right
+        left_kind, left = self.flex_operand(node.left)
+        right_kind, right_args = self.flex_operand(right)
+        kinds = left_kind + right_kind
+        return ast.copy_location(
+            _call(f"{naming.FLEX_OP}{name}_{kinds}", result, *left, *right_args), node)
+
+    def flex_box(self, node) -> ast.Call:
+        """A flex operation used as a Python object."""
+        temp = self._temp()
+        return ast.copy_location(
+            _call(naming.FLEX_BOX, self.flex_call(node, _address(temp)), _address(temp)), node)
+
+    # -- the rewrites -----------------------------------------------------------------------
+    def visit_BinOp(self, node):
+        if self.flex_op(node):
+            return self.flex_box(node)
+        return super().visit_BinOp(node)
+
+    def visit_Compare(self, node):
+        if self.flex_op(node):
+            return self.flex_box(node)
+        return super().visit_Compare(node)
+
+    def visit_UnaryOp(self, node):
+        if self.flex_op(node):
+            return self.flex_box(node)
+        return super().visit_UnaryOp(node)
+
+    def flex_load(self, node):
+        """A flex local read anywhere but as a flex operand: boxed."""
+        return ast.copy_location(_call(naming.FLEX_BOX, ast.Name(id=_local(node.id), ctx=ast.Load()),
+                                       _address(naming.FLEX_DOUBLE + node.id)), node)
+
+    def flex_assign(self, node):
+        """``x = value`` for a flex local ``x``: an operation's result lands in x's double;
+        a C double too; anything else is stored as the object it is. None: not flex."""
+        if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in self.flex_locals):
+            return None
+        name = node.targets[0].id
+        double = _address(naming.FLEX_DOUBLE + name)
+        if self.flex_op(node.value):
+            value = self.flex_call(node.value, double)
+        elif self.c_kind(node.value) == FLOAT:
+            value = _call(naming.FLEX_FROM, double, self.visit(node.value))
+        else:
+            return None
+        return ast.copy_location(
+            ast.Assign(targets=[ast.Name(id=_local(name), ctx=ast.Store())], value=value), node)
+
+    def flex_augassign(self, node):
+        """``x op= y`` for a flex local ``x`` (in place for objects, as Python does)."""
+        if not (isinstance(node.target, ast.Name) and node.target.id in self.flex_locals
+                and type(node.op) in _INPLACE and _type(node.value) in _NUMBERISH):
+            return None
+        name = node.target.id
+        load = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+        load._jitcy_type = OBJECT
+        operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+        value = self.flex_call(operation, _address(naming.FLEX_DOUBLE + name), _INPLACE)
+        return ast.copy_location(
+            ast.Assign(targets=[ast.Name(id=_local(name), ctx=ast.Store())], value=value), node)
