@@ -193,3 +193,30 @@ def test_flex_locals_are_declared_in_the_generated_code(flex, capsys):
     jitcy.explain(flex[arith])
     text = capsys.readouterr().out
     assert "cdef double __jitcy_fd_s" in text and "__jitcy_fx_add_FF" in text
+
+
+import math as _math
+from math import exp as _exp
+
+
+class HasFloat:
+    def __float__(self):
+        return 2.25
+
+
+class HasIndex:
+    def __index__(self):
+        return 9
+
+
+def math_of_objects(a):
+    return _math.sqrt(a), _exp(a) if a != 0 else 0, _math.atan2(a, 1.0), _math.isnan(a)
+
+
+@SETTINGS
+@given(a=st.one_of(numbers, st.sampled_from(["s", None, HasFloat(), HasIndex(), -1, -2.5,
+                                              10**400, 1000.0])))
+def test_math_functions_convert_any_argument_as_math_does(jitcy_env, a):
+    f = _copy(math_of_objects)
+    compile_now(f, fractions.Fraction(1, 4))
+    _agree(f, math_of_objects, a)

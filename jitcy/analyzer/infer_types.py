@@ -120,6 +120,17 @@ class ExpressionTyper:
             return None
         return name
 
+    def math_call_converting(self, node) -> str | None:
+        """A math function (DOUBLE_ARGS) called with arguments of any kind, which it
+        converts to floats itself (its result type is known; not a pure call: converting
+        an object may run its code)."""
+        name = self.math_function(node.func)
+        if (name not in known_globals.DOUBLE_ARGS or node.keywords
+                or any(isinstance(a, ast.Starred) for a in node.args)
+                or not known_globals.arity_ok(name, len(node.args))):
+            return None
+        return name
+
     def e_Attribute(self, node):
         if (isinstance(node.value, ast.Name) and node.value.id not in self.locals
                 and self.known.get(node.value.id) == "math"
@@ -205,7 +216,7 @@ class ExpressionTyper:
 
     def e_Call(self, node):
         func = node.func
-        math_name = self.math_call(node)
+        math_name = self.math_call(node) or self.math_call_converting(node)
         if math_name is not None:
             return known_globals.RESULT[math_name]
         if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS \

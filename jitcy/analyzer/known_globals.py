@@ -34,6 +34,11 @@ RESULT = {**{name: FLOAT for name in C_MATH}, "isnan": BOOL, "isinf": BOOL, "isf
 #: Accepted argument counts (beyond C_MATH's).
 ARITY = {**C_MATH, "floor": 1, "ceil": 1, "trunc": 1, "pow": 2, "degrees": 1, "radians": 1,
          "log": (1, 2), "hypot": (2,)}
+#: C_MATH functions that take any argument as CPython's math_1 / Argument Clinic's
+#: ``double`` converter does (PyFloat_AsDouble: __float__, __index__, its errors), so an
+#: argument of unknown type may be converted to a C double first. (log, log2 and log10
+#: take huge ints without converting them.)
+DOUBLE_ARGS = frozenset(C_MATH) - {"log", "log2", "log10"}
 #: math constants (folded into the code: ``math.pi = 3`` is not seen).
 CONSTANTS = {"pi", "e", "tau", "inf", "nan"}
 

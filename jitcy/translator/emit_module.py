@@ -33,6 +33,7 @@ from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
+from .rewrite_flex import held_float_params
 from .rewrite_unpack import RewriteUnpack
 from .flex_support import flex_code
 from .math_support import math_support
@@ -90,13 +91,17 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     decls = [f"cdef {annotated.c_type(v)} {safe_local_name(v)}"
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
     decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites]
+    text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
+    held = held_float_params(annotated)
+    decls += [f"cdef double {naming.HELD_FLOAT}{p} = {safe_local_name(p)}" for p in sorted(held)
+              if naming.HELD_FLOAT + p in text]
     # Locals some path reads unbound: make them "maybe bound" for Cython, whose flow analysis
     # rejects a read that is unbound on every path (Python raises at run time instead).
     decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
               for v in sorted(fn.maybe_unbound - params)]
-    text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
     sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"]
-                    + [f"{annotated.c_type(p)} {safe_local_name(p)}" for p in fn.params]
+                    + [f"{'object' if p in held else annotated.c_type(p)} {safe_local_name(p)}"
+                       for p in fn.params]
                     + _view_parameters(fn))
     body_name = name + "_body" if fn.self_recursive else name
     out = [f"cdef {ret} {body_name}({sig}):"]

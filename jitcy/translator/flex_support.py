@@ -131,6 +131,12 @@ def c_text() -> str:
         return {p}U == NULL ? -1 : 0;
     }
 
+    static double {p}fx_value_F(PyObject *a, double *ad) {
+        if (a == {p}U) return *ad;
+        if (Py_IS_TYPE(a, &PyFloat_Type)) return PyFloat_AS_DOUBLE(a);
+        return PyFloat_AsDouble(a);       /* -1.0 with an exception set on error */
+    }
+
     static PyObject *{p}fx_neg_F(double *r, PyObject *a, double *ad) {
         if (a == {p}U) return {p}fset(r, -*ad);
         if (Py_IS_TYPE(a, &PyFloat_Type)) return {p}fset(r, -PyFloat_AS_DOUBLE(a));
@@ -154,7 +160,8 @@ def cython_decls() -> str:
     out = ["    object {p}fbox(object a, double* ad)\n",
            "    object {p}ffrom(double* r, double v)\n",
            "    int {p}fx_init() except -1\n",
-           "    object {p}fx_neg_F(double* r, object a, double* ad)\n"]
+           "    object {p}fx_neg_F(double* r, object a, double* ad)\n",
+           "    double {p}fx_value_F(object a, double* ad) except? -1.0\n"]
     for name in list(ARITH) + list(COMPARE):
         for kinds in KINDS:
             params = ", ".join([_CY_PARAM[kinds[0]].format(n="a"), _CY_PARAM[kinds[1]].format(n="b")])

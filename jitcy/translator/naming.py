@@ -46,6 +46,9 @@ FLEX_TEMP = PREFIX + "ft"             # + n: the double of a nested flex operati
 FLEX_OP = PREFIX + "fx_"              # + op_KINDS: a flex operation
 FLEX_BOX = PREFIX + "fbox"            # a flex value as a Python object
 FLEX_FROM = PREFIX + "ffrom"          # a C double stored in a flex local
+FLEX_VALUE = PREFIX + "fx_value_F"   # a flex operand as a C double (PyFloat_AsDouble)
+HELD_FLOAT = PREFIX + "pf_"          # + parameter: the double of a float parameter kept
+#                                        as its object (rewrite_flex.held_float_params)
 GLOBAL_SET = PREFIX + "global_set"
 GLOBAL_DEL = PREFIX + "global_del"
 CELL_GET = PREFIX + "cell_get"         # read a free variable's cell (NameError when empty)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analyzer.known_globals import C_MATH, CONSTANTS
+from ..analyzer.known_globals import C_MATH, CONSTANTS, DOUBLE_ARGS
 from ..analyzer.ranges import c_places
 from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
 from . import naming
+from .rewrite_flex import mark_c_operands
 
 
 def _call(func: str, *args) -> ast.Call:
@@ -100,11 +101,16 @@ class ArithmeticRewrites:
         name = self.fn.math_function(node.func)
         if (name is None or C_MATH.get(name) != len(node.args)
                 or getattr(node, "_jitcy_type", OBJECT) == OBJECT
-                or any(self.c_kind(a) == OBJECT for a in node.args)):
+                or (name not in DOUBLE_ARGS
+                    and any(self.c_kind(a) == OBJECT for a in node.args))):
             return None             # not math, or the math function itself as a Python call
         slow = None if self.c_ints else copy.deepcopy(node)
-        fast = ast.copy_location(
-            _call(naming.MATH_C + name, *[self.visit(a) for a in node.args]), node)
+        # An argument held as an object is converted as the math function would convert
+        # it (rewrite_flex.py: a float, held unboxed or not, is read directly).
+        mark_c_operands(*node.args)
+        args = [self.flex_value(a) if self.c_kind(a) == OBJECT else self.visit(a)
+                for a in node.args]
+        fast = ast.copy_location(_call(naming.MATH_C + name, *args), node)
         return fast if slow is None else self._known_or(fast, slow)
 
     def math_constant(self, node):
@@ -150,6 +156,7 @@ class ArithmeticRewrites:
 
     # -- arithmetic whose C meaning is not Python's -----------------------------------
     def visit_BinOp(self, node):
+        mark_c_operands(node.left, node.right)
         left_kind, right_kind = self.c_kind(node.left), self.c_kind(node.right)
         concatenation = _concatenation(node.left, node.right)
         self.generic_visit(node)
@@ -178,6 +185,7 @@ class ArithmeticRewrites:
         return node
 
     def visit_UnaryOp(self, node):
+        mark_c_operands(node.operand)
         kind = self.c_kind(node.operand)
         self.generic_visit(node)
         if isinstance(node.op, ast.USub) and kind in (INT, BOOL):
@@ -188,6 +196,7 @@ class ArithmeticRewrites:
     def visit_Compare(self, node):
         # A literal with |value| <= 2**53 is exact as a long long and as a double, so it
         # compares exactly in C against either: it does not count.
+        mark_c_operands(node.left, *node.comparators)
         kinds = [self.c_kind(n) for n in [node.left] + node.comparators
                  if not (_is_int_literal(n) and abs(_int_literal(n)) <= 2**53)]
         self.generic_visit(node)

@@ -55,11 +55,56 @@ def _type(node) -> str:
     return getattr(node, "_jitcy_type", OBJECT)
 
 
+def held_float_params(fn) -> set:
+    """Float parameters the body also uses as objects (a call argument, a store, a
+    return...), in a body that is not pure: they stay the argument's own float object,
+    with a C double copy for arithmetic (``__jitcy_pf_<name>``), so passing one on makes
+    no new float. Never for a parameter the body assigns, nor in a body with
+    ``with jitcy.nogil():`` blocks (they need the double everywhere)."""
+    if fn.c_ints or fn.nogil_blocks:
+        return set()
+    candidates = {p for p in fn.params if fn.types.get(p) == FLOAT and fn.c_type(p) == "double"}
+    if not candidates:
+        return set()
+    parents = {}
+    for sub in ast.walk(fn.node):
+        for child in ast.iter_child_nodes(sub):
+            parents[id(child)] = sub
+    stored, object_use = set(), set()
+    for sub in ast.walk(fn.node):
+        if not (isinstance(sub, ast.Name) and sub.id in candidates):
+            continue
+        if not isinstance(sub.ctx, ast.Load):
+            stored.add(sub.id)
+            continue
+        parent = parents.get(id(sub))
+        arithmetic = isinstance(parent, (ast.BinOp, ast.Compare, ast.UnaryOp)) or (
+            isinstance(parent, ast.AugAssign) and parent.value is sub) or (
+            isinstance(parent, ast.Call) and sub in parent.args and (
+                fn.math_function(parent.func) is not None
+                or (isinstance(parent.func, ast.Name) and parent.func.id in
+                    ("abs", "min", "max", "float", "int", "round", "bool"))))
+        if not arithmetic:
+            object_use.add(sub.id)
+    for sub in ast.walk(fn.node):
+        if isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+            stored.add(sub.target.id)
+    return object_use - stored
+
+
+def mark_c_operands(*nodes) -> None:
+    """These operands are read as C values (a held float parameter: its double)."""
+    for node in nodes:
+        if isinstance(node, ast.Name):
+            node._jitcy_c_operand = True
+
+
 class FlexRewrites:
     """Mixin for :class:`rewrite_names.RewriteNames` (before ArithmeticRewrites): needs
     ``self.fn``, ``self.c_kind``, ``self.visit``, ``self.cells``, ``self.globals``."""
 
     def init_flex(self):
+        self.held_floats = held_float_params(self.fn)
         self.flex_temps = 0
         self.flex_locals = self._find_flex_locals()
         for name in sorted(self.flex_locals):
@@ -115,6 +160,7 @@ class FlexRewrites:
         """(kind, argument nodes) of one operand: 'F' (object, double*), 'D' or 'I'."""
         kind = self.c_kind(node)
         if kind == FLOAT:
+            mark_c_operands(node)
             return "D", [self.visit(node)]
         if kind in (INT, BOOL):
             return "I", [self.visit(node)]
@@ -126,6 +172,14 @@ class FlexRewrites:
             temp = self._temp()
             return "F", [self.flex_call(node, _address(temp)), _address(temp)]
         return "F", [self.visit(node), _address(self._dummy())]
+
+    def flex_value(self, node) -> ast.Call:
+        """An operand held as an object, as the C double PyFloat_AsDouble makes of it (a
+        float read directly, unboxed or not): math functions' own conversion."""
+        kind, args = self.flex_operand(node)
+        if kind != "F":
+            raise AssertionError(kind)
+        return ast.copy_location(_call(naming.FLEX_VALUE, *args), node)
 
     def flex_call(self, node, result, inplace=None) -> ast.Call:
         """The helper call for a flex operation, its double result going to ``result``."""
@@ -189,7 +243,27 @@ class FlexRewrites:
             ast.Assign(targets=[ast.Name(id=_local(name), ctx=ast.Store())], value=value), node)
 
     def flex_augassign(self, node):
-        """``x op= y`` for a flex local ``x`` (in place for objects, as Python does)."""
+        """``x op= y`` for a flex local ``x`` (in place for objects, as Python does), and
+        ``obj.name op= y`` for a local object (its attribute through the site caches)."""
+        if (isinstance(node.target, ast.Attribute) and type(node.op) in _INPLACE
+                and _type(node.value) in _NUMBERISH
+                and isinstance(node.target.value, ast.Name)
+                and node.target.value.id in self.fn.locals
+                and self.attribute_site(node.target)):
+            # Python: load obj, load obj.name, evaluate y, operate in place, store: the
+            # same order here (the object is a local: reading it twice shows nothing).
+            target = node.target
+            load = ast.copy_location(ast.Attribute(value=target.value, attr=target.attr,
+                                                   ctx=ast.Load()), target)
+            load._jitcy_type = OBJECT
+            operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value),
+                                          node)
+            temp = self._temp()
+            value = _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
+                          _address(temp))
+            call = _call(naming.ATTR_SET, self.visit(target.value), ast.Constant(target.attr),
+                         value, self.site(naming.ATTR_SITE, naming.ATTR_CACHE))
+            return ast.copy_location(ast.Expr(value=call), node)
         if not (isinstance(node.target, ast.Name) and node.target.id in self.flex_locals
                 and type(node.op) in _INPLACE and _type(node.value) in _NUMBERISH):
             return None

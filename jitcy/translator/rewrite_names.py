@@ -113,6 +113,10 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         name = node.id
         if name in self.flex_locals and isinstance(node.ctx, ast.Load):
             return self.flex_load(node)
+        if (name in self.held_floats and isinstance(node.ctx, ast.Load)
+                and getattr(node, "_jitcy_c_operand", False)):
+            return ast.copy_location(ast.Name(id=naming.HELD_FLOAT + name, ctx=ast.Load()),
+                                     node)
         if name in self.fn.locals:
             new = ast.copy_location(ast.Name(id=safe_local_name(name), ctx=node.ctx), node)
             if (name in self.fn.counters and not self.c_ints and isinstance(node.ctx, ast.Load)

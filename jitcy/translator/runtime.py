@@ -603,6 +603,8 @@ cdef extern from *:
     typedef PyObject *(*{p}fast_t)(PyObject *, PyObject *const *);
     static PyObject *{p}info_marker = NULL;          /* interned, shared by all modules */
     static vectorcallfunc {p}plain_vectorcall = NULL; /* what Python functions use */
+    static PyObject *{p}last_capsule = NULL;
+    static {p}fast_t {p}last_fast = NULL;
 
     static void {p}direct_error(PyObject *info, PyFunctionObject *f) {
         /* The exception leaves compiled code with no trampoline frame to fix its
@@ -638,6 +640,8 @@ cdef extern from *:
         PyObject *const *use = args;
         Py_ssize_t nc = PyTuple_GET_SIZE(consts), nargs = PyVectorcall_NARGS(nargsf);
         Py_ssize_t argc, nd, i;
+        PyObject *capsule;
+        PyThreadState *ts;
         {p}fast_t fast;
         if (nc == 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0))
             goto plain;
@@ -660,13 +664,38 @@ cdef extern from *:
             use = full;
             Py_INCREF(defaults);   /* the call may rebind __defaults__ */
         }
-        fast = ({p}fast_t)PyCapsule_GetPointer(PyTuple_GET_ITEM(info, 0), NULL);
-        if (fast == NULL || Py_EnterRecursiveCall("")) {
+        capsule = PyTuple_GET_ITEM(info, 0);
+        if (capsule == {p}last_capsule) {      /* one module serves one function, mostly */
+            fast = {p}last_fast;
+        }
+        else {
+            fast = ({p}fast_t)PyCapsule_GetPointer(capsule, NULL);
+            if (fast == NULL) {
+                Py_XDECREF(defaults);
+                return NULL;
+            }
+            Py_INCREF(capsule);           /* held, so its address is never reused */
+            Py_XSETREF({p}last_capsule, capsule);
+            {p}last_fast = fast;
+        }
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+        /* Py_EnterRecursiveCall / Py_LeaveRecursiveCall, inline as 3.11's own headers
+           have them (the exported functions cost a call each way) */
+        ts = PyThreadState_GET();
+        if (ts->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(ts, "")) {
+            Py_XDECREF(defaults);
+            return NULL;
+        }
+        r = fast(PyTuple_GET_ITEM(info, 1), use);
+        ts->recursion_remaining++;
+    #else
+        if (Py_EnterRecursiveCall("")) {
             Py_XDECREF(defaults);
             return NULL;
         }
         r = fast(PyTuple_GET_ITEM(info, 1), use);
         Py_LeaveRecursiveCall();
+    #endif
         Py_XDECREF(defaults);
         if (r == NULL)
             {p}direct_error(info, f);

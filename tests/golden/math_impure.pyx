@@ -1,12 +1,11 @@
 # golden: corpus_types.math_impure('list', 'float')
 # regenerate: python -m pytest tests/test_golden.py --update-golden
-cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, double x):
+cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, object x):
     cdef list out
     cdef double __jitcy_ft0
-    cdef double __jitcy_ft1
     out = []
     for v in xs:
-        out.append(__jitcy_fbox(__jitcy_fx_add_DF(cython.address(__jitcy_ft0), __jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs0)).sqrt(x)), __jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs1)).exp(v), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)))
+        out.append((__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs0)).sqrt(x))) + (__jitcy_m_exp(__jitcy_fx_value_F(v, cython.address(__jitcy_ft0))) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs1)).exp(v))))
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
