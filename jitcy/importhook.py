@@ -16,7 +16,11 @@ function the module defined:
   builtins and C functions are left alone; so are generators and coroutines (jitcy does not
   compile them), functions jitcy already handles, functions marked ``jitcy.ignore``, and
   functions that look at their caller's frame (``sys._getframe``, ``inspect.stack``,
-  ``warnings.warn``: while profiled, the caller would be jitcy's trampoline).
+  ``warnings.warn``...: while profiled, the caller would be jitcy's trampoline). That test
+  is :func:`analyzer.unfriendly.looks_at_callers`: only real uses count (``inspect.stack``
+  reached through the inspect module, a frame attribute such as ``.f_back``,
+  ``__code__``), not an attribute that merely shares the name (``self.stack``,
+  ``log.warn``); it disassembles only functions whose names include one of those.
 
 Watching costs one small :class:`~jitcy.hotfunc.Pending` object and one code object per
 function; the first call registers the function with the pipeline (the same profiling as
@@ -49,9 +53,11 @@ from .translator import naming
 
 if compat.SUPPORTED:
     from . import pipeline
+    from .analyzer.unfriendly import CALLER_NAMES, looks_at_callers
     from .hotfunc import Pending
 else:                   # nothing CPython-specific is imported: install() does nothing
-    pipeline = Pending = None
+    pipeline = Pending = looks_at_callers = None
+    CALLER_NAMES = frozenset()
 
 #: Never watched, whatever the patterns say: jitcy and what it runs on while compiling.
 _NEVER = ("jitcy", "Cython", "pyximport", "setuptools", "distutils", "_distutils_hack",
@@ -305,8 +311,10 @@ def watch_module(module: types.ModuleType, hook: Hook, careful: bool = True) -> 
             code = value.__code__
             consts = code.co_consts
             if (value.__module__ != name or code.co_filename != filename
-                    or code.co_flags & skip_flags or not callers.isdisjoint(code.co_names)
-                    or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)):
+                    or code.co_flags & skip_flags
+                    or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)
+                    or ((not callers.isdisjoint(code.co_names) or _CodeType in map(type, consts))
+                        and looks_at_callers(code, value.__globals__))):
                 continue
             try:
                 value.__code__ = trampoline(code, first_call, Pending(value, hook), None, fix)
@@ -347,12 +355,13 @@ _fix_traceback = pipeline.fix_traceback if pipeline is not None else None
 _TRAMPOLINE_LOCAL = naming.TRAMPOLINE_LOCAL
 
 
-#: Names that look at the caller's frames: while profiled, the caller of the user's code
-#: is the trampoline, so a function using one is not watched at all (it could not be
-#: compiled either; ``warnings.warn(stacklevel=2)`` would name the wrong line).
-_LOOKS_AT_CALLERS = frozenset({"_getframe", "currentframe", "f_back", "stack", "getouterframes",
-                               "extract_stack", "format_stack", "print_stack", "walk_stack",
-                               "warn", "__code__"})
+#: Names that may look at the caller's frames: while profiled, the caller of the user's
+#: code is the trampoline, so a function that really does (``looks_at_callers``, run only
+#: when one of these names occurs, or the code has nested code objects) is not watched at
+#: all (it could not be compiled either; ``warnings.warn(stacklevel=2)`` would name the
+#: wrong line).
+_LOOKS_AT_CALLERS = CALLER_NAMES
+_CodeType = types.CodeType
 
 
 def _state_types():
@@ -369,10 +378,12 @@ def _watch(func, name, filename, hook, careful=True) -> int:
     code = func.__code__
     consts = code.co_consts
     if (code.co_filename != filename or code.co_flags & _NOT_COMPILED
-            or not _LOOKS_AT_CALLERS.isdisjoint(code.co_names)
             or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)    # watched already
             or careful and (_TRAMPOLINE_LOCAL in code.co_varnames
-                            or _lookup(func) is not None)):   # handled, or @jitcy.ignore
+                            or _lookup(func) is not None)    # handled, or @jitcy.ignore
+            or ((not _LOOKS_AT_CALLERS.isdisjoint(code.co_names)
+                 or _CodeType in map(type, consts))
+                and looks_at_callers(code, func.__globals__))):
         return 0
     try:
         func.__code__ = compat.make_profile_trampoline(code, _first_call, Pending(func, hook),
