@@ -588,3 +588,173 @@ def test_warnings_turned_into_errors_never_break_the_call(jitcy_env):
         assert uses_lambda(2) == 3
     st = jitcy.stats(uses_lambda)
     assert st["state"] == "failed" and "nested function, lambda" in st["reason"]
+
+
+SHAPES = """\
+    import functools, inspect
+
+
+    def plain(a, b=2, *args, k=3, **kw):
+        return (a, b, args, k, sorted(kw.items()))
+
+
+    def posonly(a, /, b):
+        return a - b
+
+
+    alias = plain                       # the same function twice in the module
+
+
+    def captured(x):                    # a parameter that is a cell of the inner lambda
+        return (lambda: x * 2)()
+
+
+    def make_closure():
+        y = 10
+        def closure(x):                 # a module-level closure (a free variable)
+            return x + y
+        return closure
+
+
+    closure = make_closure()
+
+
+    def logged(f):                      # a decorator of this module: the wrapper's code
+        @functools.wraps(f)             # is 'logged.<locals>.wrapper', found by a scan
+        def wrapper(*args):
+            return ("logged", f(*args))
+        return wrapper
+
+
+    @logged
+    def decorated(x):
+        return x + 1
+
+
+    def moved(x):                       # deleted from the module before its first call
+        return x * 3
+
+
+    def raises(x):
+        return 1 // x
+
+
+    class Base:
+        def who(self):
+            return "base"
+
+
+    class Shape(Base):
+        def __init__(self, side):
+            self.side = side
+
+        def area(self):
+            return self.side ** 2
+
+        def who(self):                  # super(): the free variable __class__
+            return "shape/" + super().who()
+
+        @staticmethod
+        def unit():
+            return 1
+
+        @classmethod
+        def named(cls):
+            return cls.__name__
+
+        @property
+        def double(self):
+            return self.side * 2
+
+        @double.setter
+        def double(self, value):
+            self.side = value / 2
+
+        @functools.cached_property
+        def cached(self):
+            return self.side + 100
+
+        class Inner:
+            def deep(self):
+                return "deep"
+    """
+
+SHAPES_DRIVER = """\
+    import inspect, json, sys, threading
+    import jitcy
+    from jitcy import compat
+    watch = sys.argv[1] == "hook"
+    if watch:
+        hook = jitcy.install(include=["shapes"], threshold=10**9, time_limit=1e9)
+    import shapes
+    S = shapes.Shape
+    targets = {"plain": shapes.plain, "posonly": shapes.posonly, "captured": shapes.captured,
+               "closure": shapes.closure, "decorated": shapes.decorated,
+               "moved": shapes.moved, "raises": shapes.raises, "area": S.area, "who": S.who,
+               "unit": S.__dict__["unit"].__func__, "named": S.__dict__["named"].__func__,
+               "double.get": S.double.fget, "double.set": S.double.fset,
+               "cached": S.__dict__["cached"].func, "deep": S.Inner.deep}
+    before = {name: {"watched": compat.is_trampoline(f.__code__),
+                     "source": inspect.getsource(f),
+                     "signature": str(inspect.signature(f)),
+                     "where": [f.__code__.co_filename, f.__code__.co_firstlineno,
+                               f.__code__.co_name, f.__code__.co_qualname]}
+              for name, f in targets.items()}
+    moved = shapes.moved
+    del shapes.moved
+    shape = S(3)
+    out = {}
+    for round_ in range(2):
+        s = S(4)
+        s.double = 10
+        try:
+            shapes.raises(0)
+        except ZeroDivisionError as exc:
+            error = str(exc)
+        results = [shapes.plain(1), shapes.plain(1, 5, 6, 7, k=8, z=9), shapes.posonly(5, 2),
+                   shapes.captured(4), shapes.closure(1), shapes.decorated(1), moved(2),
+                   shapes.raises(1), error, s.area(), s.who(), S.unit(), S.named(), s.double,
+                   s.side, S(1).cached, S.Inner().deep()]
+        out.setdefault("results", []).append(results)
+    # the first calls of a function from two threads at once
+    barrier = threading.Barrier(4)
+    fresh = []
+    def race():
+        barrier.wait()
+        fresh.append(shapes.Shape(2).area())
+    threads = [threading.Thread(target=race) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    from jitcy import pipeline         # (jitcy.stats(decorated) would unwrap __wrapped__)
+    stats = {name: pipeline.lookup(f).stats() for name, f in targets.items()} if watch else {}
+    print(json.dumps({"before": before, "out": out, "fresh": fresh,
+                      "watched": hook.watched if watch else 0,
+                      "calls": {n: s.get("calls") for n, s in stats.items()},
+                      "states": {n: s.get("state") for n, s in stats.items()},
+                      "after": {name: compat.pending_state(f.__code__) is not None
+                                for name, f in targets.items()}}))
+    """
+
+
+def test_watched_functions_look_and_run_like_themselves_from_the_first_call(program):
+    """Issue 4 item 6 (import cost): until its first call a watched function's code is the
+    original code object with the trampoline's bytecode; the first call finds the function
+    from the frame (by qualified name, by a scan of the module, or through gc) and takes
+    its arguments from the frame. Every shape: metadata, results, exact call counts."""
+    write(program, {"shapes.py": SHAPES, "shapes_driver.py": SHAPES_DRIVER})
+    plain = run(["shapes_driver.py", "plain"], program)
+    hooked = run(["shapes_driver.py", "hook"], program)
+    assert plain.returncode == 0 and hooked.returncode == 0, plain.stderr + hooked.stderr
+    p, h = json.loads(plain.stdout), json.loads(hooked.stdout)
+    assert h["out"] == p["out"] and h["fresh"] == p["fresh"] == [4, 4, 4, 4]
+    assert h["watched"] == 19       # 9 module-level functions, 10 in classes; alias once
+    for name, seen in h["before"].items():
+        assert seen["watched"] is True, name
+        assert not p["before"][name]["watched"]
+        for key in ("source", "signature", "where"):
+            assert seen[key] == p["before"][name][key], (name, key)
+    expected_calls = dict.fromkeys(h["calls"], 2)
+    expected_calls.update({"plain": 4, "raises": 4, "area": 6})     # 2 rounds, 4 threads
+    assert h["calls"] == expected_calls
+    assert set(h["states"].values()) == {"profiling"}, h["states"]
+    assert not any(h["after"].values())      # no function is still waiting for its first call
