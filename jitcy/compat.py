@@ -13,12 +13,14 @@ compile, once per argument layout, a template such as::
     def __jitcy_outer():
         x = None                      # one per free variable of f, same names
         def f(a, b, *args, k, **kw):
-            if False: x               # makes x a free variable; the branch is compiled away
             return "__jitcy_target__"("__jitcy_state__", a, b, args, k, kw)
+            x                         # makes x a free variable; unreachable, compiled away
         return f
 
 and replace the two placeholder strings in ``co_consts`` by the real target callable and
-its state object. The interpreter still binds arguments (defaults and keyword arguments stay
+its state object. (The import hook's *pending* trampoline, for functions not called yet, is
+cheaper still: the original code object itself with a template's bytecode and constants,
+see :func:`pending_trampoline_factory`.) The interpreter still binds arguments (defaults and keyword arguments stay
 on the function object), then the trampoline passes every parameter positionally, with
 ``*args`` as a tuple and ``**kw`` as a dict. The bytecode is two ``LOAD_CONST``, the
 parameter loads and one call: the cheapest Python-level forwarding there is.
@@ -164,7 +166,20 @@ _GUARDED_BODY = f"""\
             {naming.TRAMPOLINE_ON_ERROR!r}()
             raise
 """
-_BODIES = {"profile": _PROFILE_BODY, "swap": _SWAP_BODY, "guarded": _GUARDED_BODY}
+# The import hook's trampoline until the function's first call. It runs once per function,
+# so it passes no argument at all: the target reads them from the trampoline's frame
+# (``pending_arguments``). Its bytecode is then the same for every argument layout (one
+# template per number of free variables), and the trampoline is the original code object
+# with this bytecode and these constants: (None, target, state, extra, on_error).
+_PENDING_BODY = f"""\
+        try:
+            return {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {naming.TRAMPOLINE_ORIGINAL!r})
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
+_BODIES = {"profile": _PROFILE_BODY, "swap": _SWAP_BODY, "guarded": _GUARDED_BODY,
+           "pending": _PENDING_BODY}
 
 
 class _Template:
@@ -211,11 +226,15 @@ def _template(layout: tuple, kind: str) -> _Template:
     if free:
         outer.append("    " + " = ".join(free) + " = None")
     outer.append(f"    def f({shape.def_parameters()}):")
-    if free:
-        outer.append("        if False: " + ", ".join(free))
     body = _BODIES[kind]
     outer.append(body.format(params=", ".join(shape.params),
                              call=shape.call_arguments()).rstrip("\n"))
+    if free:
+        # The free variables named after the body (unreachable, compiled away; an
+        # ``if False:`` first would add a ``False`` constant): the trampolines' own
+        # constants then sit at the same places with or without free variables (the
+        # state at co_consts[1], which the import hook looks at).
+        outer.append("        " + ", ".join(free))
     outer.append("    return f")
     tree = ast.parse("\n".join(outer) + "\n")
     inner = tree.body[0].body[-2]
@@ -354,6 +373,110 @@ def make_profile_trampoline(original: types.CodeType, target, state, original_fu
                         co_filename=original.co_filename, co_firstlineno=original.co_firstlineno)
 
 
+def pending_trampoline_factory(target, on_error):
+    """``make(original, state, extra) -> code``: the import hook's trampoline for a function
+    not called yet. Called, it runs ``target(state, extra)`` (an exception calls
+    ``on_error()`` and is re-raised); ``target`` gets the call's arguments with
+    :func:`pending_arguments`, and :func:`pending_state` reads ``(state, extra)`` back.
+    ``make.each(funcs, originals, extra)`` sets each ``func.__code__`` to
+    ``make(original, original, extra)``: the hook's batch, without a call per function.
+    The hook passes the original code object itself and the hook as ``state`` and
+    ``extra``, so a watched function costs nothing but its trampoline (one code object and
+    its constants tuple); the first call finds the function object from the frame.
+
+    This runs for every function of every module the import hook watches (target: importing
+    a module under the hook costs less than twice the plain import), so it is the lean
+    sibling of :func:`make_profile_trampoline`: ``original.replace()`` with the template's
+    bytecode, exception table, line table, stack size and constants. Everything else is
+    the original's, copied in C: argument layout, parameter and local names (so the
+    interpreter binds the call exactly as for the original), free variables, name,
+    qualified name, file and first line (so ``inspect.getsource``, pytest's and doctest's
+    locations and tracebacks see the user's function before its first call too). The
+    template depends only on the number of free variables (its bytecode copies them into
+    the frame). Cell variables stay declared but the trampoline makes no cell: its frame
+    holds each parameter's plain value, which is what ``frame.f_locals`` reads for a cell
+    whose ``MAKE_CELL`` has not run (3.11-3.13)."""
+    templates: dict = {}
+    canonical = (None, naming.TRAMPOLINE_TARGET, naming.TRAMPOLINE_STATE,
+                 naming.TRAMPOLINE_ORIGINAL, naming.TRAMPOLINE_ON_ERROR)
+
+    def template(nfree: int):
+        t = _template((0, 0, False, 0, False, nfree), "pending")
+        c = t.code
+        fields = {"co_code": c.co_code, "co_linetable": c.co_linetable,
+                  "co_stacksize": c.co_stacksize}
+        if hasattr(c, "co_exceptiontable"):
+            fields["co_exceptiontable"] = c.co_exceptiontable
+        places = {key: i for i, key in t.placeholders}
+        fields = (fields, None if c.co_consts == canonical else (list(c.co_consts), places))
+        templates[nfree] = fields
+        return fields
+
+    def constants(generic, state, extra):
+        """The constants of a template whose layout is not the usual one (another
+        CPython's compiler): target, state and extra still follow each other."""
+        consts, places = generic
+        consts = list(consts)
+        consts[places[naming.TRAMPOLINE_TARGET]] = target
+        consts[places[naming.TRAMPOLINE_STATE]] = state
+        consts[places[naming.TRAMPOLINE_ORIGINAL]] = extra
+        consts[places[naming.TRAMPOLINE_ON_ERROR]] = on_error
+        return tuple(consts)
+
+    def make(original, state, extra):
+        nfree = len(original.co_freevars)
+        fields, generic = templates.get(nfree) or template(nfree)
+        consts = (None, target, state, extra, on_error) if generic is None else constants(
+            generic, state, extra)
+        return original.replace(co_consts=consts, **fields)
+
+    def make_each(funcs, originals, extra):
+        for func, original in zip(funcs, originals):
+            func.__code__ = make(original, original, extra)
+
+    plain_fields, plain_generic = template(0)
+    if _POSITIONAL_CODE and plain_generic is None:
+        # No free variable (nearly every function): the keywords spelled out, no dict.
+        code0, linetable0, exceptions0, stack0 = (
+            plain_fields["co_code"], plain_fields["co_linetable"],
+            plain_fields["co_exceptiontable"], plain_fields["co_stacksize"])
+
+        def make_each(funcs, originals, extra):       # noqa: F811
+            for func, original in zip(funcs, originals):
+                if original.co_freevars:
+                    func.__code__ = make(original, original, extra)
+                else:
+                    func.__code__ = original.replace(
+                        co_code=code0, co_consts=(None, target, original, extra, on_error),
+                        co_linetable=linetable0, co_exceptiontable=exceptions0,
+                        co_stacksize=stack0)
+    make.each = make_each
+    _pending_targets.add(target)
+    return make
+
+
+#: The targets of pending trampolines (one per factory: the import hook's first call).
+_pending_targets: set = set()
+
+
+def pending_arguments(frame, original: types.CodeType) -> list:
+    """The arguments of the call running in ``frame``, a pending trampoline's frame, in the
+    order the other trampolines pass them (``*args`` as a tuple, ``**kw`` as a dict)."""
+    values = frame.f_locals
+    return [values[name] for name in signature_shape(original).params]
+
+
+def pending_state(code: types.CodeType):
+    """``(state, extra)`` of a trampoline made by :func:`pending_trampoline_factory`, or
+    None for any other code object."""
+    consts = code.co_consts
+    for i, const in enumerate(consts[:len(consts) - 2]):
+        if any(const is t for t in _pending_targets):      # state and extra follow it
+            return consts[i + 1], consts[i + 2]
+    return None
+
+
 def is_trampoline(code: types.CodeType) -> bool:
-    """Is ``code`` one of jitcy's trampolines (for traceback filtering)?"""
-    return naming.TRAMPOLINE_LOCAL in code.co_varnames
+    """Is ``code`` one of jitcy's trampolines (for traceback filtering)? The import hook's
+    (pending) one has no local of its own: it is known by its state."""
+    return naming.TRAMPOLINE_LOCAL in code.co_varnames or pending_state(code) is not None

@@ -26,10 +26,12 @@ Variables (all optional):
 ``JITCY_BUILD_TIMEOUT=seconds``
     Wall-clock limit for one Cython + C compiler build (default 180).
 ``JITCY_CACHE_MAX_SIZE=size``
-    Size cap of the on-disk cache (default ``1G``; suffixes K, M, G, T are powers of 1024,
-    ``0`` or ``none`` means no cap). When a process publishes an entry that takes the cache
-    over the cap, the least recently used entries are removed (never one being loaded or
-    built right now). ``jitcy cache prune --max-size`` does the same on demand.
+    Size cap of the on-disk cache (suffixes K, M, G, T are powers of 1024, ``0`` or
+    ``none`` means no cap). It wins over the cap stored in the cache directory by
+    ``jitcy cache config --max-size`` (``cache/settings.py``); without either the cap is
+    ``1G``. When a process publishes an entry that takes the cache over the cap, the least
+    recently used entries are removed (never one being loaded or built right now).
+    ``jitcy cache prune --max-size`` does the same on demand.
 ``JITCY_RECORD=path``
     Record which functions got hot with which argument types and write them to ``path``
     (JSON) when the process exits, for ``jitcy build path`` (same as ``jitcy.record(path)``).
@@ -106,6 +108,8 @@ class Config:
     max_specializations: int = 4
     build_timeout: float = 180.0
     cache_max_size: int | None = 1 << 30
+    cache_max_size_from_env: bool = False     # JITCY_CACHE_MAX_SIZE was set (wins over
+    #                                           the cache's config.json, cache/settings.py)
     record: str | None = None
 
     @classmethod
@@ -123,6 +127,7 @@ class Config:
             max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1),
             build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0),
             cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30),
+            cache_max_size_from_env=bool((env.get("JITCY_CACHE_MAX_SIZE") or "").strip()),
             record=env.get("JITCY_RECORD") or None,
         )
 

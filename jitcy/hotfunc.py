@@ -505,37 +505,22 @@ class HotFunction:
             }
 
 
-class Pending:
-    """A function the import hook watches that has not been called yet.
-
-    Its ``__code__`` is a profiling trampoline whose state is this object: ``skip`` stays 0,
-    so the first call goes to the hook's target, which puts :attr:`code` back and registers
-    the function for real (a :class:`HotFunction`). Until then the function costs one small
-    object and one code object: importing a module with many functions stays cheap.
-    """
-
-    __slots__ = ("func", "code", "hook", "skip")
-
-    def __init__(self, func: types.FunctionType, hook):
-        self.func = weakref.ref(func)
-        self.code = func.__code__
-        self.hook = hook
-        self.skip = 0
-
-
 def pending_of(func):
-    """The :class:`Pending` behind ``func``'s current code, or None."""
-    code = func.__code__
-    if compat.is_trampoline(code):
-        for const in code.co_consts:
-            if type(const) is Pending:
-                return const
-    return None
+    """``(its own code, the hook)`` if ``func`` is watched by the import hook and was not
+    called yet, else None.
+
+    Such a function's ``__code__`` is the hook's trampoline (``compat.
+    pending_trampoline_factory``), whose constants hold the original code and the hook:
+    watching costs one code object and its constants tuple per function, so importing a
+    module with many functions stays cheap. The first call registers the function for
+    real (a :class:`HotFunction`) and puts the original code back first."""
+    return compat.pending_state(func.__code__)
 
 
-def restore_pending(func) -> Pending | None:
-    """If ``func`` is still waiting for its first call under the hook, put its code back."""
+def restore_pending(func):
+    """If ``func`` is still waiting for its first call under the hook, put its code back.
+    Returns what :func:`pending_of` returned."""
     pending = pending_of(func)
     if pending is not None:
-        func.__code__ = pending.code
+        func.__code__ = pending[0]
     return pending

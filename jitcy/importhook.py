@@ -16,12 +16,21 @@ function the module defined:
   builtins and C functions are left alone; so are generators and coroutines (jitcy does not
   compile them), functions jitcy already handles, functions marked ``jitcy.ignore``, and
   functions that look at their caller's frame (``sys._getframe``, ``inspect.stack``,
-  ``warnings.warn``: while profiled, the caller would be jitcy's trampoline).
+  ``warnings.warn``...: while profiled, the caller would be jitcy's trampoline). That test
+  is :func:`analyzer.unfriendly.looks_at_callers`: only real uses count (``inspect.stack``
+  reached through the inspect module, a frame attribute such as ``.f_back``,
+  ``__code__``), not an attribute that merely shares the name (``self.stack``,
+  ``log.warn``); it disassembles only functions whose names include one of those.
 
-Watching costs one small :class:`~jitcy.hotfunc.Pending` object and one code object per
-function; the first call registers the function with the pipeline (the same profiling as
-``@jitcy.hot``, with the hook's threshold: default ``JITCY_HOOK_THRESHOLD``, 1000 calls, or
-``JITCY_HOOK_TIME_LIMIT``, 0.2 s).
+Watching costs one code object per function and nothing else (``compat.
+pending_trampoline_factory``: the original code with the trampoline's bytecode and a
+constants tuple holding the original code and the hook; see ``benchmarks/bench_hook.py``).
+The first call finds the function object from the trampoline's frame (by its qualified name
+in its module, where the hook found it), takes the call's arguments from that frame, and
+registers the function with the pipeline (the same profiling as ``@jitcy.hot``, with the
+hook's threshold: default ``JITCY_HOOK_THRESHOLD``, 1000 calls, or
+``JITCY_HOOK_TIME_LIMIT``, 0.2 s), which puts the original code back and builds the
+profiling trampoline.
 
 Scope: ``include``/``exclude`` are module-name patterns. A pattern without wildcards names a
 module and everything under it (``mypkg`` is ``mypkg`` and ``mypkg.sub``); with ``*``, ``?``
@@ -36,6 +45,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import gc
 import os
 import re
 import site
@@ -49,9 +59,10 @@ from .translator import naming
 
 if compat.SUPPORTED:
     from . import pipeline
-    from .hotfunc import Pending
+    from .analyzer.unfriendly import CALLER_NAMES, looks_at_callers
 else:                   # nothing CPython-specific is imported: install() does nothing
-    pipeline = Pending = None
+    pipeline = looks_at_callers = None
+    CALLER_NAMES = frozenset()
 
 #: Never watched, whatever the patterns say: jitcy and what it runs on while compiling.
 _NEVER = ("jitcy", "Cython", "pyximport", "setuptools", "distutils", "_distutils_hack",
@@ -286,58 +297,89 @@ class _Loader:
 def watch_module(module: types.ModuleType, hook: Hook, careful: bool = True) -> int:
     """Watch the functions ``module`` defines (after it ran). Returns how many.
 
-    This runs for every function of every imported module, so the common case is inlined:
-    a plain function defined here whose code is its own (``careful=False``: no function
-    was registered with the pipeline while the module ran)."""
+    This runs for every function of every imported module (see ``benchmarks/bench_hook.py``:
+    the import of a module under the hook must cost less than twice the plain import), so
+    the functions are collected first and then watched in one tight loop, where the common
+    case costs a few attribute reads and one ``code.replace()`` (``compat.
+    pending_trampoline_factory``). ``careful=False``: no function was registered with the
+    pipeline while the module ran, so none of them can be one jitcy handles already (no
+    registry lookups)."""
     name = module.__name__
     spec = getattr(module, "__spec__", None)
     filename = getattr(spec, "origin", None) or getattr(module, "__file__", None)
     if not filename:
         return 0
-    count = 0
-    function, skip_flags, callers = types.FunctionType, _NOT_COMPILED, _LOOKS_AT_CALLERS
-    trampoline, first_call, fix = compat.make_profile_trampoline, _first_call, _fix_traceback
+    found = []
+    add, function = found.append, types.FunctionType
     for value in list(module.__dict__.values()):
         if type(value) is function:
-            if careful:
-                count += _watch(value, name, filename, hook)
-                continue
-            code = value.__code__
-            consts = code.co_consts
-            if (value.__module__ != name or code.co_filename != filename
-                    or code.co_flags & skip_flags or not callers.isdisjoint(code.co_names)
-                    or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)):
-                continue
-            try:
-                value.__code__ = trampoline(code, first_call, Pending(value, hook), None, fix)
-            except ValueError:      # a parameter named like jitcy's own locals
-                continue
-            count += 1
+            add(value)
         elif isinstance(value, type) and value.__module__ == name:
-            count += _watch_class(value, name, filename, hook, set(), careful)
+            _collect_class(value, name, add, set())
+    count = _watch_all(found, name, filename, hook, careful)
     hook.watched += count
     return count
 
 
-def _watch_class(cls, name, filename, hook, seen, careful=True) -> int:
-    if cls in seen:
-        return 0
-    seen.add(cls)
-    count = 0
-    for value in list(cls.__dict__.values()):
-        if type(value) is types.FunctionType:
-            count += _watch(value, name, filename, hook, careful)
-        elif isinstance(value, (staticmethod, classmethod)):
-            count += _watch(value.__func__, name, filename, hook, careful)
-        elif isinstance(value, property):
-            for func in (value.fget, value.fset, value.fdel):
-                count += _watch(func, name, filename, hook, careful)
-        elif isinstance(value, functools.cached_property):
-            count += _watch(value.func, name, filename, hook, careful)
-        elif (isinstance(value, type) and value.__module__ == name
-              and value.__qualname__.startswith(cls.__qualname__ + ".")):
-            count += _watch_class(value, name, filename, hook, seen, careful)
+def watch_objects(objects, name: str, filename: str, hook: Hook) -> int:
+    """Watch the functions among ``objects`` and those of the classes among them, as if
+    module ``name`` (file ``filename``) had defined them (``jitcy run``'s main script adds
+    its definitions one by one). Returns how many."""
+    found = []
+    for obj in objects:
+        if isinstance(obj, type):
+            _collect_class(obj, name, found.append, set())
+        else:
+            _collect_functions(obj, found.append)
+    count = _watch_all(found, name, filename, hook, careful=True)
+    hook.watched += count
     return count
+
+
+def _collect_class(cls, name, add, seen) -> None:
+    """Add the functions ``cls`` (and the classes nested in it) defines to ``add``."""
+    if cls in seen:
+        return
+    seen.add(cls)
+    function = types.FunctionType
+    for value in list(cls.__dict__.values()):
+        if type(value) is function:
+            add(value)
+        elif isinstance(value, type):
+            if value.__module__ == name and value.__qualname__.startswith(
+                    cls.__qualname__ + "."):
+                _collect_class(value, name, add, seen)
+        else:
+            _collect_functions(value, add)
+
+
+def _watch_all(funcs, name, filename, hook, careful) -> int:
+    """Give each function of ``funcs`` (plain functions only) that is the module's own (see
+    the module docstring) the hook's trampoline. Returns how many."""
+    skip_flags, callers = _NOT_COMPILED, _LOOKS_AT_CALLERS
+    code_type, local, first_call, skip_counter = (_CodeType, _TRAMPOLINE_LOCAL, _first_call,
+                                                  _SkipCounter)
+    chosen, codes = [], []
+    for func in funcs:
+        if func.__module__ != name:
+            continue
+        code = func.__code__
+        consts = code.co_consts
+        n = len(consts)     # consts[0] is the docstring or None: nested code sits after it
+        if (code.co_filename != filename or code.co_flags & skip_flags
+                or (n > 2 and (consts[1] is first_call      # watched already,
+                               or type(consts[1]) is skip_counter))     # or profiled
+                or careful and (local in code.co_varnames
+                                or _lookup(func) is not None)   # handled, or @jitcy.ignore
+                or ((not callers.isdisjoint(code.co_names)
+                     or (n > 1 and type(consts[n - 1]) is code_type)    # nested code:
+                     or (n > 2 and code_type in map(type, consts)))     # checked too
+                    and looks_at_callers(code, func.__globals__))):
+            continue
+        chosen.append(func)
+        codes.append(code)
+    _make_pending.each(chosen, codes, hook)
+    return len(set(chosen))         # an alias (g = f) is one function, watched once
 
 
 _NOT_COMPILED = compat.CO_GENERATOR_LIKE
@@ -347,55 +389,99 @@ _fix_traceback = pipeline.fix_traceback if pipeline is not None else None
 _TRAMPOLINE_LOCAL = naming.TRAMPOLINE_LOCAL
 
 
-#: Names that look at the caller's frames: while profiled, the caller of the user's code
-#: is the trampoline, so a function using one is not watched at all (it could not be
-#: compiled either; ``warnings.warn(stacklevel=2)`` would name the wrong line).
-_LOOKS_AT_CALLERS = frozenset({"_getframe", "currentframe", "f_back", "stack", "getouterframes",
-                               "extract_stack", "format_stack", "print_stack", "walk_stack",
-                               "warn", "__code__"})
+#: Names that may look at the caller's frames: while profiled, the caller of the user's
+#: code is the trampoline, so a function that really does (``looks_at_callers``, run only
+#: when one of these names occurs, or the code has nested code objects) is not watched at
+#: all (it could not be compiled either; ``warnings.warn(stacklevel=2)`` would name the
+#: wrong line).
+_LOOKS_AT_CALLERS = CALLER_NAMES
+_CodeType = types.CodeType
 
 
-def _state_types():
+def _skip_counter():
+    """``type(co_consts[1])`` of a registered function's profiling trampoline."""
     from .hotfunc import SkipCounter
-    return (Pending, SkipCounter)
+    return SkipCounter
 
 
-_STATE_TYPES = _state_types() if pipeline is not None else ()
+_SkipCounter = _skip_counter() if pipeline is not None else None
 
 
-def _watch(func, name, filename, hook, careful=True) -> int:
-    if type(func) is not types.FunctionType or func.__module__ != name:
-        return 0
-    code = func.__code__
-    consts = code.co_consts
-    if (code.co_filename != filename or code.co_flags & _NOT_COMPILED
-            or not _LOOKS_AT_CALLERS.isdisjoint(code.co_names)
-            or (len(consts) > 1 and type(consts[1]) in _STATE_TYPES)    # watched already
-            or careful and (_TRAMPOLINE_LOCAL in code.co_varnames
-                            or _lookup(func) is not None)):   # handled, or @jitcy.ignore
-        return 0
-    try:
-        func.__code__ = compat.make_profile_trampoline(code, _first_call, Pending(func, hook),
-                                                       None, _fix_traceback)
-    except ValueError:          # a parameter named like jitcy's own locals: leave it alone
-        return 0
-    return 1
+def _activate(code, hook, frame):
+    """The first call of a watched function (``code``: its own code, ``frame``: the
+    trampoline's, holding the call's arguments): register it. Returns ``(target, state,
+    arguments)``: the call runs as ``target(state, *arguments)`` (profiled, or
+    interpreted)."""
+    arguments = compat.pending_arguments(frame, code)
+    func = _function_running(frame)
+    if func is None:        # only exec() of the trampoline itself: nothing to register
+        return _passthrough(code), _Original(types.FunctionType(code, frame.f_globals)), \
+            arguments
+    del frame
+    return _activated(func, code, hook) + (arguments,)
 
 
-def _activate(pending: Pending):
-    """The first call of a watched function: register it. Returns ``(target, state)``:
-    the call runs as ``target(state, *parameters)`` (profiled, or interpreted)."""
-    func = pending.func()
+def _function_running(frame):
+    """The function whose call runs in ``frame``, a pending trampoline's frame: found by its
+    qualified name in its module (where the hook found it), else among the module's
+    functions and classes (it was rebound, or wrapped by a decorator defined in the
+    module), else among the objects referring to the trampoline (``gc``: slow, and only
+    for a function the program moved out of its module)."""
+    trampoline, namespace = frame.f_code, frame.f_globals
+    parts = getattr(trampoline, "co_qualname", trampoline.co_name).split(".")
+    obj = namespace.get(parts[0]) if "<locals>" not in parts else None
+    for part in parts[1:]:
+        own = getattr(obj, "__dict__", None) if isinstance(obj, type) else None
+        obj = own.get(part) if own is not None else None
+    found = []
+    _collect_functions(obj, found.append)
+    for func in found:
+        if func.__code__ is trampoline:
+            return func
+    found.clear()
+    module_name = namespace.get("__name__")
+    for value in list(namespace.values()):
+        if type(value) is types.FunctionType:
+            found.append(value)
+        elif isinstance(value, type) and value.__module__ == module_name:
+            _collect_class(value, module_name, found.append, set())
+    for func in found:
+        if func.__code__ is trampoline:
+            return func
+    for func in gc.get_referrers(trampoline):           # moved out of its module
+        if type(func) is types.FunctionType and func.__code__ is trampoline:
+            return func
+    return None
+
+
+def _collect_functions(obj, add) -> None:
+    """The plain functions ``obj`` holds as a class attribute (itself, a static or class
+    method's, a property's accessors, a cached property's)."""
+    function = types.FunctionType
+    if type(obj) is function:
+        add(obj)
+    elif isinstance(obj, (staticmethod, classmethod)):
+        if type(obj.__func__) is function:
+            add(obj.__func__)
+    elif isinstance(obj, property):
+        for func in (obj.fget, obj.fset, obj.fdel):
+            if type(func) is function:
+                add(func)
+    elif isinstance(obj, functools.cached_property):
+        if type(obj.func) is function:
+            add(obj.func)
+
+
+def _activated(func, code, hook):
     hf = None
     try:
-        hf = pipeline.register(func, threshold=pending.hook.threshold,
-                               time_limit=pending.hook.time_limit)
+        hf = pipeline.register(func, threshold=hook.threshold, time_limit=hook.time_limit)
     except Exception as exc:   # never break the program: run it interpreted
-        if func is not None and func.__code__ is not pending.code:
-            func.__code__ = pending.code
+        if func is not None and func.__code__ is not code:
+            func.__code__ = code
         errors.internal_error(exc, "importhook")
     if hf is None:
-        return _passthrough(pending.code), _Original(func)
+        return _passthrough(code), _Original(func)
     if hf.profiling:
         return hf.probe, hf
     primary = hf.primary
@@ -406,13 +492,15 @@ def _activate(pending: Pending):
 
 # Compiled under a "<jitcy ...>" file name: traceback fixing drops its frame.
 _FIRST_CALL = """\
-def first_call(pending, *params):
-    target, state = activate(pending)
-    return target(state, *params)
+def first_call(code, hook):
+    target, state, arguments = activate(code, hook, getframe(1))
+    return target(state, *arguments)
 """
-_namespace = {"activate": _activate}
+_namespace = {"activate": _activate, "getframe": sys._getframe}
 exec(compile(_FIRST_CALL, "<jitcy first call>", "exec"), _namespace)
 _first_call = _namespace["first_call"]
+_make_pending = (compat.pending_trampoline_factory(_first_call, _fix_traceback)
+                 if pipeline is not None else None)
 
 
 class _Original:

@@ -457,7 +457,7 @@ def _build_and_store(store, key, module_name, pyx, func, arg_types, meta=None) -
                                                       f"the cache ({exc}); using it for this "
                                                       f"process only")
                     return result.so_path
-            cache.evict_if_needed(store, cfg.cache_max_size, cfg.build_timeout)
+            cache.evict_if_needed(store, build_timeout=cfg.build_timeout)
             return so_path
         except errors.CacheError as exc:   # no lock or build directory (disk full, ...)
             errors.warn_once("cache-publish", f"jitcy: cannot use the cache for this build "

@@ -278,10 +278,7 @@ def watch_main(obj):
         hook = next(iter(importhook._hooks), None)
         filename = getattr(main, "__file__", None)
         if hook is not None and filename:
-            if isinstance(obj, type):
-                hook.watched += importhook._watch_class(obj, "__main__", filename, hook, set())
-            else:
-                hook.watched += importhook._watch(obj, "__main__", filename, hook)
+            importhook.watch_objects([obj], "__main__", filename, hook)
     except Exception as exc:
         from . import errors
         errors.internal_error(exc, "runner")

@@ -312,3 +312,152 @@ def test_fallback_recovers_when_the_directory_works_again(tmp_path, monkeypatch)
         reset_root()
         monkeypatch.delenv("JITCY_CACHE_DIR")
         config.reload()
+
+
+# -- persistent settings: `jitcy cache config` (cache/settings.py) ------------------------
+
+def _without_env_cap(**extra) -> dict:
+    env = dict(extra)
+    env["JITCY_CACHE_MAX_SIZE"] = ""          # unset for the child (empty counts as unset)
+    return env
+
+
+def test_cli_config_sets_shows_and_resets_and_eviction_honours_it(tmp_path, monkeypatch):
+    root = _marked(tmp_path / "c")
+    store = Store(root)
+    for i, key in enumerate(KEYS[:4]):
+        _publish(store, key, qualname=f"f{i}", size=10_000, used=time.time() - 1000 + i)
+    shown = json.loads(cli("cache", "config", "--json", cache_dir=root,
+                           **_without_env_cap()).stdout)
+    assert (shown["max_size"], shown["max_size_source"], shown["exists"]) == (
+        1 << 30, "default", False)
+    out = cli("cache", "config", "--max-size", "35K", cache_dir=root, **_without_env_cap())
+    assert out.returncode == 0, out.stderr
+    assert "35840 bytes" in out.stdout and "config.json" in out.stdout
+    assert json.loads((root / "config.json").read_text()) == {"max_size": "35K"}
+    if POSIX:
+        assert (root / "config.json").stat().st_mode & 0o777 == 0o600
+    shown = json.loads(cli("cache", "config", "--json", cache_dir=root,
+                           **_without_env_cap()).stdout)
+    assert (shown["max_size"], shown["max_size_source"]) == (35 * 1024, "file")
+    info = json.loads(cli("cache", "info", "--json", cache_dir=root,
+                          **_without_env_cap()).stdout)
+    assert (info["max_size"], info["max_size_source"]) == (35 * 1024, "file")
+    # automatic eviction after a publish uses the stored cap (no JITCY_CACHE_MAX_SIZE)
+    monkeypatch.delenv("JITCY_CACHE_MAX_SIZE", raising=False)
+    config.reload()
+    monkeypatch.setattr(evict, "_last_evict", [0.0])
+    evict.evict_if_needed(store)
+    assert sorted(e.meta["qualname"] for e in evict.scan(root)) == ["f1", "f2", "f3"]
+    # `prune` without --max-size too
+    (root / "config.json").write_text('{"max_size": "25K"}')
+    out = cli("cache", "prune", "--json", cache_dir=root, **_without_env_cap())
+    assert out.returncode == 0 and json.loads(out.stdout)["max_size"] == 25 * 1024
+    assert sorted(e.meta["qualname"] for e in evict.scan(root)) == ["f2", "f3"]
+    # clear removes entries, never the settings
+    assert cli("cache", "clear", cache_dir=root).returncode == 0
+    assert (root / "config.json").exists()
+    out = cli("cache", "config", "--reset", "--json", cache_dir=root, **_without_env_cap())
+    assert out.returncode == 0 and json.loads(out.stdout)["max_size_source"] == "default"
+    assert not (root / "config.json").exists()
+    config.reload()
+
+
+def test_environment_wins_over_the_stored_cap(tmp_path):
+    root = _marked(tmp_path / "c")
+    assert cli("cache", "config", "--max-size", "2G", cache_dir=root).returncode == 0
+    out = cli("cache", "config", "--json", cache_dir=root, JITCY_CACHE_MAX_SIZE="none")
+    shown = json.loads(out.stdout)
+    assert (shown["max_size"], shown["max_size_source"]) == (None, "env")
+    assert shown["settings"] == {"max_size": "2G"}
+    assert "JITCY_CACHE_MAX_SIZE=none" in out.stderr and "wins" in out.stderr
+    from jitcy.cache import settings
+    assert settings.max_size(root, config.Config.from_env({"JITCY_CACHE_MAX_SIZE": "500M"})) \
+        == (500 << 20, "env")
+    assert settings.max_size(root, config.Config.from_env({})) == (2 << 30, "file")
+    assert settings.max_size(root, config.Config.from_env({"JITCY_CACHE_MAX_SIZE": " "})) \
+        == (2 << 30, "file")                            # blank: not set
+
+
+def test_cli_config_bad_usage_and_directories(tmp_path):
+    root = _marked(tmp_path / "c")
+    for bad in ("huge", "-1G", "nan", "1.5X"):
+        out = cli("cache", "config", f"--max-size={bad}", cache_dir=root)
+        assert out.returncode == 2, bad
+        assert "not a size" in out.stderr and "500M" in out.stderr, out.stderr
+    out = cli("cache", "config", "--max-size", "1G", "--reset", cache_dir=root)
+    assert out.returncode == 2 and "not allowed" in out.stderr
+    assert not (root / "config.json").exists()
+    out = cli("cache", "config", cache_dir=root, JITCY_CACHE_MAX_SIZE="lots")
+    assert out.returncode == 2 and "JITCY_CACHE_MAX_SIZE='lots' is not a size" in out.stderr
+    # an unmarked directory is refused, and nothing is written into it
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("keep me")
+    for args in ((), ("--max-size", "1G"), ("--reset",)):
+        out = cli("cache", "config", *args, cache_dir=home)
+        assert out.returncode == 1 and "not a jitcy cache" in out.stderr, args
+    assert sorted(p.name for p in home.iterdir()) == ["notes.txt"]
+    # showing never creates the directory; setting creates it as jitcy would on first use
+    missing = tmp_path / "new"
+    out = cli("cache", "config", cache_dir=missing)
+    assert out.returncode == 0 and "(none)" in out.stdout and not missing.exists()
+    out = cli("cache", "config", "--max-size", "none", cache_dir=missing, **_without_env_cap())
+    assert out.returncode == 0 and "no cap" in out.stdout, out.stderr
+    assert evict.is_marked(missing) is None
+    assert json.loads((missing / "config.json").read_text()) == {"max_size": "none"}
+
+
+@pytest.mark.parametrize("content", [
+    "not json", '["2G"]', '{"max_size": "lots"}', '{"max_size": true}', '{"max_size": -5}',
+    '{"max-size": "2G"}', "", "\x00\xff",
+])
+def test_corrupt_settings_file_warns_once_and_uses_the_default(tmp_path, monkeypatch,
+                                                               content):
+    from jitcy.cache import settings
+    root = _marked(tmp_path / "c")
+    store = Store(root)
+    (root / "config.json").write_text(content, encoding="latin-1")
+    if POSIX:
+        os.chmod(root / "config.json", 0o600)
+    errors.reset_warnings()
+    env_free = config.Config.from_env({})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert settings.max_size(root, env_free) == (1 << 30, "default")
+        assert settings.max_size(root, env_free) == (1 << 30, "default")
+    assert len(caught) == 1 and issubclass(caught[0].category, errors.JitcyWarning)
+    assert "config.json" in str(caught[0].message)
+    assert "jitcy cache config --max-size" in str(caught[0].message)
+    # eviction after a publish carries on with the default cap: nothing removed, no error
+    _publish(store, KEYS[0], size=10_000, used=time.time() - 1000)
+    monkeypatch.delenv("JITCY_CACHE_MAX_SIZE", raising=False)
+    config.reload()
+    monkeypatch.setattr(evict, "_last_evict", [0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        evict.evict_if_needed(store)
+    assert len(evict.scan(root)) == 1
+    out = cli("cache", "config", "--json", cache_dir=root, **_without_env_cap())
+    assert out.returncode == 0 and json.loads(out.stdout)["max_size_source"] == "default"
+    assert "warning" in out.stderr and "config.json" in out.stderr
+    info = cli("cache", "info", cache_dir=root, **_without_env_cap())
+    assert info.returncode == 0 and "settings problem" in info.stdout
+    # setting a value repairs the file
+    out = cli("cache", "config", "--max-size", "3G", cache_dir=root, **_without_env_cap())
+    assert out.returncode == 0 and out.stderr == ""
+    assert json.loads((root / "config.json").read_text()) == {"max_size": "3G"}
+    errors.reset_warnings()
+    config.reload()
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permissions")
+def test_settings_file_others_could_write_is_ignored(tmp_path):
+    from jitcy.cache import settings
+    root = _marked(tmp_path / "c")
+    settings.write(root, {"max_size": "1K"})
+    os.chmod(root / "config.json", 0o666)
+    cap, source, problem = settings.resolve(root, config.Config.from_env({}))
+    assert (cap, source) == (1 << 30, "default") and "writable by group or others" in problem
+    os.chmod(root / "config.json", 0o600)
+    assert settings.resolve(root, config.Config.from_env({})) == (1024, "file", None)

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from inspect import currentframe
 
 import pytest
 
@@ -364,11 +365,16 @@ def uses_locals_in_comprehension(x):
     return [locals() for _ in range(x)]
 
 
+def uses_imported_currentframe(x):
+    return currentframe().f_lineno + x       # from inspect import currentframe
+
+
 @pytest.mark.parametrize("func, what", [
     (uses_getframe, "._getframe"),
     (replaces_own_code, "__code__"),
     (uses_exec, "exec()"),
     (uses_locals_in_comprehension, "locals()"),
+    (uses_imported_currentframe, "currentframe() (frame introspection)"),
 ])
 def test_jit_unfriendly_code_is_never_profiled(jitcy_env, func, what):
     code = func.__code__

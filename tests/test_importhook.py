@@ -293,8 +293,8 @@ HOOK_API = """\
     import jitcy
     from jitcy import compat
     out = {}
-    h1 = jitcy.install(include=["pkg"])
-    h2 = jitcy.install(include=["pkg"])
+    h1 = jitcy.install(include=["pkg", "nspkg"])
+    h2 = jitcy.install(include=["pkg", "nspkg"])
     out["same_handle"] = h1 is h2
     out["finders"] = sum(1 for f in sys.meta_path if "jitcy import hook" in repr(f))
     import pkg.mod
@@ -307,13 +307,24 @@ HOOK_API = """\
     out["reload_new"] = pkg.mod.f is not old
     out["reload_watched"] = compat.is_trampoline(pkg.mod.f.__code__)
     out["value"] = pkg.mod.f(21)
+    import nspkg.leaf                  # a module of a namespace package (no __init__.py)
+    out["namespace_is_namespace"] = nspkg.__file__ is None and len(set(nspkg.__path__)) == 2
+    out["namespace_watched"] = compat.is_trampoline(nspkg.leaf.triple.__code__)
+    out["namespace_value"] = [nspkg.leaf.triple(i) for i in range(3)]
+    import nspkg.portion               # the package's other portion, another directory
+    out["portion_watched"] = compat.is_trampoline(nspkg.portion.half.__code__)
+    old = nspkg.leaf.triple
+    importlib.reload(nspkg.leaf)
+    out["namespace_reload"] = [nspkg.leaf.triple is not old,
+                               compat.is_trampoline(nspkg.leaf.triple.__code__),
+                               nspkg.leaf.triple(5), type(nspkg.leaf.__loader__).__name__]
     jitcy.uninstall(h1)
     jitcy.uninstall(h1)
     out["finders_after"] = sum(1 for f in sys.meta_path if "jitcy import hook" in repr(f))
     import pkg.other
     out["after_uninstall"] = compat.is_trampoline(pkg.other.g.__code__)
-    import nspkg.leaf
-    out["namespace"] = nspkg.leaf.VALUE
+    import nspkg.late
+    out["namespace_after_uninstall"] = compat.is_trampoline(nspkg.late.f.__code__)
     jitcy.install(include=["marked"])
     import marked
     out["ignored"] = compat.is_trampoline(marked.skip_me.__code__)
@@ -322,8 +333,12 @@ HOOK_API = """\
 """
 
 
-def test_install_twice_uninstall_reload_and_packages(program):
-    write(program, {"hookapi.py": HOOK_API, "nspkg/leaf.py": "VALUE = 9\n",
+def test_install_twice_uninstall_reload_and_packages(program, tmp_path_factory):
+    portion = tmp_path_factory.mktemp("portion")
+    write(portion, {"nspkg/portion.py": "def half(x):\n    return x / 2\n"})
+    write(program, {"hookapi.py": HOOK_API,
+                    "nspkg/leaf.py": "def triple(x):\n    return 3 * x\n",
+                    "nspkg/late.py": "def f(x):\n    return x\n",
                     "marked.py": """\
                         import jitcy
 
@@ -334,14 +349,166 @@ def test_install_twice_uninstall_reload_and_packages(program):
                         def keep(x):
                             return x
                         """})
-    out = run(["hookapi.py"], program)
+    out = run(["hookapi.py"], program,
+              env={"PYTHONPATH": f"{ROOT}{os.pathsep}{program}{os.pathsep}{portion}"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == {
         "same_handle": True, "finders": 1, "watched": True,
         "loader": "SourceFileLoader", "spec_loader": "SourceFileLoader", "cached": True,
-        "reload_new": True, "reload_watched": True, "value": 42, "finders_after": 0,
-        "after_uninstall": False, "namespace": 9, "ignored": False, "not_ignored": True}
+        "reload_new": True, "reload_watched": True, "value": 42,
+        "namespace_is_namespace": True, "namespace_watched": True,
+        "namespace_value": [0, 3, 6], "portion_watched": True,
+        "namespace_reload": [True, True, 15, "SourceFileLoader"],
+        "finders_after": 0, "after_uninstall": False, "namespace_after_uninstall": False,
+        "ignored": False, "not_ignored": True}
     assert list((program / "pkg" / "__pycache__").glob("mod.*.pyc"))    # .pyc still written
+
+
+CALLERS = """\
+    import inspect, logging, sys, traceback, warnings
+    import inspect as ins
+    from traceback import extract_stack
+
+    log = logging.getLogger("callers")
+    stack = []                    # the module's own list, not inspect.stack
+
+    class Machine:
+        def __init__(self):
+            self.stack = [1, 2]
+
+        def pop(self):            # reads self.stack: not inspect.stack
+            return self.stack.pop()
+
+        def complain(self):       # logging's warn, not warnings.warn
+            log.warn("%s", "careful")
+            return len(self.stack)
+
+        def warn(self, x):
+            return x
+
+        def uses_own_warn(self):
+            return self.warn(3)
+
+    def push(x):                  # the global list named stack
+        stack.append(x)
+        return len(stack)
+
+    def formats(exc):             # traceback, but not the caller's frames
+        return traceback.format_exception_only(type(exc), exc)[-1]
+
+    def squares(xs):              # a comprehension is nested code: looked at, and fine
+        return [x * x for x in xs]
+
+    def peek_stack():
+        return len(inspect.stack())
+
+    def peek_alias():
+        return ins.currentframe().f_lineno
+
+    def peek_imported():
+        return len(extract_stack())
+
+    def peek_local_import():
+        from inspect import stack as frames
+        return len(frames())
+
+    def peek_in_comprehension(xs):
+        return [sys._getframe(1).f_lineno for _ in xs]
+
+    def peek_back():
+        frame = inspect.currentframe()
+        return frame.f_back.f_lineno
+
+    def warns():
+        warnings.warn("look at your caller", stacklevel=2)
+
+    def reads_code(f):
+        return f.__code__.co_name
+    """
+
+CALLERS_DRIVER = """\
+    import json, jitcy
+    from jitcy import compat
+    jitcy.install(include=["callers"])
+    import callers
+    funcs = {name: getattr(callers, name) for name in dir(callers)
+             if callable(getattr(callers, name)) and getattr(getattr(callers, name),
+                                                              "__module__", "") == "callers"
+             and not isinstance(getattr(callers, name), type)}
+    funcs.update({"Machine." + n: getattr(callers.Machine, n)
+                  for n in ("pop", "complain", "warn", "uses_own_warn")})
+    m = callers.Machine()
+    results = [m.pop(), m.complain(), m.uses_own_warn(), callers.push(4),
+               callers.formats(KeyError("k")), callers.squares([1, 2])]
+    print(json.dumps({"watched": {k: compat.is_trampoline(f.__code__)
+                                  for k, f in sorted(funcs.items())}, "results": results}))
+    """
+
+
+def test_only_real_looks_at_the_callers_frame_keep_a_function_unwatched(program):
+    """Issue 4 item 1: a method reading ``self.stack`` or calling ``log.warn`` is watched;
+    ``inspect.stack()`` and friends, reached through their module however it was
+    imported, are not."""
+    write(program, {"callers.py": CALLERS, "callers_driver.py": CALLERS_DRIVER})
+    plain = run(["-c", "import json, callers; m = callers.Machine(); print(json.dumps("
+                 "[m.pop(), m.complain(), m.uses_own_warn(), callers.push(4), "
+                 "callers.formats(KeyError('k')), callers.squares([1, 2])]))"], program)
+    out = run(["callers_driver.py"], program)
+    assert out.returncode == 0 and plain.returncode == 0, out.stderr + plain.stderr
+    result = json.loads(out.stdout)
+    assert result["results"] == json.loads(plain.stdout)
+    assert result["watched"] == {
+        "Machine.pop": True, "Machine.complain": True, "Machine.warn": True,
+        "Machine.uses_own_warn": True, "push": True, "formats": True, "squares": True,
+        "peek_stack": False, "peek_alias": False, "peek_imported": False,
+        "peek_local_import": False, "peek_in_comprehension": False, "peek_back": False,
+        "warns": False, "reads_code": False}
+
+
+def test_stdlib_and_site_packages_are_not_watched_by_default(program):
+    """Issue 4 item 2: with the default scope (no include), modules of the standard
+    library and of site-packages directories are not watched, even when their files are
+    under the hook's root."""
+    write(program, {
+        "site-packages/fakelib.py": "def lib_fn(x):\n    return x\n",
+        "mine.py": "def my_fn(x):\n    return x\n",
+        "stdlib_driver.py": """\
+            import json, sys
+            import jitcy
+            from jitcy import compat
+            candidates = [m for m in ("colorsys", "sched", "tabnanny", "wave", "netrc")
+                          if m not in sys.modules]
+            jitcy.install(root=sys.argv[1])
+            import fakelib, mine
+            std = __import__(candidates[0])
+            std_funcs = [v for v in vars(std).values()
+                         if type(v).__name__ == "function" and v.__module__ == std.__name__]
+            print(json.dumps({"mine": compat.is_trampoline(mine.my_fn.__code__),
+                              "site": compat.is_trampoline(fakelib.lib_fn.__code__),
+                              "site_file": fakelib.__file__, "std": std.__name__,
+                              "std_functions": len(std_funcs),
+                              "std_watched": sum(compat.is_trampoline(f.__code__)
+                                                 for f in std_funcs)}))
+            """})
+    env = {"PYTHONPATH": os.pathsep.join([ROOT, str(program / "site-packages")])}
+    for root in (str(program), os.path.abspath(os.sep)):     # the program's dir, and "/"
+        out = run(["stdlib_driver.py", root], program, env=env)
+        assert out.returncode == 0, out.stderr
+        result = json.loads(out.stdout)
+        assert result["mine"] is True, root                 # the hook is active
+        assert result["site"] is False, root
+        assert result["site_file"].startswith(str(program)) # under the root all the same
+        assert result["std_functions"] > 0 and result["std_watched"] == 0, result
+    # and under `jitcy run`
+    write(program, {"runs_std.py": """\
+        import json, fakelib, mine, colorsys
+        from jitcy import compat
+        print(json.dumps([compat.is_trampoline(f.__code__)
+                          for f in (mine.my_fn, fakelib.lib_fn, colorsys.rgb_to_hsv)]))
+        """})
+    out = jrun(["runs_std.py"], program, env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [True, False, False]
 
 
 def test_install_rejects_bad_arguments():
@@ -421,3 +588,173 @@ def test_warnings_turned_into_errors_never_break_the_call(jitcy_env):
         assert uses_lambda(2) == 3
     st = jitcy.stats(uses_lambda)
     assert st["state"] == "failed" and "nested function, lambda" in st["reason"]
+
+
+SHAPES = """\
+    import functools, inspect
+
+
+    def plain(a, b=2, *args, k=3, **kw):
+        return (a, b, args, k, sorted(kw.items()))
+
+
+    def posonly(a, /, b):
+        return a - b
+
+
+    alias = plain                       # the same function twice in the module
+
+
+    def captured(x):                    # a parameter that is a cell of the inner lambda
+        return (lambda: x * 2)()
+
+
+    def make_closure():
+        y = 10
+        def closure(x):                 # a module-level closure (a free variable)
+            return x + y
+        return closure
+
+
+    closure = make_closure()
+
+
+    def logged(f):                      # a decorator of this module: the wrapper's code
+        @functools.wraps(f)             # is 'logged.<locals>.wrapper', found by a scan
+        def wrapper(*args):
+            return ("logged", f(*args))
+        return wrapper
+
+
+    @logged
+    def decorated(x):
+        return x + 1
+
+
+    def moved(x):                       # deleted from the module before its first call
+        return x * 3
+
+
+    def raises(x):
+        return 1 // x
+
+
+    class Base:
+        def who(self):
+            return "base"
+
+
+    class Shape(Base):
+        def __init__(self, side):
+            self.side = side
+
+        def area(self):
+            return self.side ** 2
+
+        def who(self):                  # super(): the free variable __class__
+            return "shape/" + super().who()
+
+        @staticmethod
+        def unit():
+            return 1
+
+        @classmethod
+        def named(cls):
+            return cls.__name__
+
+        @property
+        def double(self):
+            return self.side * 2
+
+        @double.setter
+        def double(self, value):
+            self.side = value / 2
+
+        @functools.cached_property
+        def cached(self):
+            return self.side + 100
+
+        class Inner:
+            def deep(self):
+                return "deep"
+    """
+
+SHAPES_DRIVER = """\
+    import inspect, json, sys, threading
+    import jitcy
+    from jitcy import compat
+    watch = sys.argv[1] == "hook"
+    if watch:
+        hook = jitcy.install(include=["shapes"], threshold=10**9, time_limit=1e9)
+    import shapes
+    S = shapes.Shape
+    targets = {"plain": shapes.plain, "posonly": shapes.posonly, "captured": shapes.captured,
+               "closure": shapes.closure, "decorated": shapes.decorated,
+               "moved": shapes.moved, "raises": shapes.raises, "area": S.area, "who": S.who,
+               "unit": S.__dict__["unit"].__func__, "named": S.__dict__["named"].__func__,
+               "double.get": S.double.fget, "double.set": S.double.fset,
+               "cached": S.__dict__["cached"].func, "deep": S.Inner.deep}
+    before = {name: {"watched": compat.is_trampoline(f.__code__),
+                     "source": inspect.getsource(f),
+                     "signature": str(inspect.signature(f)),
+                     "where": [f.__code__.co_filename, f.__code__.co_firstlineno,
+                               f.__code__.co_name, f.__code__.co_qualname]}
+              for name, f in targets.items()}
+    moved = shapes.moved
+    del shapes.moved
+    shape = S(3)
+    out = {}
+    for round_ in range(2):
+        s = S(4)
+        s.double = 10
+        try:
+            shapes.raises(0)
+        except ZeroDivisionError as exc:
+            error = str(exc)
+        results = [shapes.plain(1), shapes.plain(1, 5, 6, 7, k=8, z=9), shapes.posonly(5, 2),
+                   shapes.captured(4), shapes.closure(1), shapes.decorated(1), moved(2),
+                   shapes.raises(1), error, s.area(), s.who(), S.unit(), S.named(), s.double,
+                   s.side, S(1).cached, S.Inner().deep()]
+        out.setdefault("results", []).append(results)
+    # the first calls of a function from two threads at once
+    barrier = threading.Barrier(4)
+    fresh = []
+    def race():
+        barrier.wait()
+        fresh.append(shapes.Shape(2).area())
+    threads = [threading.Thread(target=race) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    from jitcy import pipeline         # (jitcy.stats(decorated) would unwrap __wrapped__)
+    stats = {name: pipeline.lookup(f).stats() for name, f in targets.items()} if watch else {}
+    print(json.dumps({"before": before, "out": out, "fresh": fresh,
+                      "watched": hook.watched if watch else 0,
+                      "calls": {n: s.get("calls") for n, s in stats.items()},
+                      "states": {n: s.get("state") for n, s in stats.items()},
+                      "after": {name: compat.pending_state(f.__code__) is not None
+                                for name, f in targets.items()}}))
+    """
+
+
+def test_watched_functions_look_and_run_like_themselves_from_the_first_call(program):
+    """Issue 4 item 6 (import cost): until its first call a watched function's code is the
+    original code object with the trampoline's bytecode; the first call finds the function
+    from the frame (by qualified name, by a scan of the module, or through gc) and takes
+    its arguments from the frame. Every shape: metadata, results, exact call counts."""
+    write(program, {"shapes.py": SHAPES, "shapes_driver.py": SHAPES_DRIVER})
+    plain = run(["shapes_driver.py", "plain"], program)
+    hooked = run(["shapes_driver.py", "hook"], program)
+    assert plain.returncode == 0 and hooked.returncode == 0, plain.stderr + hooked.stderr
+    p, h = json.loads(plain.stdout), json.loads(hooked.stdout)
+    assert h["out"] == p["out"] and h["fresh"] == p["fresh"] == [4, 4, 4, 4]
+    assert h["watched"] == 19       # 9 module-level functions, 10 in classes; alias once
+    for name, seen in h["before"].items():
+        assert seen["watched"] is True, name
+        assert not p["before"][name]["watched"]
+        for key in ("source", "signature", "where"):
+            assert seen[key] == p["before"][name][key], (name, key)
+    expected_calls = dict.fromkeys(h["calls"], 2)
+    expected_calls.update({"plain": 4, "raises": 4, "area": 6})     # 2 rounds, 4 threads
+    assert h["calls"] == expected_calls
+    assert set(h["states"].values()) == {"profiling"}, h["states"]
+    assert not any(h["after"].values())      # no function is still waiting for its first call

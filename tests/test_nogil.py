@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import inspect
 import io
+import math
 import re
 import sys
 import threading
 import warnings
+from math import exp
+from math import sqrt as msqrt
 
 import pytest
 
@@ -141,6 +144,22 @@ def object_inside(xs, x):
     return x
 
 
+def floor_inside(x):
+    with jitcy.nogil():
+        y = math.floor(x)
+    return y
+
+
+def impure_int_sqrt(n):
+    s = 0.0
+    log = []
+    with jitcy.nogil():
+        for i in range(n):
+            s += math.sqrt(i)
+    log.append(s)
+    return s
+
+
 def test_nogil_is_a_cheap_no_op_interpreted():
     assert jitcy.nogil() is jitcy.nogil()
     with jitcy.nogil() as value:
@@ -208,6 +227,8 @@ def test_block_in_impure_function_runs_without_gil(func, types):
     (int_div, (int,), "C-int 'Div' (its checks need the GIL)"),
     (impure_int, (int,), "'t' is an int kept as a Python object"),
     (object_inside, (list, float), "arithmetic on Python objects"),
+    (floor_inside, (float,), "a call of a Python-level function"),
+    (impure_int_sqrt, (int,), "sqrt() of an int in a function that is not pure"),
 ])
 def test_block_that_needs_the_gil_keeps_it_with_a_reason(func, types, why):
     typed = _typed(func, types)
@@ -403,3 +424,140 @@ def index_past(a, n):
         for i in range(n):
             s += a[i]
     return s
+
+
+# -- math functions and float ** (C, with Python's errors) -------------------------------
+def math_mix(k, x):
+    r = 0.0
+    with jitcy.nogil():
+        if k == 0:
+            r = math.sqrt(x)
+        elif k == 1:
+            r = math.log(x)
+        elif k == 2:
+            r = exp(x)
+        elif k == 3:
+            r = x ** 3
+        elif k == 4:
+            r = math.atan2(x, -0.0)
+        elif k == 5:
+            r = math.copysign(1.0, x)
+        elif k == 6:
+            r = math.acosh(x)
+        elif k == 7:
+            r = math.pi * x
+        elif k == 8:
+            if math.isnan(x):
+                r = 1.0
+        else:
+            r = x ** -1
+    return r
+
+
+def math_impure(n, x, before):
+    before()                # user code: it may rebind math or msqrt
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            s += msqrt(x) * math.pi + x ** 2
+    return s
+
+
+def math_spin(n, x):
+    s = 0.0
+    with jitcy.nogil():
+        for i in range(n):
+            s += math.sqrt(x + 1.0) + math.sin(x) + x ** 2
+            x = math.cos(s)
+    return s
+
+
+def _nothing():
+    pass
+
+
+def test_math_calls_and_float_pow_run_without_the_gil():
+    line = _with_line(math_mix)
+    typed = _typed(math_mix, (int, float))
+    assert typed.c_ints and typed.nogil_blocks == {line: None}, typed.notes
+    pyx = _pyx(typed)
+    start = pyx.index("    with nogil:")
+    block = pyx[start:pyx.index("\n    return r\n", start)]
+    for call in ("__jitcy_m_sqrt(x)", "__jitcy_m_log(x)", "__jitcy_m_exp(x)",
+                 "__jitcy_fpow(x, 3)", "__jitcy_m_isnan(x)", "__jitcy_mc_pi * x"):
+        assert call in block, call
+    # the helpers are nogil; only their Python fallback takes the GIL
+    assert ("cdef inline double __jitcy_m_sqrt(double x) except? -1.0 nogil:" in pyx
+            and "cdef double __jitcy_mpy_sqrt(double x) except? -1.0 with gil:" in pyx
+            and "cdef inline double __jitcy_fpow(double x, double y) except? -1.0 nogil:" in pyx)
+
+
+def test_math_in_impure_function_checks_the_names_once_before_the_block():
+    """A body that runs user code checks at each use that math/msqrt are still the math
+    module's; a nogil block checks once, before it, and holds the GIL if they are not."""
+    typed = _typed(math_impure, (int, float, type(_nothing)))
+    assert not typed.c_ints and list(typed.nogil_blocks.values()) == [None], typed.notes
+    pyx = _pyx(typed)
+    released = pyx[pyx.index("    if __jitcy_known_ok(__jitcy_b):\n        with nogil:"):]
+    fast, slow = released.split("    else:\n", 1)
+    assert "__jitcy_m_sqrt(x) * __jitcy_mc_pi" in fast and "known_ok" not in fast.split(
+        "\n", 1)[1]
+    assert "global_get(__jitcy_b, 'msqrt')" in slow.split("return s")[0]
+
+
+@pytest.mark.slow
+def test_math_without_the_gil_gives_pythons_values_and_errors(jitcy_env):
+    inf, nan = math.inf, math.nan
+    cases = [(0, 2.0), (0, -0.0), (0, inf), (0, nan), (0, -1.0), (1, 0.0), (1, inf),
+             (1, -2.0), (2, -inf), (2, 1000.0), (2, 1.5), (3, -2.0), (3, nan), (3, -inf),
+             (3, 1e200), (3, -0.0), (4, -0.0), (4, nan), (5, -0.0), (5, nan), (6, 0.5),
+             (6, inf), (7, -0.0), (8, nan), (8, 1.0), (9, -0.0), (9, 0.0), (9, inf),
+             (9, 4.0)]
+
+    def outcome(k, x):
+        try:
+            return "value", repr(math_mix(k, x))       # repr: nan, -0.0 and inf exactly
+        except Exception as error:                      # noqa: BLE001
+            return type(error).__name__, str(error)
+
+    expected = [outcome(*case) for case in cases]
+    kinds = {kind for kind, _ in expected}
+    assert {"value", "ValueError", "OverflowError", "ZeroDivisionError"} <= kinds
+    compile_now(math_mix, 0, 2.0)
+    assert jitcy.stats(math_mix)["state"] == "swapped"
+    before = jitcy.stats(math_mix)["compiled_calls"]
+    assert [outcome(*case) for case in cases] == expected
+    assert jitcy.stats(math_mix)["compiled_calls"] > before
+
+
+@pytest.mark.slow
+def test_math_rebound_before_the_block_is_seen(jitcy_env):
+    expected = math_impure(5, 2.0, _nothing)
+    compile_now(math_impure, 5, 2.0, _nothing)
+    assert jitcy.stats(math_impure)["state"] == "swapped"
+    assert math_impure(5, 2.0, _nothing) == expected
+
+    def rebind():
+        globals()["msqrt"] = lambda v: 10.0 * v
+
+    try:
+        interpreted = 0.0
+        for _ in range(5):                  # the loop's own arithmetic, with the new msqrt
+            interpreted += (10.0 * 2.0) * math.pi + 2.0 ** 2
+        assert math_impure(5, 2.0, rebind) == interpreted
+    finally:
+        globals()["msqrt"] = math.sqrt
+    assert math_impure(5, 2.0, _nothing) == expected
+    assert jitcy.stats(math_impure)["fallbacks"] == 0      # the compiled code did it
+
+
+@pytest.mark.slow
+def test_math_block_really_releases_the_gil(jitcy_env):
+    compile_now(math_spin, 10, 0.25)
+    compile_now(math_impure, 5, 2.0, _nothing)
+    compile_now(floor_inside, 2.5)
+    assert {jitcy.stats(f)["state"] for f in (math_spin, math_impure, floor_inside)} == {
+        "swapped"}
+    assert _progress_while_running(math_spin, 10_000_000, 0.25) > 5
+    assert _progress_while_running(math_impure, 20_000_000, 2.0, _nothing) > 5
+    assert "keeps the GIL" not in jitcy.explain(math_spin, file=io.StringIO())

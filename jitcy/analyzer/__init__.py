@@ -66,9 +66,12 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         nonneg=result.nonneg,
         speculated=result.speculated,
     )
+    expression_type = typed.expression_typer() if nogil_withs else None
     for block in nogil_withs:
         why = nogil_blocks.check(block, typed.c_type, types=typed.types,
-                                 builtins=typed.builtin_names, c_ints=typed.c_ints)
+                                 builtins=typed.builtin_names, c_ints=typed.c_ints,
+                                 expression_type=expression_type,
+                                 math_function=typed.math_function)
         typed.nogil_blocks[block.lineno] = why
         if why is not None:
             typed.notes.append((block.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))

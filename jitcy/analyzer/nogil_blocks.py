@@ -17,19 +17,41 @@
 A block runs without the GIL (``check`` returns None) when every name in it is a local held
 in C (numbers; typed memoryviews, whose C type has ``[``), it only assigns such locals or
 memoryview items, loops over ``range()``, and calls nothing but ``abs``/``min``/``max`` of
-floats. Otherwise ``check`` returns the reason, and the block is compiled holding the GIL.
+floats and the ``math`` functions jitcy compiles to C (``math.sqrt(x)``, or ``sqrt(x)``
+after ``from math import sqrt``: ``known_globals.C_MATH``) of C numbers; ``math.pi`` & co
+are C constants. Otherwise ``check`` returns the reason, and the block is compiled holding
+the GIL.
+
+>>> import math
+>>> from jitcy.analyzer.infer_types import ExpressionTyper
+>>> node = ast.parse('''
+... def g(x):
+...     with jitcy.nogil():
+...         x = math.sqrt(x) * math.pi + x ** 2
+...     return x
+... ''').body[0]
+>>> typer = ExpressionTyper({"x": "float"}, "g", set(), {"x"}, {"math": "math"})
+>>> check(find(node, {"jitcy": jitcy}, locals_={"x"})[0], {"x": "double"}.get,
+...       types={"x": "float"}, builtins=set(), expression_type=typer.expr,
+...       math_function=typer.math_function)
+
+The math helpers and float ``**`` (where its result is a float, ``x ** 2``: see
+``infer_types``) are C; only their error paths take the GIL, to call Python's own
+function (its value, or its ValueError/OverflowError and message).
 
 C ints (pure functions only, see ``infer_types``) may be added, subtracted, multiplied,
 negated, floor-divided and taken modulo: the translator sends ``+ - * //`` and negation
 through checked helpers that take the GIL to raise OverflowError or ZeroDivisionError
 (``%`` already has one) -- Cython's own overflow check sets the exception without the GIL,
 a crash in Cython 3.3 -- and after an overflow the entry re-runs the call with Python ints.
-``**``, shifts and ``range()`` with a step other than 1 keep the GIL, with the reason.
+Int ``**`` (and a float ``**`` that may be complex), shifts and ``range()`` with a step
+other than 1 keep the GIL, with the reason.
 """
 from __future__ import annotations
 
 import ast
 
+from .known_globals import C_MATH, CONSTANTS
 from .model import BOOL, FLOAT, INT, array_info
 
 #: Statements a nogil block may contain.
@@ -68,11 +90,27 @@ def find(node: ast.FunctionDef, module_globals: dict, locals_) -> list:
             and is_marker(sub.items[0].context_expr, module_globals, locals_)]
 
 
-def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True) -> str | None:
+def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True,
+          expression_type=None, math_function=None) -> str | None:
     """None if ``block`` can run without the GIL, else the reason (one line). ``c_ints``:
     the function's ints are C (pure); otherwise only loop counters are, and only where
-    they need no arithmetic."""
+    they need no arithmetic. ``expression_type`` (the analyzer's typer) and
+    ``math_function`` (``TypedFunction.math_function``) let ``math`` calls, ``math``
+    constants and float ``**`` through; without them those keep the GIL."""
+    def math_name(call) -> str | None:
+        """'sqrt' for a call of a math function jitcy compiles to C, else None."""
+        name = math_function(call.func) if math_function is not None else None
+        if (name is None or C_MATH.get(name) != len(call.args) or call.keywords
+                or any(isinstance(a, ast.Starred) for a in call.args)):
+            return None
+        return name
+
     def typ(expr):
+        if expression_type is not None and (
+                (isinstance(expr, ast.Call) and math_name(expr)) or id(expr) in constants
+                or (isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Pow))):
+            kind = expression_type(expr)
+            return kind if kind in _C_NUMBERS else None
         if isinstance(expr, ast.Constant):
             value = expr.value
             if isinstance(value, bool):
@@ -116,6 +154,16 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                 and array_info(types.get(expr.value.value.id)) is not None)
 
     indexes = {id(s.slice) for s in ast.walk(block) if isinstance(s, ast.Subscript)}
+    # math.sqrt / sqrt called as a C math function, math.pi & co: those names are C.
+    math_parts, constants = set(), set()
+    for s in ast.walk(block):
+        if isinstance(s, ast.Call) and math_name(s):
+            math_parts.update(id(n) for n in ast.walk(s.func))
+        elif (expression_type is not None and isinstance(s, ast.Attribute)
+              and isinstance(s.value, ast.Name) and s.attr in CONSTANTS
+              and s.value.id not in types and expression_type(s) == FLOAT):
+            constants.add(id(s))
+            math_parts.update((id(s), id(s.value)))
     # Array parameters may appear only as ``a[...]`` (element) and ``a.shape[k]``.
     array_uses, shapes = set(), set()
     for s in ast.walk(block):
@@ -154,6 +202,8 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                 if not isinstance(target, ast.Name):
                     return where + "an assignment to something other than a C local"
             continue
+        if id(sub) in math_parts:
+            continue
         if isinstance(sub, ast.Name):
             if sub.id in types:
                 if array_info(types[sub.id]) is not None and id(sub) in array_uses:
@@ -171,6 +221,12 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             name = sub.func.id if isinstance(sub.func, ast.Name) else None
             if name == "range":
                 continue      # only as a loop's iterable (checked with its statement)
+            function = math_name(sub)
+            if function is not None:
+                why = _math_operands(sub.args, typ, c_ints)
+                if why is not None:
+                    return where + f"{function}() of {why}"
+                continue
             if sub.keywords or name not in ("abs", "min", "max") or (
                     {typ(a) for a in sub.args} != {FLOAT}):
                 return where + "a call of a Python-level function"
@@ -179,6 +235,11 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             left, right = typ(sub.left), typ(sub.right)
             if left not in _C_NUMBERS or right not in _C_NUMBERS:
                 return where + "arithmetic on Python objects"
+            if isinstance(sub.op, ast.Pow) and typ(sub) == FLOAT:
+                why = _math_operands([sub.left, sub.right], typ, c_ints)
+                if why is not None:
+                    return where + f"'**' of {why}"
+                continue     # C pow; Python's ** (taking the GIL) for its special cases
             if isinstance(sub.op, (ast.Pow, ast.LShift, ast.RShift)) or (
                     isinstance(sub.op, (ast.FloorDiv, ast.Mod)) and FLOAT in (left, right)):
                 return where + f"'{type(sub.op).__name__}' runs on Python objects"
@@ -217,4 +278,17 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             return where + f"a {type(sub).__name__} expression needs Python objects"
         if isinstance(sub, ast.Constant) and not isinstance(sub.value, (int, float, bool)):
             return where + "a constant that is a Python object"
+    return None
+
+
+def _math_operands(args, typ, c_ints: bool) -> str | None:
+    """Why these operands of a math function or of ``**`` are not C numbers, or None."""
+    for arg in args:
+        kind = typ(arg)
+        if kind not in _C_NUMBERS:
+            return "something that is not a C number"
+        if kind == INT and not c_ints and not (isinstance(arg, ast.Constant)
+                                               and isinstance(arg.value, int)):
+            return ("an int in a function that is not pure (its ints are Python objects, "
+                    "unbounded)")
     return None

@@ -25,7 +25,7 @@ import shutil
 import threading
 import time
 
-from . import layout, locks
+from . import layout, locks, settings
 
 log = logging.getLogger("jitcy.cache")
 
@@ -33,6 +33,8 @@ log = logging.getLogger("jitcy.cache")
 YOUNG = 60.0
 #: Automatic eviction runs at most this often per process (it walks the cache).
 EVICT_INTERVAL = 10.0
+#: ``evict_if_needed``'s default cap: the configured one (see ``settings.max_size``).
+CONFIGURED = object()
 
 
 @dataclasses.dataclass
@@ -237,15 +239,26 @@ _last_evict = [0.0]
 _evict_lock = threading.Lock()
 
 
-def evict_if_needed(store, max_bytes: int | None, build_timeout: float) -> None:
-    """After a publish: keep the cache under its cap (at most every EVICT_INTERVAL s)."""
+def evict_if_needed(store, max_bytes=CONFIGURED, build_timeout: float | None = None) -> None:
+    """After a publish: keep the cache under its cap (at most every EVICT_INTERVAL s).
+    ``max_bytes``: by default the configured cap (``JITCY_CACHE_MAX_SIZE``, else the
+    cache's ``config.json``, else 1G: :func:`settings.max_size`); None: no cap.
+    ``build_timeout``: default ``JITCY_BUILD_TIMEOUT`` (builds younger than twice that are
+    in flight)."""
     if max_bytes is None:
         return
+    if build_timeout is None:
+        from .. import config
+        build_timeout = config.get().build_timeout
     with _evict_lock:
         now = time.monotonic()
         if now - _last_evict[0] < EVICT_INTERVAL:
             return
         _last_evict[0] = now
+    if max_bytes is CONFIGURED:
+        max_bytes, _source = settings.max_size(store.root)
+        if max_bytes is None:
+            return
     try:
         result = evict(store.root, max_bytes)
         sweep(store.root, build_timeout)

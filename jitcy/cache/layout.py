@@ -10,6 +10,7 @@ agree on it::
     <root>/tmp/trash-*                   corrupt entries moved aside, being removed
     <root>/locks/<key>.lock              per-key cross-process locks (removed when released)
     <root>/aot/ab/<fkey>.json            signatures `jitcy build` compiled for one function
+    <root>/config.json                   settings of this cache (`jitcy cache config`)
 
 Loading a native module is executing code, so the safety test (:func:`unsafe_reason`) is
 shared by the root check and by every entry lookup.
@@ -31,6 +32,7 @@ TMP_DIR = "tmp"
 LOCKS_DIR = "locks"
 AOT_DIR = "aot"
 META_FILE = "meta.json"
+CONFIG_FILE = "config.json"
 BUILD_PREFIX = "build-"
 TRASH_PREFIX = "trash-"
 

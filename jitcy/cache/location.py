@@ -74,12 +74,13 @@ def _prepare(path: pathlib.Path) -> None:
 #: own ``cache/`` folder tracks a README and a .gitignore).
 _ADOPTABLE = ("README", "README.md", "README.txt", ".gitignore", layout.TAG_FILE,
               layout.VERSION_FILE, layout.TMP_DIR, layout.LOCKS_DIR, layout.AOT_DIR,
-              f"v{layout.FORMAT_VERSION}")
+              layout.CONFIG_FILE, f"v{layout.FORMAT_VERSION}")
 
 
 def _is_marker_temp(name: str) -> bool:
     return name.endswith(".tmp") and any(name.startswith(f".{marker}.") for marker in
-                                         (layout.TAG_FILE, layout.VERSION_FILE))
+                                         (layout.TAG_FILE, layout.VERSION_FILE,
+                                          layout.CONFIG_FILE))
 
 
 def _check_adoptable(path: pathlib.Path) -> None:

@@ -6,14 +6,22 @@ raises Python's error with Python's message::
 
     math.sqrt(x)  ->  __jitcy_m_sqrt(x)
 
-    cdef inline double __jitcy_m_sqrt(double x) except? -1.0:
+    cdef double __jitcy_mpy_sqrt(double x) except? -1.0 with gil:
+        return __jitcy_math_module.sqrt(x)         # ValueError: math domain error
+
+    cdef inline double __jitcy_m_sqrt(double x) except? -1.0 nogil:
         cdef double r = __jitcy_c_sqrt(x)
         if (isnan(r) and not isnan(x)) or (isinf(r) and not isinf(x)):
-            return __jitcy_math_module.sqrt(x)     # ValueError: math domain error
+            return __jitcy_mpy_sqrt(x)
         return r
 
 "Suspicious" is CPython's own test (``math_1`` in mathmodule.c): NaN out of a non-NaN, an
 infinity out of a finite number. Two-argument ``atan2`` uses C only for finite arguments.
+The helpers are ``nogil`` so that ``with jitcy.nogil():`` blocks can call them: the fast
+path is plain C; only the Python fallback (``__jitcy_mpy_*``, declared ``with gil``) takes
+the GIL, and only when the result is suspicious (it is re-entrant: called with the GIL
+held, as outside nogil blocks, it just runs). The helper itself holds no Python object, so
+Cython adds no GIL-taking cleanup to its fast path.
 The module also gets the ``known_ok`` check: are the known globals (``math``, ``sqrt``...)
 still bound to the objects the code was compiled for?
 """
@@ -29,22 +37,26 @@ _PREDICATES = {"isnan", "isinf", "isfinite"}
 
 def _helper(name: str) -> str:
     p, c = naming.PREFIX, f"{naming.PREFIX}c_{name}"
-    m = naming.MATH_MODULE
+    m, py = naming.MATH_MODULE, naming.MATH_PY + name
     if name in _PREDICATES:
-        return (f"\ncdef inline bint {naming.MATH_C}{name}(double x):\n"
+        return (f"\ncdef inline bint {naming.MATH_C}{name}(double x) noexcept nogil:\n"
                 f"    return {c}(x)\n")
     if name == "copysign":
-        return (f"\ncdef inline double {naming.MATH_C}{name}(double x, double y):\n"
+        return (f"\ncdef inline double {naming.MATH_C}{name}(double x, double y) noexcept nogil:\n"
                 f"    return {c}(x, y)\n")
     if name == "atan2":
-        return (f"\ncdef inline double {naming.MATH_C}{name}(double y, double x) except? -1.0:\n"
+        return (f"\ncdef double {py}(double y, double x) except? -1.0 with gil:\n"
+                f"    return {m}.atan2(y, x)\n"
+                f"\n\ncdef inline double {naming.MATH_C}{name}(double y, double x) except? -1.0 nogil:\n"
                 f"    if {p}isfinite(y) and {p}isfinite(x):\n"
                 f"        return {c}(y, x)\n"
-                f"    return {m}.atan2(y, x)\n")
-    return (f"\ncdef inline double {naming.MATH_C}{name}(double x) except? -1.0:\n"
+                f"    return {py}(y, x)\n")
+    return (f"\ncdef double {py}(double x) except? -1.0 with gil:\n"
+            f"    return {m}.{name}(x)\n"
+            f"\n\ncdef inline double {naming.MATH_C}{name}(double x) except? -1.0 nogil:\n"
             f"    cdef double r = {c}(x)\n"
             f"    if ({p}isnan(r) and not {p}isnan(x)) or ({p}isinf(r) and not {p}isinf(x)):\n"
-            f"        return {m}.{name}(x)\n"
+            f"        return {py}(x)\n"
             f"    return r\n")
 
 

@@ -84,6 +84,7 @@ SPEC_FLOAT = PREFIX + "spec_float"     # a list element speculated float: checke
 SPEC_ITEM = PREFIX + "e"               # the object element of a speculated loop
 FLOAT_POW = PREFIX + "fpow"            # float ** (not complex): C pow, Python's errors
 MATH_C = PREFIX + "m_"                 # math_support: C math function with Python's errors
+MATH_PY = PREFIX + "mpy_"              # math_support: its Python fallback (takes the GIL)
 MATH_CONST = PREFIX + "mc_"            # math_support: math.pi & co, folded at import
 MATH_MODULE = PREFIX + "math_module"   # the math module, for the error paths
 KNOWN_OK = PREFIX + "known_ok"         # are the known globals (math, sqrt...) still bound?

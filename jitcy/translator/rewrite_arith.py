@@ -37,7 +37,8 @@ def _const(value):
 
 
 class ArithmeticRewrites:
-    """Mixin: needs ``self.fn``, ``self.c_ints`` and ``self.visit``."""
+    """Mixin: needs ``self.fn``, ``self.c_ints``, ``self.in_nogil``,
+    ``self.nogil_known_checks`` and ``self.visit``."""
 
     # -- types of expressions, as the translator sees them ------------------------
     def c_kind(self, node) -> str:
@@ -97,14 +98,15 @@ class ArithmeticRewrites:
     def math_call(self, node):
         """``math.sqrt(x)`` of C scalars -> ``__jitcy_m_sqrt(x)`` (math_support.py). The
         entry checked that ``math`` is still the math module; a body that runs user code
-        (not pure) checks again at each use, and calls whatever ``math`` is now if not."""
+        (not pure) checks again at each use, and calls whatever ``math`` is now if not
+        (in a nogil block: once before the block, see ``visit_With``)."""
         name = self.fn.math_function(node.func)
         if (name is None or C_MATH.get(name) != len(node.args)
                 or getattr(node, "_jitcy_type", OBJECT) == OBJECT
                 or (name not in DOUBLE_ARGS
                     and any(self.c_kind(a) == OBJECT for a in node.args))):
             return None             # not math, or the math function itself as a Python call
-        slow = None if self.c_ints else copy.deepcopy(node)
+        slow = None if self.c_ints or self._known_checked() else copy.deepcopy(node)
         # An argument held as an object is converted as the math function would convert
         # it (rewrite_flex.py: a float, held unboxed or not, is read directly).
         mark_c_operands(*node.args)
@@ -120,7 +122,16 @@ class ArithmeticRewrites:
                 and node.attr in CONSTANTS and node.value.id not in self.fn.locals):
             return None
         fast = ast.copy_location(ast.Name(id=naming.MATH_CONST + node.attr, ctx=ast.Load()), node)
-        return fast if self.c_ints else self._known_or(fast, copy.deepcopy(node))
+        if self.c_ints or self._known_checked():
+            return fast
+        return self._known_or(fast, copy.deepcopy(node))
+
+    def _known_checked(self) -> bool:
+        """Inside a nogil block of a body that is not pure, the known globals are checked
+        once before the block (see ``visit_With``): count the use, skip the check."""
+        if self.in_nogil:
+            self.nogil_known_checks += 1
+        return self.in_nogil
 
     def _known_or(self, fast, slow):
         slow_type = slow._jitcy_type

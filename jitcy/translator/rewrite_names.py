@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import inspect
 import keyword
 
+from ..analyzer.known_globals import C_MATH, CONSTANTS, RESULT
 from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
                               TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
@@ -81,6 +83,8 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()
+        self.in_nogil = False          # rewriting a block that runs without the GIL
+        self.nogil_known_checks = 0    # math uses in it that skipped their known_ok check
         self.mark_c_ints()
         self.init_flex()
 
@@ -446,16 +450,33 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
     # -- with jitcy.nogil(): ---------------------------------------------------------
     def visit_With(self, node):
         """The marker is a no-op: the block runs under Cython's ``with nogil:`` where the
-        analyzer found it can (``fn.nogil_blocks[line] is None``), else as plain statements."""
+        analyzer found it can (``fn.nogil_blocks[line] is None``), else as plain statements.
+
+        ``math`` calls and constants in a body that is not pure check at each use that
+        ``math`` (``sqrt``...) is still what the code was compiled for, which needs the
+        GIL. Nothing in a nogil block runs Python code, so one check before the block does
+        for all its uses; the block is emitted twice::
+
+            if __jitcy_known_ok(__jitcy_b):
+                with nogil:
+                    <block, math calls straight to the C helpers>
+            else:
+                <block holding the GIL, calling whatever math is now>
+        """
         if node.lineno not in self.fn.nogil_blocks:
             return self.generic_visit(node)
-        body = []
-        for stmt in node.body:
-            new = self.visit(stmt)
-            body.extend(new if isinstance(new, list) else [new] if new is not None else [])
-        body = body or [ast.Pass()]
         if self.fn.nogil_blocks[node.lineno] is not None:
-            return body
+            return self._visit_block(node.body)
+        # The copy for the GIL-holding variant, visited after the block (both are rewritten
+        # in place); the nodes marked C in the block are C in the copy too.
+        memo = {}
+        spare = copy.deepcopy(node.body, memo)
+        self.c_int_nodes |= {id(memo[i]) for i in list(self.c_int_nodes) if i in memo}
+        self.in_nogil, self.nogil_known_checks = True, 0
+        try:
+            body = self._visit_block(node.body)
+        finally:
+            self.in_nogil = False
         checker = _CheckedNogilInts(self.fn)
         body = [checker.visit(stmt) for stmt in body]
         why = _needs_gil(body)
@@ -464,15 +485,28 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             # the GIL (a Cython compile error otherwise) and say why, as the analyzer would.
             self.fn.nogil_blocks[node.lineno] = why
             self.fn.notes.append((node.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))
-            return body
+            return self._visit_block(spare)
         item = ast.withitem(context_expr=ast.Name(id="nogil", ctx=ast.Load()))
-        return ast.copy_location(ast.With(items=[item], body=body), node)
+        released = ast.copy_location(ast.With(items=[item], body=body), node)
+        if not self.nogil_known_checks:
+            return released
+        test = _call(naming.KNOWN_OK, _binding())
+        return ast.copy_location(ast.If(test=test, body=[released],
+                                        orelse=self._visit_block(spare)), node)
+
+    def _visit_block(self, statements) -> list:
+        body = []
+        for stmt in statements:
+            new = self.visit(stmt)
+            body.extend(new if isinstance(new, list) else [new] if new is not None else [])
+        return body or [ast.Pass()]
 
 
 _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "sub",
                           naming.CHECKED_NOGIL + "mul", naming.CHECKED_NOGIL + "floordiv",
-                          naming.FLOAT_DIV, naming.MOD_LL,
-                          "range", "abs", "min", "max"})
+                          naming.FLOAT_DIV, naming.MOD_LL, naming.FLOAT_POW,
+                          "range", "abs", "min", "max"}
+                         | {naming.MATH_C + name for name in C_MATH})
 
 
 _NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE)
@@ -509,10 +543,13 @@ class _CheckedNogilInts(ast.NodeTransformer):
     loads by their element type, helpers by what they return."""
 
     _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.FloorDiv: "floordiv"}
-    _FLOAT_CALLS = (naming.FLOAT_DIV, naming.ARRAY_LOAD + "double")
+    _FLOAT_CALLS = frozenset({naming.FLOAT_DIV, naming.ARRAY_LOAD + "double", naming.FLOAT_POW}
+                             | {naming.MATH_C + name for name, kind in RESULT.items()
+                                if kind == FLOAT and name in C_MATH})
 
     def __init__(self, fn):
         self.kinds = {safe_local_name(n): t for n, t in fn.types.items()}
+        self.kinds.update({naming.MATH_CONST + name: FLOAT for name in CONSTANTS})
 
     def kind(self, node):
         if isinstance(node, ast.Constant):
@@ -525,6 +562,8 @@ class _CheckedNogilInts(ast.NodeTransformer):
             name = node.func.id
             if name in self._FLOAT_CALLS:
                 return FLOAT
+            if name.startswith(naming.MATH_C):
+                return BOOL           # isnan, isinf, isfinite
             if name.startswith((naming.CHECKED_NOGIL, naming.ARRAY_LOAD)) or name in (
                     naming.MOD_LL, naming.ARRAY_INT32):
                 return INT

@@ -213,10 +213,15 @@ from libc.math cimport (pow as {p}c_pow, floor as {p}c_floor, fmod as {p}c_fmod,
                         isfinite as {p}c_isfinite)
 
 
-cdef inline double {p}fpow(double x, double y) except? -1.0:
+cdef double {p}fpow_py(double x, double y) except? -1.0 with gil:
+    return PyNumber_Power(x, y, None)
+
+
+cdef inline double {p}fpow(double x, double y) except? -1.0 nogil:
     """``x ** y`` of floats typed float (the analyzer proved it is not complex): C's pow on
     the path CPython's float_pow takes to C's pow; every other case (zeros, ones, NaN,
-    infinities, overflow) is Python's own ``**``, with its errors."""
+    infinities, overflow) is Python's own ``**``, with its errors. nogil: the bodies call it
+    inside their `with nogil:` blocks too; only the Python path takes the GIL."""
     cdef double r, ax = x
     cdef bint negate = False
     if {p}c_isfinite(x) and {p}c_isfinite(y) and x != 0.0 and y != 0.0:
@@ -230,7 +235,7 @@ cdef inline double {p}fpow(double x, double y) except? -1.0:
             r = {p}c_pow(ax, y)
             if {p}c_isfinite(r):
                 return -r if negate else r
-    return PyNumber_Power(x, y, None)
+    return {p}fpow_py(x, y)
 '''),
     (naming.MOD_LL, r'''
 cdef str {p}MOD_BY_ZERO = {p}zero_division_message(1, 0, True)
