@@ -346,6 +346,14 @@ def grid_sum(a):
 
 
 def int_total(a):
+    t = a[0] * 0            # an np.int64 from the start (t = 0 would be int or np.int64)
+    with jitcy.nogil():
+        for i in range(a.shape[0]):
+            t += a[i] * 3   # NumPy's int64 arithmetic: wraps with a RuntimeWarning
+    return t
+
+
+def int_total_from_zero(a):
     t = 0
     with jitcy.nogil():
         for i in range(a.shape[0]):
@@ -361,16 +369,21 @@ def test_array_loops_run_without_the_gil(jitcy_env):
                         (grid_sum, (ArrayType("<f8", 2, False),)),
                         (int_total, (ArrayType("<i8", 1, True),))]:
         assert list(_typed(func, types).nogil_blocks.values()) == [None], func.__name__
+    # t is an int on zero iterations and an np.int64 after one: a Python object
+    [why] = _typed(int_total_from_zero, (ArrayType("<i8", 1, True),)).nogil_blocks.values()
+    assert "'t' is a Python object" in why
     a, b = np.arange(10.0), np.arange(10.0)
     expected = scale_prefix(a, 10)
     compile_now(scale_prefix, np.arange(4.0), 4)
     assert jitcy.stats(scale_prefix)["state"] == "swapped"
-    assert scale_prefix(b, 10) == expected and b.tolist() == a.tolist()
+    got = scale_prefix(b, 10)
+    assert got == expected and type(got) is type(expected) and b.tolist() == a.tolist()
     grid = np.arange(12.0).reshape(3, 4)[:, ::2]           # strided
     expected_grid = grid_sum(grid)
     compile_now(grid_sum, grid)
     assert jitcy.stats(grid_sum)["state"] == "swapped" and grid_sum(grid) == expected_grid
-    ints = np.array([1, 2, 2**62, 2**62], dtype=np.int64)    # t * 3 overflows: re-run
+    assert type(grid_sum(grid)) is type(expected_grid) is np.float64
+    ints = np.array([1, 2, 2**62, 2**62], dtype=np.int64)    # * 3 wraps (NumPy's warning)
     small = np.arange(5, dtype=np.int64)
     expected_small = int_total(small)
     with warnings.catch_warnings():
@@ -379,7 +392,7 @@ def test_array_loops_run_without_the_gil(jitcy_env):
         compile_now(int_total, small)
         assert jitcy.stats(int_total)["state"] == "swapped"
         assert int_total(small) == expected_small
-        assert int_total(ints) == expected_ints
+        assert int_total(ints) == expected_ints and type(int_total(ints)) is np.int64
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from . import naming
+from . import naming, scalar_support
 
 CORE = r'''
 cimport cython
@@ -421,34 +421,42 @@ cdef int {p}view(object o, Py_buffer* view, bint writable, const char* formats,
     return 0
 '''),
     (naming.ARRAY_AT + "1", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at1(char* d, Py_ssize_t i0, Py_ssize_t s0) noexcept nogil:
     return d + i0 * s0
 '''),
     (naming.ARRAY_AT + "2", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at2(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1) noexcept nogil:
     return d + i0 * s0 + i1 * s1
 '''),
     (naming.ARRAY_AT + "3", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at3(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2
 '''),
     (naming.ARRAY_AT + "4", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at4(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3
 '''),
     (naming.ARRAY_AT + "5", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at5(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4
 '''),
     (naming.ARRAY_AT + "6", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at6(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5
 '''),
     (naming.ARRAY_AT + "7", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at7(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6
 '''),
     (naming.ARRAY_AT + "8", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at8(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6, Py_ssize_t i7, Py_ssize_t s7) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6 + i7 * s7
 '''),
@@ -485,6 +493,14 @@ cdef inline Py_ssize_t {p}ix(Py_ssize_t i, Py_ssize_t n, int axis) except -1 nog
             with gil:
                 raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
         return i + n
+    if i >= n:
+        with gil:
+            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    return i
+'''),
+    (naming.ARRAY_INDEX_NONNEG, r'''
+cdef inline Py_ssize_t {p}ixn(Py_ssize_t i, Py_ssize_t n, int axis) except -1 nogil:
+    """An index proven not negative (analyzer/bounds.py): only the upper check."""
     if i >= n:
         with gil:
             raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
@@ -673,7 +689,7 @@ def _uses(text: str, name: str) -> bool:
 def support_code(body: str) -> str:
     """The core plus every helper that ``body`` (the rest of the module) uses, directly
     or through another helper."""
-    cython = [(name, _text(template)) for name, template in HELPERS]
+    cython = [(name, _text(template)) for name, template in HELPERS + scalar_support.helpers()]
     python = [(name, _text(template)) for name, template in PYTHON_HELPERS]
     wanted = set()
     pending = [body]
