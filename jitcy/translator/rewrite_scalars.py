@@ -229,12 +229,15 @@ class RewriteScalars(ast.NodeTransformer):
         left, right = self.visit(left), self.visit(right)
         if t in (F8, FLOAT_OR_F8):
             kinds = (self.kind(node.left), self.kind(node.right))
-            if op == "Div" and all(k in _INTISH for k in kinds):
+            ints = [k not in _FLOATISH for k in kinds]    # passed exactly, with their kind
+            if op == "Div" and all(ints):
                 call = _call(naming.NP_INT_OP + "truediv", left, codes[0], right, codes[1],
                              kind=t)
             else:
-                call = _call(naming.NP_FLOAT_OP + NAMES[op], left, flags[0], right, flags[1],
-                             kind=t)
+                variant = "_id" if ints[0] else "_di" if ints[1] else ""
+                call = _call(naming.NP_FLOAT_OP + NAMES[op] + variant,
+                             left, codes[0] if ints[0] else flags[0],
+                             right, codes[1] if ints[1] else flags[1], kind=t)
         else:
             call = _call(naming.NP_INT_OP + NAMES[op], left, codes[0], right, codes[1],
                          _const(t == I4), kind=t)
@@ -319,8 +322,12 @@ class RewriteScalars(ast.NodeTransformer):
         if isinstance(node, ast.BoolOp) and any(
                 self.kind(n) in NUMPY_SCALARS for n in ast.walk(node)
                 if isinstance(n, ast.expr)):
-            node.values = [_call(naming.NP_TRUTH, self.test(v), kind=BOOL)
-                           for v in node.values]
+            values = []
+            for v in node.values:
+                numeric = self.held(v)
+                v = self.test(v)
+                values.append(_call(naming.NP_TRUTH, v, kind=BOOL) if numeric else v)
+            node.values = values
             node._jitcy_type = BOOL
             return node
         return self.visit(node)        # a NumPy scalar: its C value's truth is NumPy's
