@@ -221,3 +221,10 @@ def mixed_kinds(a, x):
     if x > 0:
         s = a[0]
     return s, s + 1.0, s / 2
+
+
+def identity(a):
+    x = a[0]
+    y = x
+    z = a[0]
+    return x is y, x is z, id(x) == id(y), x is not None

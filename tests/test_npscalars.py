@@ -224,6 +224,14 @@ def test_comparison_results_escape_as_numpy_bools(corpus):
     compiled_path(jit, before)
 
 
+@pytest.mark.slow
+def test_identity_of_elements_is_kept(corpus):
+    """A local whose identity the code looks at stays the NumPy scalar object itself."""
+    ref, jit = corpus("identity", np.array([1.5, 2.0]))
+    check(ref, jit, np.array([1.5, 2.0]))
+    assert jit(np.array([1.5])) == (True, False, True, True)
+
+
 # -- reductions: the fast loop and its verification -------------------------------------------
 reduction_floats = st.sampled_from(F8_EDGES) | st.floats(allow_nan=True, allow_infinity=True)
 vectors = st.integers(0, 8).flatmap(lambda n: st.tuples(

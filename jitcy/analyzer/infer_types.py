@@ -411,14 +411,32 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     otherwise, and the entry re-runs the call with the original code: a pure body has no
     side effect to repeat). If it is not pure, or a local is still an object, the elements
     are objects."""
-    speculative = _infer(node, arg_types, own_name=own_name, builtins=builtins,
-                         locals_=locals_, known=known, transparent=transparent,
-                         callees=callees, speculate=True)
+    options = dict(own_name=own_name, builtins=builtins, locals_=locals_, known=known,
+                   transparent=transparent, callees=callees)
+    speculative = _infer(node, arg_types, speculate=True, **options)
     if speculative.pure and speculative.speculated and _worth_speculating(
             node, speculative.types, arg_types):
         return speculative
-    return _infer(node, arg_types, own_name=own_name, builtins=builtins, locals_=locals_,
-                  known=known, transparent=transparent, callees=callees, speculate=False)
+    result = _infer(node, arg_types, speculate=False, **options)
+    # A NumPy scalar is boxed anew wherever it escapes: a local whose identity the code
+    # looks at (``x is y``, ``id(x)``) stays the object itself.
+    identity = {n for n in _identity_names(node) if result.types.get(n) in NUMPY_SCALARS}
+    if identity:
+        result = _infer(node, arg_types, speculate=False, forced=identity, **options)
+    return result
+
+
+def _identity_names(node) -> set:
+    """Names used as operands of ``is``/``is not`` or as the argument of ``id()``."""
+    names = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot))
+                                                for op in sub.ops):
+            names.update(e.id for e in [sub.left] + sub.comparators if isinstance(e, ast.Name))
+        elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+              and sub.func.id == "id"):
+            names.update(a.id for a in sub.args if isinstance(a, ast.Name))
+    return names
 
 
 def _worth_speculating(node, types, arg_types) -> bool:
@@ -445,9 +463,10 @@ def _speculated(node, typer) -> bool:
 
 
 def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, callees,
-           speculate) -> Inference:
+           speculate, forced=frozenset()) -> Inference:
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
+    env.update(dict.fromkeys(forced, OBJECT))
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
     typer.callees = callees or {}
     typer.speculate = speculate
