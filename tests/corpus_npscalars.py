@@ -228,3 +228,10 @@ def identity(a):
     y = x
     z = a[0]
     return x is y, x is z, id(x) == id(y), x is not None
+
+
+def store_after_value(a, i, x):
+    """Python computes the value, then NumPy checks the index: a warning (or
+    FloatingPointError) comes before the IndexError."""
+    a[i] = a[0] / x
+    return a

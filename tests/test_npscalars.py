@@ -319,6 +319,16 @@ def test_index_errors_where_the_index_is_not_proven(corpus):
     assert str(info.value) == "index 2 is out of bounds for axis 0 with size 2"
 
 
+@pytest.mark.slow
+def test_a_store_computes_the_value_before_checking_the_index(corpus):
+    ref, jit = corpus("store_after_value", np.ones(3), 1, 2.0)
+    for i, x in itertools.product((0, 2, 5, -9), (2.0, 0.0, -0.0, math.nan)):
+        check(ref, jit, np.array([1.0, 2.0]), i, x)
+    ref, jit = corpus("store_after_value", arr("i4", [1, 2]), 1, 2)
+    for i, x in itertools.product((0, 5), (2, 0)):
+        check(ref, jit, arr("i4", [7, 2]), i, x)
+
+
 def _proofs(source, kinds):
     """[(subscript, index, proof)] for the proven indexes of the function ``source``."""
     node = ast.parse(source).body[0]

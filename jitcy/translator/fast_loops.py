@@ -384,7 +384,7 @@ def _assign(target, value):
 
 # -- may Python code run (and change np.errstate)? -----------------------------------------------
 _C_BUILTINS = frozenset({"range", "len", "abs", "min", "max", "float", "int", "bool"})
-_C_CALLS = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE, naming.ARRAY_INT32,
+_C_CALLS = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,
             naming.ARRAY_INDEX, naming.NP_BOX, naming.NP_AS_DOUBLE, naming.NP_TRUTH,
             naming.AS_OBJECT)
 _SEQUENCES = frozenset({"list", "tuple", "str", "bytes"})

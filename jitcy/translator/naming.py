@@ -83,7 +83,6 @@ ARRAY_STORE = PREFIX + "st_"           # + C element type: write one
 ARRAY_VIEW = PREFIX + "view"           # take an argument's buffer if it is of the guarded kind
 ARRAY_INDEX = PREFIX + "ix"            # a C index of an array axis: wrapped, NumPy's IndexError
 ARRAY_INDEX_OBJECT = PREFIX + "ixo"    # the same for a Python int index
-ARRAY_INT32 = PREFIX + "int32"         # a C int stored into an int32 array: NumPy's OverflowError
 NDARRAY = PREFIX + "ndarray"           # numpy.ndarray (modules with array arguments only)
 ARRAY_INDEX_NONNEG = PREFIX + "ixn"    # an index proven >= 0 (analyzer/bounds.py): upper check only
 # NumPy scalars held in C (rewrite_scalars.py, scalar_support.py)

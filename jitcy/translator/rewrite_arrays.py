@@ -8,7 +8,8 @@ shape and strides in C locals. This pass sends the C-level accesses there::
     x = a[i]          ->  x = __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, __jitcy_ix(i, __jitcy_n_a_0, 0), 8))
     n = a.shape[0]    ->  n = __jitcy_n_a_0
     n, m = b.shape    ->  n = __jitcy_n_b_0; m = __jitcy_n_b_1      (b 2-d: cannot fail)
-    a[i] = 2.0 * x    ->  __jitcy_st_double(__jitcy_at1(__jitcy_d_a, ..., 8), 2.0 * x)
+    a[i] = 2.0 * x    ->  __jitcy_st_double(2.0 * x, __jitcy_at1(__jitcy_d_a, ..., 8))
+                          (the value first, then the index and its check, as Python does)
     for i in range(len(a)): s += a[i]
                       ->  ... __jitcy_at1(__jitcy_d_a, i, 8) ...    (proven in range)
 
@@ -154,8 +155,12 @@ class RewriteArrays(ast.NodeTransformer):
         # The address is computed by a helper: BinOps here would be rewritten as objects.
         pointer = _call(f"{naming.ARRAY_AT}{info.ndim}", *args)
         if store is not None:
-            return ast.copy_location(ast.Expr(value=_call(
-                naming.ARRAY_STORE + info.c_element, pointer, store)), node)
+            # value, then index (and its check): Python's order. An int into an int32 array
+            # is range-checked after the index (NumPy's order: IndexError first).
+            helper = naming.ARRAY_STORE + info.c_element
+            if getattr(store, "_jitcy_int32", False):
+                helper = naming.ARRAY_STORE + "int32_checked"
+            return ast.copy_location(ast.Expr(value=_call(helper, store, pointer)), node)
         return ast.copy_location(_call(naming.ARRAY_LOAD + info.c_element, pointer), node)
 
     # -- reads ----------------------------------------------------------------------------
@@ -213,7 +218,7 @@ class RewriteArrays(ast.NodeTransformer):
             value = self.visit(node.value)
             info = self.params[target.value.id]
             if info.c_element == "int32_t" and self.type_of(node.value) == INT:
-                value = _call(naming.ARRAY_INT32, value)   # NumPy's OverflowError
+                value._jitcy_int32 = True           # NumPy's OverflowError (see _element)
             element = self._element(target, store=value)
             if element is not None:
                 return element

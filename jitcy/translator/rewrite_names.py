@@ -393,7 +393,7 @@ _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "
 
 _NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,
                    naming.NP_FLOAT_OP, naming.NP_INT_OP)     # NumPy scalars: GIL to warn
-_NOGIL_ARRAY = frozenset({naming.ARRAY_INDEX, naming.ARRAY_INDEX_NONNEG, naming.ARRAY_INT32,
+_NOGIL_ARRAY = frozenset({naming.ARRAY_INDEX, naming.ARRAY_INDEX_NONNEG,
                           naming.NP_AS_DOUBLE, naming.NP_TRUTH})
 
 
@@ -444,7 +444,7 @@ class _CheckedNogilInts(ast.NodeTransformer):
             if name in self._FLOAT_CALLS:
                 return FLOAT
             if name.startswith((naming.CHECKED_NOGIL, naming.ARRAY_LOAD)) or name in (
-                    naming.MOD_LL, naming.ARRAY_INT32):
+                    naming.MOD_LL,):
                 return INT
             if name in ("abs", "min", "max"):
                 kinds = {self.kind(a) for a in node.args}

@@ -41,7 +41,7 @@ from .scalar_support import KIND_CODES, NAMES
 _FLOATISH = frozenset({FLOAT, F8, FLOAT_OR_F8})
 _INTISH = frozenset({INT, BOOL, I8, I4, B1})
 #: Generated helpers whose arguments are C values (array access and the helpers here).
-_C_HELPERS = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE, naming.ARRAY_INT32,
+_C_HELPERS = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,
               naming.ARRAY_INDEX, naming.NP_FLOAT_OP, naming.NP_INT_OP)
 _BOXERS = {F8: "f8", FLOAT_OR_F8: "ff8", I8: "i8", I4: "i4", B1: "b1"}
 

@@ -465,7 +465,7 @@ cdef inline double {p}ld_double(char* p) noexcept nogil:
     return (<double*>p)[0]
 '''),
     (naming.ARRAY_STORE + "double", r'''
-cdef inline void {p}st_double(char* p, double value) noexcept nogil:
+cdef inline void {p}st_double(double value, char* p) noexcept nogil:
     (<double*>p)[0] = value
 '''),
     (naming.ARRAY_LOAD + "int64_t", r'''
@@ -473,7 +473,7 @@ cdef inline int64_t {p}ld_int64_t(char* p) noexcept nogil:
     return (<int64_t*>p)[0]
 '''),
     (naming.ARRAY_STORE + "int64_t", r'''
-cdef inline void {p}st_int64_t(char* p, int64_t value) noexcept nogil:
+cdef inline void {p}st_int64_t(int64_t value, char* p) noexcept nogil:
     (<int64_t*>p)[0] = value
 '''),
     (naming.ARRAY_LOAD + "int32_t", r'''
@@ -481,7 +481,7 @@ cdef inline int32_t {p}ld_int32_t(char* p) noexcept nogil:
     return (<int32_t*>p)[0]
 '''),
     (naming.ARRAY_STORE + "int32_t", r'''
-cdef inline void {p}st_int32_t(char* p, int32_t value) noexcept nogil:
+cdef inline void {p}st_int32_t(int32_t value, char* p) noexcept nogil:
     (<int32_t*>p)[0] = value
 '''),
     (naming.ARRAY_INDEX, r'''
@@ -515,13 +515,15 @@ cdef Py_ssize_t {p}ixo(object i, Py_ssize_t n, int axis, int ndim, bint store) e
         {p}index_error(i, axis, ndim, store)
     return {p}ix(v, n, axis)
 '''),
-    (naming.ARRAY_INT32, r'''
-cdef inline int32_t {p}int32(long long v) except? -1 nogil:
-    """A C int stored into an int32 array: NumPy's OverflowError if it does not fit."""
+    (naming.ARRAY_STORE + "int32_checked", r'''
+cdef inline int {p}st_int32_checked(long long v, char* p) except -1 nogil:
+    """A C int stored into an int32 array: NumPy's OverflowError if it does not fit (after
+    the index check, as NumPy: the address is an argument, computed first)."""
     if v < -2147483648 or v > 2147483647:
         with gil:
             raise OverflowError(f"Python integer {v} out of bounds for int32")
-    return <int32_t>v
+    (<int32_t*>p)[0] = <int32_t>v
+    return 0
 '''),
     (naming.LINK_CLASS, r'''
 from cpython.pycapsule cimport PyCapsule_GetPointer
