@@ -235,3 +235,10 @@ def store_after_value(a, i, x):
     FloatingPointError) comes before the IndexError."""
     a[i] = a[0] / x
     return a
+
+
+def object_ints(a, n):
+    """k is a Python int object (it may not fit 64 bits): NumPy's own operation."""
+    k = n * n
+    v = a[0]
+    return v + k, v * k, k - v, v < k, v == k

@@ -225,6 +225,16 @@ def test_comparison_results_escape_as_numpy_bools(corpus):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("dtype", list(DTYPES))
+def test_python_int_objects_with_elements(corpus, dtype):
+    """An int that is a Python object (n * n may not fit 64 bits) with a NumPy scalar:
+    NumPy's own operation (np.int64 + 2**80: OverflowError, np.float64 + 2**80: a float)."""
+    ref, jit = corpus("object_ints", arr(dtype, [1, 2]), 3)
+    for n in (0, 3, -7, 2**20, 2**31, 2**40, 2**70):
+        check(ref, jit, arr(dtype, [5, -2]), n, modes=("default", "raise"))
+
+
+@pytest.mark.slow
 def test_identity_of_elements_is_kept(corpus):
     """A local whose identity the code looks at stays the NumPy scalar object itself."""
     ref, jit = corpus("identity", np.array([1.5, 2.0]))
@@ -381,3 +391,14 @@ def test_typing_rules_and_doctests():
     assert npscalars.compare(["float|float64", "float"], [_ast.Lt()]) == "object"
     for module in (npscalars, bounds, analyzer_arrays):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_arrays_of_numpy_1_stay_objects(monkeypatch):
+    """NumPy 1's value-based casting gives other types than NEP 50: its arrays are not
+    specialized (they run as plain objects, exactly as interpreted)."""
+    from jitcy.analyzer import normalize_types
+    from jitcy.profiler.arrays import ArrayType
+    kind = ArrayType("<f8" if sys.byteorder == "little" else ">f8", 1, True)
+    assert normalize_types((kind,)) == (kind,)
+    monkeypatch.setattr(np, "__version__", "1.26.4")
+    assert normalize_types((kind,)) == (object,)

@@ -85,7 +85,17 @@ MAX_ARRAY_NDIM = 8
 
 
 def _typed_array(t) -> bool:
-    return isinstance(t, ArrayType) and t.dtype in ARRAY_DTYPES and 1 <= t.ndim <= MAX_ARRAY_NDIM
+    return (isinstance(t, ArrayType) and t.dtype in ARRAY_DTYPES
+            and 1 <= t.ndim <= MAX_ARRAY_NDIM and _numpy_2())
+
+
+def _numpy_2() -> bool:
+    """Is the NumPy that made the observed arrays NumPy 2 or later? The types of operations
+    on its scalars follow NEP 50 (NumPy 1's value-based casting gives other types): with
+    NumPy 1 arrays stay plain objects. NumPy is already imported when an array was seen."""
+    numpy = sys.modules.get("numpy")
+    version = getattr(numpy, "__version__", "0")
+    return version.split(".")[0].isdigit() and int(version.split(".")[0]) >= 2
 
 
 @dataclasses.dataclass(frozen=True)

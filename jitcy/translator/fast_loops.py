@@ -231,7 +231,7 @@ def _precondition(check, loop, variables, rw):
             and _literal(index.right) is not None:
         offset = _literal(index.right) * (1 if isinstance(index.op, ast.Add) else -1)
         index = index.left
-    if not (isinstance(index, ast.Name) and index.id == counter) or abs(offset) > 2**32:
+    if not (isinstance(index, ast.Name) and index.id == counter) or abs(offset) > 2**20:
         raise _Unsuitable
     args = loop.iter.args
     start = copy.deepcopy(args[0]) if len(args) == 2 else _const(0)
