@@ -416,3 +416,27 @@ def index_past(a, n):
         for i in range(n):
             s += a[i]
     return s
+
+
+@pytest.mark.slow
+def test_numpy_errors_and_warnings_inside_a_nogil_block(jitcy_env):
+    """NumPy scalar arithmetic without the GIL takes it back to warn or raise as NumPy:
+    the same value, warnings and FloatingPointError as interpreted."""
+    np = pytest.importorskip("numpy")
+
+    def run(func, mode):
+        a = np.array([1.0, 1e308, 3.0])
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**mode):
+            warnings.simplefilter("always")
+            try:
+                result = repr(func(a, 3))
+            except FloatingPointError as exc:
+                result = str(exc)
+        return result, a.tolist(), [str(w.message) for w in caught]
+
+    modes = ({}, {"all": "raise"})
+    expected = [run(scale_prefix, mode) for mode in modes]
+    compile_now(scale_prefix, np.arange(4.0), 4)
+    assert jitcy.stats(scale_prefix)["state"] == "swapped"
+    assert [run(scale_prefix, mode) for mode in modes] == expected
+    assert expected[1][0] == "overflow encountered in scalar multiply"
