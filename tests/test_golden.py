@@ -55,6 +55,8 @@ def _function(module: str, name: str):
 
 
 def generated(module: str, name: str, arg_types: tuple) -> str:
+    if any(isinstance(t, ArrayType) for t in arg_types):
+        pytest.importorskip("numpy")     # (arrays are typed for NumPy 2: it must be loaded)
     func = _function(module, name)
     typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types))
     text = emit_module.emit_module(typed)

@@ -311,8 +311,16 @@ def test_matmul_stencil_and_partial_writes(corpus):
         check(ref, jit, a, b, out)
     compiled_path(jit, before)
     ref, jit = corpus("stencil", np.ones(4), np.zeros(4))
+    before = jitcy.stats(jit)
     for n, k in ((6, 6), (6, 3), (2, 2), (0, 0), (5, 1)):
         check(ref, jit, rng.random(n), np.zeros(k))
+    # each stored value is computed in plain C and verified: overflow, NaN, infinities,
+    # underflow (2.0 * 1e-308 is fine, but a - 2a + a of tiny numbers is exact) redo it
+    for values in ([1e308, -1e308, 1e308, 1.0], [1.0, math.nan, 2.0, 3.0],
+                   [math.inf, 1.0, math.inf, 0.0], [1e-308, 5e-324, 1e-308, 0.0],
+                   [-0.0, 0.0, -0.0, 0.0]):
+        check(ref, jit, np.array(values), np.zeros(4))
+    compiled_path(jit, before)
 
 
 # -- bounds checks: elided only where proven ---------------------------------------------------

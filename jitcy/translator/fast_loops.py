@@ -382,6 +382,57 @@ def _assign(target, value):
     return ast.Assign(targets=[_name(target, ctx=ast.Store())], value=value)
 
 
+# -- one statement: the value in plain C, verified, else computed checked -------------------------
+def fusable(value, rw):
+    """For the value of an assignment to a C float local or a store into a float64 array:
+    None, or whether it multiplies or divides, if it is float arithmetic (``+ - * /``, ``/``
+    of a plain operand) with a NumPy operand on values that cannot raise (C locals,
+    constants, elements at proven indexes): then it can be computed in plain C and
+    verified once, its result being finite only if no operation in it was not."""
+    if not isinstance(value, (ast.BinOp, ast.UnaryOp)):
+        return None
+    checks, numpy, flags = [], [False], [False]
+    try:
+        _check_value(value, rw, checks, numpy, flags)
+    except _Unsuitable:
+        return None
+    if checks or not numpy[0]:
+        return None                 # an index that may raise: evaluated in Python's order
+    return flags[0]
+
+
+def fused(value, rw, checked, flags, line) -> tuple:
+    """(statements computing ``value`` into a C temporary, the temporary): plain C first;
+    if the result is not finite (or, with ``*`` or ``/``, np.errstate does not ignore
+    underflow) the checked operations (``checked``: the visited value) compute it again
+    from the same operands, with NumPy's warnings and errors::
+
+        __jitcy_fv = <a[i - 1]> - 2.0 * <a[i]> + <a[i + 1]>
+        if not __jitcy_finite(__jitcy_fv):
+            __jitcy_fv = <the checked operations>
+            __jitcy_quiet = -1           (they may have warned: Python code may have run)
+    """
+    temp = naming.NP_FUSED
+    rw.declare("double", temp)
+    out = []
+    ok = [_call(naming.NP_FINITE, _name(temp, FLOAT), kind=BOOL)]
+    if flags:
+        quiet = naming.NP_QUIET
+        rw.declare("int", f"{quiet} = -1")
+        rw.quiet_used = True
+        unknown = _compare(_name(quiet, INT), ast.Lt(), _const(0))
+        out.append(ast.If(test=unknown, body=[_assign(quiet, _call(naming.NP_QUIET_NOW,
+                                                                   kind=INT))], orelse=[]))
+        ok.append(_name(quiet, INT))
+    reset = [rw._reset(line)]       # (removed by RewriteScalars.finish if nothing reads it)
+    out.append(_assign(temp, _raw(value, rw)))
+    again = ast.UnaryOp(op=ast.Not(), operand=_bool(ast.And(), ok))
+    again._jitcy_type = BOOL
+    out.append(ast.If(test=again, body=[_assign(temp, checked)] + reset, orelse=[]))
+    return [ast.fix_missing_locations(ast.copy_location(s, line)) for s in out], \
+        _name(temp, FLOAT)
+
+
 # -- may Python code run (and change np.errstate)? -----------------------------------------------
 _C_BUILTINS = frozenset({"range", "len", "abs", "min", "max", "float", "int", "bool"})
 _C_CALLS = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,

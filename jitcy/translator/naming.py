@@ -101,6 +101,7 @@ NP_ACC = PREFIX + "acc"                # fast_loops: + n: NaN once a watched val
 NP_QUIET = PREFIX + "quiet"            # local: np.errstate ignores underflow (1), not (0), unknown (-1)
 NP_QUIET_NOW = PREFIX + "np_quiet"     # read it (np.errstate's context variable, cached)
 NP_FINITE = PREFIX + "finite"
+NP_FUSED = PREFIX + "fv"               # a NumPy float expression computed in plain C, verified
 NP_RAW_DIV = PREFIX + "rdiv"           # a / b in C, unchecked (fast loops: checked after)
 INDEX_ERROR = PREFIX + "index_error"   # NumPy's own error for an int index past 64 bits
 EXPORT = PREFIX + "EXPORT"             # module global: (capsule, C signature) of the C entry below

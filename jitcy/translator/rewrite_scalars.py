@@ -77,6 +77,7 @@ class RewriteScalars(ast.NodeTransformer):
         self.declarations = {}           # C locals the rewrite adds: name -> C type
         self.fast_loops = 0
         self.quiet_used = False          # a fast loop reads np.errstate (fast_loops.py)
+        self.no_reset = False            # the statement just visited resets it itself
         self.in_nogil = False
 
     # -- statements: where Python code may have changed np.errstate -------------------------
@@ -90,8 +91,9 @@ class RewriteScalars(ast.NodeTransformer):
         # (the statements of a compound statement's bodies reset after themselves)
         python = (fast_loops.header_runs_python(node, self) if header else not isinstance(
             node, (ast.Return, ast.Raise)) and fast_loops.may_run_python(node, self))
+        self.no_reset = False
         new = super().visit(node)
-        if not python:
+        if not python or (self.no_reset and not header):
             return new
         out = new if isinstance(new, list) else [new] if new is not None else []
         if header:
@@ -435,9 +437,36 @@ class RewriteScalars(ast.NodeTransformer):
         kind = self.kind(value)
         flag = self.np_flag(value) if kind in _FLOATISH else None
         c_targets = all(self.c_local(t) for t in targets)
-        node.value = self.visit(value) if c_targets else self.boxed(value)
+        before = []
+        flags = fast_loops.fusable(value, self) if (
+            c_targets and kind in _FLOATISH and not self.in_nogil) else None
+        if flags is not None:
+            # plain C, verified (fast_loops.fused); the checked operations reset np.errstate's
+            # cache themselves, so the statement does not
+            checked = self.visit(copy.deepcopy(value))
+            before, node.value = fast_loops.fused(value, self, checked, flags, node)
+            self.no_reset = True
+        else:
+            node.value = self.visit(value) if c_targets else self.boxed(value)
         node.targets = [self.visit(t) for t in targets]
-        return [node] + self._flags([(t, flag) for t in targets], node)
+        return before + [node] + self._flags([(t, flag) for t in targets], node)
+
+    def visit_Expr(self, node):
+        """A store into a float64 array (rewrite_arrays: ``st_double(value, address)``) of
+        a value that can be computed in plain C: fused as assignments are."""
+        call = node.value
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id == naming.ARRAY_STORE + "double" and not self.in_nogil
+                and self.kind(call.args[0]) in _FLOATISH):
+            flags = fast_loops.fusable(call.args[0], self)
+            if flags is not None:
+                checked = self.visit(copy.deepcopy(call.args[0]))
+                before, call.args[0] = fast_loops.fused(call.args[0], self, checked, flags,
+                                                        node)
+                call.args[1] = self.visit(call.args[1])
+                self.no_reset = True
+                return before + [node]
+        return self.generic_visit(node)
 
     def _parallel(self, node):
         target, value = node.targets[0], node.value

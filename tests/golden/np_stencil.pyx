@@ -7,9 +7,17 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object out, Py
     cdef Py_ssize_t __jitcy_n_out_0 = __jitcy_buf_out.shape[0]
     cdef long long i
     cdef long long n
+    cdef double __jitcy_fv
+    cdef int __jitcy_quiet = -1
     n = __jitcy_n_a_0
     for i in range(1, n - 1):
-        __jitcy_st_double(__jitcy_nf_add(__jitcy_nf_sub(__jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i - 1, 8)), True, __jitcy_nf_mul(2.0, False, __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)), True), True), True, __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i + 1, 8)), True), __jitcy_at1(__jitcy_d_out, __jitcy_ixn(i, __jitcy_n_out_0, 0), 8))
+        if __jitcy_quiet < 0:
+            __jitcy_quiet = __jitcy_np_quiet()
+        __jitcy_fv = __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i - 1, 8)) - 2.0 * __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)) + __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i + 1, 8))
+        if not (__jitcy_finite(__jitcy_fv) and __jitcy_quiet):
+            __jitcy_fv = __jitcy_nf_add(__jitcy_nf_sub(__jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i - 1, 8)), True, __jitcy_nf_mul(2.0, False, __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)), True), True), True, __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i + 1, 8)), True)
+            __jitcy_quiet = -1
+        __jitcy_st_double(__jitcy_fv, __jitcy_at1(__jitcy_d_out, __jitcy_ixn(i, __jitcy_n_out_0, 0), 8))
     return out
 
 def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):

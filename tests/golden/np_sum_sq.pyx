@@ -8,6 +8,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, Py_buffer* __j
     cdef long long i
     cdef double s
     cdef bint __jitcy_k_s = False
+    cdef double __jitcy_fv
     cdef int __jitcy_quiet = -1
     cdef bint __jitcy_slow
     cdef bint __jitcy_sv0___jitcy_k_s
@@ -37,11 +38,19 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, Py_buffer* __j
             __jitcy_k_s = __jitcy_sv0___jitcy_k_s
     if __jitcy_slow:
         for i in range(__jitcy_n_a_0):
-            d = __jitcy_nf_sub(__jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)), True, first, True)
-            __jitcy_quiet = -1
-            s = __jitcy_nf_add(s, __jitcy_k_s, __jitcy_nf_mul(d, True, d, True), True)
+            __jitcy_fv = __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)) - first
+            if not __jitcy_finite(__jitcy_fv):
+                __jitcy_fv = __jitcy_nf_sub(__jitcy_ld_double(__jitcy_at1(__jitcy_d_a, i, 8)), True, first, True)
+                __jitcy_quiet = -1
+            d = __jitcy_fv
+            if __jitcy_quiet < 0:
+                __jitcy_quiet = __jitcy_np_quiet()
+            __jitcy_fv = s + d * d
+            if not (__jitcy_finite(__jitcy_fv) and __jitcy_quiet):
+                __jitcy_fv = __jitcy_nf_add(s, __jitcy_k_s, __jitcy_nf_mul(d, True, d, True), True)
+                __jitcy_quiet = -1
+            s = __jitcy_fv
             __jitcy_k_s = True
-            __jitcy_quiet = -1
     return __jitcy_box_ff8(s, __jitcy_k_s)
 
 def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
