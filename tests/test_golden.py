@@ -14,6 +14,7 @@ import re
 import pytest
 
 from jitcy import analyzer
+from jitcy.profiler.arrays import ArrayType
 from jitcy.translator import emit_module
 
 from .conftest import TESTS, load_fresh_module
@@ -37,6 +38,11 @@ CASES = [
     ("float_arith", "corpus", "float_arith", (float, float)),
     ("list_sum_loop", "corpus", "list_sum_loop", (list,)),
     ("fib_rec", "corpus", "fib_rec", (int,)),
+    # NumPy arrays: elements as NumPy scalars, proven indexes, fast loops (little-endian)
+    ("np_sum_sq", "corpus_npscalars", "sum_sq", (ArrayType("<f8", 1, True),)),
+    ("np_matmul", "corpus_npscalars", "matmul", (ArrayType("<f8", 2, True),) * 3),
+    ("np_stencil", "corpus_npscalars", "stencil", (ArrayType("<f8", 1, True),) * 2),
+    ("np_int_dot", "corpus_npscalars", "int_dot", (ArrayType("<i8", 1, True),) * 2),
 ]
 
 _modules = {}
@@ -49,6 +55,8 @@ def _function(module: str, name: str):
 
 
 def generated(module: str, name: str, arg_types: tuple) -> str:
+    if any(isinstance(t, ArrayType) for t in arg_types):
+        pytest.importorskip("numpy")     # (arrays are typed for NumPy 2: it must be loaded)
     func = _function(module, name)
     typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types))
     text = emit_module.emit_module(typed)

@@ -367,6 +367,14 @@ def grid_sum(a):
 
 
 def int_total(a):
+    t = a[0] * 0            # an np.int64 from the start (t = 0 would be int or np.int64)
+    with jitcy.nogil():
+        for i in range(a.shape[0]):
+            t += a[i] * 3   # NumPy's int64 arithmetic: wraps with a RuntimeWarning
+    return t
+
+
+def int_total_from_zero(a):
     t = 0
     with jitcy.nogil():
         for i in range(a.shape[0]):
@@ -382,16 +390,21 @@ def test_array_loops_run_without_the_gil(jitcy_env):
                         (grid_sum, (ArrayType("<f8", 2, False),)),
                         (int_total, (ArrayType("<i8", 1, True),))]:
         assert list(_typed(func, types).nogil_blocks.values()) == [None], func.__name__
+    # t is an int on zero iterations and an np.int64 after one: a Python object
+    [why] = _typed(int_total_from_zero, (ArrayType("<i8", 1, True),)).nogil_blocks.values()
+    assert "'t' is a Python object" in why
     a, b = np.arange(10.0), np.arange(10.0)
     expected = scale_prefix(a, 10)
     compile_now(scale_prefix, np.arange(4.0), 4)
     assert jitcy.stats(scale_prefix)["state"] == "swapped"
-    assert scale_prefix(b, 10) == expected and b.tolist() == a.tolist()
+    got = scale_prefix(b, 10)
+    assert got == expected and type(got) is type(expected) and b.tolist() == a.tolist()
     grid = np.arange(12.0).reshape(3, 4)[:, ::2]           # strided
     expected_grid = grid_sum(grid)
     compile_now(grid_sum, grid)
     assert jitcy.stats(grid_sum)["state"] == "swapped" and grid_sum(grid) == expected_grid
-    ints = np.array([1, 2, 2**62, 2**62], dtype=np.int64)    # t * 3 overflows: re-run
+    assert type(grid_sum(grid)) is type(expected_grid) is np.float64
+    ints = np.array([1, 2, 2**62, 2**62], dtype=np.int64)    # * 3 wraps (NumPy's warning)
     small = np.arange(5, dtype=np.int64)
     expected_small = int_total(small)
     with warnings.catch_warnings():
@@ -400,7 +413,7 @@ def test_array_loops_run_without_the_gil(jitcy_env):
         compile_now(int_total, small)
         assert jitcy.stats(int_total)["state"] == "swapped"
         assert int_total(small) == expected_small
-        assert int_total(ints) == expected_ints
+        assert int_total(ints) == expected_ints and type(int_total(ints)) is np.int64
 
 
 @pytest.mark.slow
@@ -561,3 +574,27 @@ def test_math_block_really_releases_the_gil(jitcy_env):
     assert _progress_while_running(math_spin, 10_000_000, 0.25) > 5
     assert _progress_while_running(math_impure, 20_000_000, 2.0, _nothing) > 5
     assert "keeps the GIL" not in jitcy.explain(math_spin, file=io.StringIO())
+
+
+@pytest.mark.slow
+def test_numpy_errors_and_warnings_inside_a_nogil_block(jitcy_env):
+    """NumPy scalar arithmetic without the GIL takes it back to warn or raise as NumPy:
+    the same value, warnings and FloatingPointError as interpreted."""
+    np = pytest.importorskip("numpy")
+
+    def run(func, mode):
+        a = np.array([1.0, 1e308, 3.0])
+        with warnings.catch_warnings(record=True) as caught, np.errstate(**mode):
+            warnings.simplefilter("always")
+            try:
+                result = repr(func(a, 3))
+            except FloatingPointError as exc:
+                result = str(exc)
+        return result, a.tolist(), [str(w.message) for w in caught]
+
+    modes = ({}, {"all": "raise"})
+    expected = [run(scale_prefix, mode) for mode in modes]
+    compile_now(scale_prefix, np.arange(4.0), 4)
+    assert jitcy.stats(scale_prefix)["state"] == "swapped"
+    assert [run(scale_prefix, mode) for mode in modes] == expected
+    assert expected[1][0] == "overflow encountered in scalar multiply"

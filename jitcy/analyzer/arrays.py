@@ -6,8 +6,8 @@ the translator gives it a typed memoryview for the accesses recognised here:
 >>> import ast
 >>> env = {"a": "array:<f8:2:C", "i": "int", "j": "int"}
 >>> typer = lambda e: env.get(getattr(e, "id", None), "object") if isinstance(e, ast.Name) else "int"
->>> element_type(env["a"], ast.parse("a[i, j]").body[0].value, typer)
-'float'
+>>> element_type(env["a"], ast.parse("a[i, j]").body[0].value, typer)   # an np.float64
+'float64'
 >>> element_type(env["a"], ast.parse("a[i]").body[0].value, typer) is None   # a row: an array
 True
 >>> shape_index(ast.parse("a.shape[-1]").body[0].value, lambda e: env.get(e.id))
@@ -69,6 +69,28 @@ def shape_index(node, typer) -> int | None:
     if info is None or k is None or not -info.ndim <= k < info.ndim:
         return None
     return k % info.ndim
+
+
+def shape_unpacking(target, value) -> bool:
+    """``n, m = a.shape`` as written: plain names, no star, the value ``<name>.shape``
+    (whether ``a`` is an array of that many dimensions is :func:`unpacks_shape`)."""
+    return (isinstance(target, (ast.Tuple, ast.List)) and target.elts
+            and all(isinstance(e, ast.Name) for e in target.elts)
+            and isinstance(value, ast.Attribute) and value.attr == "shape"
+            and isinstance(value.value, ast.Name))
+
+
+def unpacks_shape(value, count: int, typer) -> bool:
+    """Is ``value`` (``a.shape``) the shape of an array parameter with ``count`` dimensions?
+    Then unpacking it into ``count`` names cannot fail and runs no Python code."""
+    info = array_info(typer(value.value))
+    return info is not None and info.ndim == count
+
+
+def shape_item(value, k: int) -> ast.Subscript:
+    """``a.shape[k]`` for the ``a.shape`` node ``value`` (what the k-th name of an unpacking
+    receives)."""
+    return ast.Subscript(value=value, slice=ast.Constant(value=k), ctx=ast.Load())
 
 
 def _constant_int(node):

@@ -32,13 +32,15 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from . import arrays, known_globals, purity, ranges, signs, unbound
+from . import arrays, known_globals, npscalars, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
-from .model import (BOOL, BYTES, C_SCALARS, DICT, FLOAT, INT, LIST, NONE, OBJECT,
-                    SET, STR, TUPLE, array_info, direct_callee, join)
+from .model import (BOOL, BYTES, C_SCALARS, DICT, F8, FLOAT, FLOAT_OR_F8, INT, LIST, NONE,
+                    NUMPY_SCALARS, OBJECT, SET, STR, TUPLE, array_info, direct_callee, join)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
+#: np.float64 is a float subclass the math module reads as a float (same value, same errors).
+_MATH_ARGUMENTS = _NUMERIC | {F8, FLOAT_OR_F8}
 _ARITH = (ast.Add, ast.Sub, ast.Mult)
 _INT_MAX = 2**63 - 1
 
@@ -116,7 +118,7 @@ class ExpressionTyper:
         name = self.math_function(node.func)
         if (name is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args)
                 or not known_globals.arity_ok(name, len(node.args))
-                or any(self.expr(a) not in _NUMERIC for a in node.args)):
+                or any(self.expr(a) not in _MATH_ARGUMENTS for a in node.args)):
             return None
         return name
 
@@ -163,6 +165,9 @@ class ExpressionTyper:
 
     def e_BinOp(self, node):
         left, right, op = self.expr(node.left), self.expr(node.right), node.op
+        numpy = npscalars.binop(left, right, op)
+        if numpy is not None:
+            return numpy
         if left in _NUMERIC and right in _NUMERIC:
             has_float = FLOAT in (left, right)
             if isinstance(op, _ARITH + (ast.FloorDiv, ast.Mod)):
@@ -189,6 +194,9 @@ class ExpressionTyper:
 
     def e_UnaryOp(self, node):
         operand = self.expr(node.operand)
+        numpy = npscalars.unary(operand, node.op)
+        if numpy is not None:
+            return numpy
         if isinstance(node.op, ast.Not):
             return BOOL
         if isinstance(node.op, (ast.USub, ast.UAdd)) and operand in _NUMERIC:
@@ -199,10 +207,14 @@ class ExpressionTyper:
 
     def e_BoolOp(self, node):
         types = {self.expr(v) for v in node.values}
-        return types.pop() if len(types) == 1 else OBJECT
+        # float|float64: which operand is returned decides the kind; not followed.
+        return types.pop() if len(types) == 1 and FLOAT_OR_F8 not in types else OBJECT
 
     def e_Compare(self, node):
         operands = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
+        numpy = npscalars.compare(operands, node.ops)
+        if numpy is not None:
+            return numpy
         if all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
             return BOOL
         known = _NUMERIC | {STR, BYTES}
@@ -212,7 +224,7 @@ class ExpressionTyper:
 
     def e_IfExp(self, node):
         body, orelse = self.expr(node.body), self.expr(node.orelse)
-        return body if body == orelse else OBJECT
+        return body if body == orelse and body != FLOAT_OR_F8 else OBJECT
 
     def e_Call(self, node):
         func = node.func
@@ -237,6 +249,9 @@ class ExpressionTyper:
             return callee.return_type
         if func.id not in self.builtins:
             return OBJECT
+        numpy = npscalars.call(func.id, args)
+        if numpy is not None:
+            return numpy
         if func.id == "len" and len(args) == 1:
             return INT
         if func.id == "abs" and len(args) == 1 and args[0] in _NUMERIC:
@@ -357,6 +372,12 @@ def _is_enumerate(loop) -> bool:
 def _bind(target, value):
     if isinstance(target, ast.Name):
         yield target.id, (lambda t, v=value: t.expr(v))
+    elif arrays.shape_unpacking(target, value):
+        # n, m = a.shape (a an array parameter): each name is one dimension, an int
+        count = len(target.elts)
+        for k, name in enumerate(target.elts):
+            yield name.id, (lambda t, k=k: t.expr(arrays.shape_item(value, k))
+                            if arrays.unpacks_shape(value, count, t.expr) else OBJECT)
     elif (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
           and len(target.elts) == len(value.elts)
           and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts)):
@@ -401,14 +422,32 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     otherwise, and the entry re-runs the call with the original code: a pure body has no
     side effect to repeat). If it is not pure, or a local is still an object, the elements
     are objects."""
-    speculative = _infer(node, arg_types, own_name=own_name, builtins=builtins,
-                         locals_=locals_, known=known, transparent=transparent,
-                         callees=callees, speculate=True)
+    options = dict(own_name=own_name, builtins=builtins, locals_=locals_, known=known,
+                   transparent=transparent, callees=callees)
+    speculative = _infer(node, arg_types, speculate=True, **options)
     if speculative.pure and speculative.speculated and _worth_speculating(
             node, speculative.types, arg_types):
         return speculative
-    return _infer(node, arg_types, own_name=own_name, builtins=builtins, locals_=locals_,
-                  known=known, transparent=transparent, callees=callees, speculate=False)
+    result = _infer(node, arg_types, speculate=False, **options)
+    # A NumPy scalar is boxed anew wherever it escapes: a local whose identity the code
+    # looks at (``x is y``, ``id(x)``) stays the object itself.
+    identity = {n for n in _identity_names(node) if result.types.get(n) in NUMPY_SCALARS}
+    if identity:
+        result = _infer(node, arg_types, speculate=False, forced=identity, **options)
+    return result
+
+
+def _identity_names(node) -> set:
+    """Names used as operands of ``is``/``is not`` or as the argument of ``id()``."""
+    names = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot))
+                                                for op in sub.ops):
+            names.update(e.id for e in [sub.left] + sub.comparators if isinstance(e, ast.Name))
+        elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+              and sub.func.id == "id"):
+            names.update(a.id for a in sub.args if isinstance(a, ast.Name))
+    return names
 
 
 def _worth_speculating(node, types, arg_types) -> bool:
@@ -435,9 +474,10 @@ def _speculated(node, typer) -> bool:
 
 
 def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, callees,
-           speculate) -> Inference:
+           speculate, forced=frozenset()) -> Inference:
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
+    env.update(dict.fromkeys(forced, OBJECT))
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
     typer.callees = callees or {}
     typer.speculate = speculate
@@ -461,7 +501,7 @@ def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, 
                                                              transparent)
     maybe_unbound &= set(locals_)
     for name in maybe_unbound:
-        if env.get(name) in C_SCALARS:
+        if env.get(name) in C_SCALARS | NUMPY_SCALARS:
             notes.append((node.lineno, f"{name!r} may be read before assignment: kept as object"))
             env[name] = OBJECT
     for name in locals_:

@@ -21,6 +21,14 @@ GUARDED = {int: INT, float: FLOAT, bool: BOOL, str: STR, bytes: BYTES,
 C_SCALARS = frozenset({INT, FLOAT, BOOL})
 #: Builtin containers, declared as their exact Cython builtin type.
 CONTAINERS = frozenset({STR, BYTES, LIST, DICT, TUPLE, SET})
+#: NumPy scalars (what the interpreter's ``a[i]`` gives for a float64/int64/int32 array, and
+#: ``np.bool_`` from comparing them): held in C, boxed as the NumPy type where they escape
+#: (analyzer/npscalars.py, translator/rewrite_scalars.py). ``float|float64`` is a C double
+#: whose kind (Python float or np.float64) is known only at run time: ``s = 0.0`` joined
+#: with ``s += a[i]``.
+F8, I8, I4, B1 = "float64", "int64", "int32", "bool_"
+FLOAT_OR_F8 = "float|float64"
+NUMPY_SCALARS = frozenset({F8, I8, I4, B1, FLOAT_OR_F8})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,24 +76,32 @@ def observed_type(t) -> str:
 #: translator adds a typed memoryview of it for element access and ``shape``.
 ARRAY = "array:"
 _NATIVE = "<" if sys.byteorder == "little" else ">"
-#: dtype.str -> (Cython element type, element type string). Only dtypes whose elements read
-#: as exactly the Python float/int the interpreter's NumPy scalar compares equal to, and
-#: whose arithmetic on ordinary values is the same: float32 (single-precision arithmetic)
-#: and the small/unsigned integers (NumPy 2 wraps or refuses Python ints out of their
-#: range at once) stay objects. See README "NumPy arrays".
-ARRAY_DTYPES = {_NATIVE + "f8": ("double", FLOAT, "d", 8), _NATIVE + "i8": ("int64_t", INT, "lq", 8),
-                _NATIVE + "i4": ("int32_t", INT, "i", 4)}
+#: dtype.str -> (Cython element type, element type string: the NumPy scalar a read gives,
+#: format characters, itemsize). Other dtypes (float32, float16, the small and unsigned
+#: integers, bool, complex) stay objects: NumPy computes on their scalars.
+ARRAY_DTYPES = {_NATIVE + "f8": ("double", F8, "d", 8), _NATIVE + "i8": ("int64_t", I8, "lq", 8),
+                _NATIVE + "i4": ("int32_t", I4, "i", 4)}
 MAX_ARRAY_NDIM = 8
 
 
 def _typed_array(t) -> bool:
-    return isinstance(t, ArrayType) and t.dtype in ARRAY_DTYPES and 1 <= t.ndim <= MAX_ARRAY_NDIM
+    return (isinstance(t, ArrayType) and t.dtype in ARRAY_DTYPES
+            and 1 <= t.ndim <= MAX_ARRAY_NDIM and _numpy_2())
+
+
+def _numpy_2() -> bool:
+    """Is the NumPy that made the observed arrays NumPy 2 or later? The types of operations
+    on its scalars follow NEP 50 (NumPy 1's value-based casting gives other types): with
+    NumPy 1 arrays stay plain objects. NumPy is already imported when an array was seen."""
+    numpy = sys.modules.get("numpy")
+    version = getattr(numpy, "__version__", "0")
+    return version.split(".")[0].isdigit() and int(version.split(".")[0]) >= 2
 
 
 @dataclasses.dataclass(frozen=True)
 class ArrayInfo:
     c_element: str      # C element type
-    element: str        # type string of one element (FLOAT or INT)
+    element: str        # type string of one element (F8, I8 or I4: a NumPy scalar)
     formats: str        # buffer-protocol format characters of this dtype (native order)
     itemsize: int
     ndim: int
@@ -106,7 +122,12 @@ def join(a: str | None, b: str | None) -> str | None:
         return b
     if b is None or a == b:
         return a
+    if a in _FLOATISH and b in _FLOATISH:
+        return FLOAT_OR_F8          # a C double with a run-time kind (see NUMPY_SCALARS)
     return OBJECT
+
+
+_FLOATISH = frozenset({FLOAT, F8, FLOAT_OR_F8})
 
 
 @dataclasses.dataclass
@@ -189,4 +210,9 @@ class TypedFunction:
             return "long long" if self.c_ints or name in self.counters else "object"
         if t == STR and name in self.chars:
             return "Py_UCS4"
-        return {FLOAT: "double", BOOL: "bint"}.get(t, t if t in CONTAINERS else "object")
+        return _C_TYPES.get(t, t if t in CONTAINERS else "object")
+
+
+#: C declaration of the types held in C whatever the function (ints: see c_type).
+_C_TYPES = {FLOAT: "double", BOOL: "bint", F8: "double", FLOAT_OR_F8: "double",
+            I8: "long long", I4: "long long", B1: "bint"}

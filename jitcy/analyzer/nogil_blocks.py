@@ -51,8 +51,9 @@ from __future__ import annotations
 
 import ast
 
+from . import npscalars
 from .known_globals import C_MATH, CONSTANTS
-from .model import BOOL, FLOAT, INT, array_info
+from .model import BOOL, F8, FLOAT, FLOAT_OR_F8, I4, I8, INT, OBJECT, array_info
 
 #: Statements a nogil block may contain.
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.For, ast.While, ast.If, ast.Break, ast.Continue,
@@ -124,10 +125,16 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
             return types.get(expr.id)
         if isinstance(expr, ast.BinOp):
             left, right = typ(expr.left), typ(expr.right)
+            numpy = npscalars.binop(left, right, expr.op)
+            if numpy is not None:
+                return None if numpy == OBJECT else numpy
             if left in _C_NUMBERS and right in _C_NUMBERS:
                 return FLOAT if FLOAT in (left, right) else INT
             return None
         if isinstance(expr, ast.UnaryOp):
+            numpy = npscalars.unary(typ(expr.operand), expr.op)
+            if numpy is not None:
+                return None if numpy == OBJECT else numpy
             return BOOL if isinstance(expr.op, ast.Not) else typ(expr.operand)
         if isinstance(expr, (ast.Compare, ast.BoolOp)):
             return BOOL
@@ -227,12 +234,19 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                 if why is not None:
                     return where + f"{function}() of {why}"
                 continue
-            if sub.keywords or name not in ("abs", "min", "max") or (
-                    {typ(a) for a in sub.args} != {FLOAT}):
+            kinds = {typ(a) for a in sub.args}
+            numbers = {FLOAT, F8, I8, I4} | ({FLOAT_OR_F8} if name == "abs" else set())
+            if sub.keywords or name not in ("abs", "min", "max") or len(kinds) != 1 or (
+                    not kinds <= numbers):
                 return where + "a call of a Python-level function"
             continue
         if isinstance(sub, ast.BinOp):
             left, right = typ(sub.left), typ(sub.right)
+            numpy = npscalars.binop(left, right, sub.op)
+            if numpy is not None:       # NumPy scalars: helpers that take the GIL to warn
+                if numpy == OBJECT:
+                    return where + "arithmetic on Python objects"
+                continue
             if left not in _C_NUMBERS or right not in _C_NUMBERS:
                 return where + "arithmetic on Python objects"
             if isinstance(sub.op, ast.Pow) and typ(sub) == FLOAT:
@@ -259,6 +273,10 @@ def check(block: ast.With, c_type, *, types: dict, builtins, c_ints: bool = True
                      if not (isinstance(e, ast.Constant) and typ(e) == INT)}
             if any(isinstance(op, (ast.In, ast.NotIn, ast.Is, ast.IsNot)) for op in sub.ops):
                 return where + "'in'/'is' comparisons need Python objects"
+            if npscalars.involved(*kinds):
+                if FLOAT_OR_F8 in kinds and INT in kinds:
+                    return where + "a float|float64 compared with an int (as objects)"
+                continue
             if INT in kinds and FLOAT in kinds:
                 return where + "a comparison of an int with a float (compared as objects)"
             continue

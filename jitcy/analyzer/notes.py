@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import ast
 
-from .model import BOOL, CONTAINERS, DICT, FLOAT, INT, LIST, OBJECT, STR, TUPLE
+from . import arrays
+from .model import (B1, BOOL, CONTAINERS, DICT, F8, FLOAT, FLOAT_OR_F8, I4, I8, INT, LIST,
+                    OBJECT, STR, TUPLE)
 
-_DESCRIBE = {INT: "int", FLOAT: "float", BOOL: "bool", OBJECT: "an object"}
+_DESCRIBE = {INT: "int", FLOAT: "float", BOOL: "bool", OBJECT: "an object",
+             F8: "np.float64", I8: "np.int64", I4: "np.int32", B1: "np.bool_",
+             FLOAT_OR_F8: "float or np.float64"}
 
 
 def _type_name(t: str) -> str:
@@ -52,7 +56,9 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
             names = sorted(_type_name(t) for t in kinds)
             line = max(kinds.values())
             hint = (" (start it as 0.0, not 0, if it holds floats)"
-                    if set(kinds) == {INT, FLOAT} else "")
+                    if set(kinds) in ({INT, FLOAT}, {INT, F8}, {INT, FLOAT_OR_F8}) else
+                    " (NumPy computes on it: an int on some paths, a NumPy int on others)"
+                    if set(kinds) in ({INT, I8}, {INT, I4}) else "")
             notes.append((line, f"{name!r} may be {' or '.join(names)}: kept as a Python "
                                 f"object{hint}"))
 
@@ -72,7 +78,8 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
                 note(sub, f"method call .{func.attr}() on an object of unknown type: a Python "
                           f"call, its result is an object")
         elif isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) \
-                and not isinstance(sub.slice, ast.Slice):
+                and not isinstance(sub.slice, ast.Slice) \
+                and arrays.shape_index(sub, typer.expr) is None:
             kind = typer.expr(sub.value)
             what = _source(sub.value)
             if kind in (LIST, TUPLE):

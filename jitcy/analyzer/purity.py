@@ -57,6 +57,11 @@ def purity(node, typer, transparent=frozenset()):
             if isinstance(func, ast.Attribute):
                 not_values.add(id(func.value))
     not_values |= arrays.pure_reads(node, typer.expr)   # C-level reads of array parameters
+    for sub in ast.walk(node):       # n, m = a.shape: reads the array's buffer shape
+        if (isinstance(sub, ast.Assign) and len(sub.targets) == 1
+                and arrays.shape_unpacking(sub.targets[0], sub.value)
+                and arrays.unpacks_shape(sub.value, len(sub.targets[0].elts), typer.expr)):
+            not_values.update({id(sub.targets[0]), id(sub.value), id(sub.value.value)})
     for sub in ast.walk(node):
         if sub is node or id(sub) in skip or isinstance(sub, (
                 ast.arguments, ast.arg, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import ast
 
+from . import arrays
+from .model import NUMPY_SCALARS
+
 LL_MIN, LL_MAX = -2**63, 2**63 - 1
 SSIZE_MAX = 2**63 - 1
 #: len() of an exact builtin container: its items live in memory, and no machine addresses
@@ -148,6 +151,14 @@ def _sites(node):
                 stack.remove(sub.target)
                 stack.extend(sub.target.elts[1:])
                 continue
+        if (isinstance(sub, ast.Assign) and len(sub.targets) == 1
+                and arrays.shape_unpacking(sub.targets[0], sub.value)):
+            # n, m = a.shape: each name gets one dimension (an int only for an array
+            # parameter of that many dimensions: see interval())
+            for k, target in enumerate(sub.targets[0].elts):
+                add(target.id, "value", arrays.shape_item(sub.value, k))
+            stack.append(sub.value)
+            continue
         if isinstance(sub, ast.Assign) and all(isinstance(t, ast.Name) for t in sub.targets):
             for target in sub.targets:
                 add(target.id, "value", sub.value)
@@ -210,13 +221,17 @@ def c_places(node, env, builtins, type_of) -> list:
             places += sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
         elif isinstance(sub, ast.Compare):
             places += [sub.left] + sub.comparators
-        elif (isinstance(sub, ast.BinOp) and isinstance(sub.op, _FLOAT_OPS)
-              and type_of is not None):
-            # i * h with h a float: Python converts i to the nearest double, as C does
+        elif isinstance(sub, ast.BinOp) and type_of is not None:
+            # i * h with h a float: Python converts i to the nearest double, as C does;
+            # a[i] * i, a[i] % n: NumPy converts the Python int itself (to int64 or
+            # float64) and the translator passes a C int the same way
             kinds = (type_of(sub.left), type_of(sub.right))
-            if kinds == ("int", "float"):
+            floats = isinstance(sub.op, _FLOAT_OPS)
+            if kinds[0] == "int" and ((floats and kinds[1] == "float")
+                                      or kinds[1] in NUMPY_SCALARS):
                 places.append(sub.left)
-            elif kinds == ("float", "int"):
+            elif kinds[1] == "int" and ((floats and kinds[0] == "float")
+                                        or kinds[0] in NUMPY_SCALARS):
                 places.append(sub.right)
         elif (isinstance(sub, ast.For) and isinstance(sub.iter, ast.Call)
               and isinstance(sub.iter.func, ast.Name) and sub.iter.func.id == "range"

@@ -21,8 +21,10 @@ import threading
 
 #: Extra C compiler flags. They come after sysconfig's CFLAGS (``-O3 -g`` on most
 #: builds) and override them: ``-O2 -g0`` compiles ~25% faster for the same speed of the
-#: generated code, and jitcy's modules are never debugged with gdb.
-COMPILE_ARGS: tuple = ("/O2",) if os.name == "nt" else ("-O2", "-g0")
+#: generated code, and jitcy's modules are never debugged with gdb. ``-ffp-contract=off``:
+#: ``a * b + c`` stays two roundings, as in CPython and NumPy, even where CFLAGS allow
+#: fused multiply-add instructions (``-march=native``; GCC contracts by default then).
+COMPILE_ARGS: tuple = ("/O2",) if os.name == "nt" else ("-O2", "-g0", "-ffp-contract=off")
 
 #: Cython options jitcy passes on its side instead of in the ``.pyx`` (language level
 #: only; everything else the translator writes as ``# cython:`` lines / decorators).

@@ -27,13 +27,14 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analyzer.model import INT, OBJECT, TypedFunction
+from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction
 from ..profiler.arrays import ArrayType
 from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
 from .rewrite_flex import held_float_params
+from .rewrite_scalars import RewriteScalars, kind_flag, scalar_locals
 from .rewrite_unpack import RewriteUnpack
 from .flex_support import flex_code
 from .math_support import math_support
@@ -77,6 +78,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     rewriters = [RewriteUnpack(annotated)]
     if arrays:
         rewriters.append(RewriteArrays(annotated, c_ints=c_ints))
+        rewriters.append(RewriteScalars(annotated, c_ints=c_ints))   # NumPy scalars: elements
     rewriters.append(RewriteNames(annotated, c_ints=c_ints, impl_name=name))
     for rewriter in rewriters:
         body = []
@@ -84,6 +86,11 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
             new = rewriter.visit(stmt)
             body.extend(new if isinstance(new, list) else [new] if new is not None else [])
         node.body = body
+        if hasattr(rewriter, "finish"):
+            node.body = body = rewriter.finish(body)
+    added = {}                  # C locals a rewrite added (rewrite_scalars: fast loops)
+    for rewriter in rewriters:
+        added.update(getattr(rewriter, "declarations", {}))
     if not body:
         body = [ast.Pass()]
     module = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
@@ -95,6 +102,9 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     held = held_float_params(annotated)
     decls += [f"cdef double {naming.HELD_FLOAT}{p} = {safe_local_name(p)}" for p in sorted(held)
               if naming.HELD_FLOAT + p in text]
+    # float|float64 locals: their kind (a parameter starts as the Python float it is)
+    decls += [f"cdef bint {kind_flag(v)} = False" for v in scalar_locals(fn)]
+    decls += [f"cdef {c_type} {name}" for name, c_type in sorted(added.items())]
     # Locals some path reads unbound: make them "maybe bound" for Cython, whose flow analysis
     # rejects a read that is unbound on every path (Python raises at run time instead).
     decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
@@ -153,6 +163,8 @@ def _view_locals(fn: TypedFunction) -> list:
 
 
 def _return_ctype(fn: TypedFunction, c_ints: bool) -> str:
+    if fn.return_type in NUMPY_SCALARS:
+        return OBJECT           # returned boxed, as the NumPy scalar (rewrite_scalars.py)
     probe = TypedFunction(**{**fn.__dict__, "c_ints": c_ints,
                              "types": {**fn.types, "<return>": fn.return_type}})
     return probe.c_type("<return>")

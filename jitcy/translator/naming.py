@@ -112,8 +112,26 @@ ARRAY_STORE = PREFIX + "st_"           # + C element type: write one
 ARRAY_VIEW = PREFIX + "view"           # take an argument's buffer if it is of the guarded kind
 ARRAY_INDEX = PREFIX + "ix"            # a C index of an array axis: wrapped, NumPy's IndexError
 ARRAY_INDEX_OBJECT = PREFIX + "ixo"    # the same for a Python int index
-ARRAY_INT32 = PREFIX + "int32"         # a C int stored into an int32 array: NumPy's OverflowError
 NDARRAY = PREFIX + "ndarray"           # numpy.ndarray (modules with array arguments only)
+ARRAY_INDEX_NONNEG = PREFIX + "ixn"    # an index proven >= 0 (analyzer/bounds.py): upper check only
+# NumPy scalars held in C (rewrite_scalars.py, scalar_support.py)
+NP_BASE = PREFIX + "np_base"           # marks the helpers that need numpy's scalar types
+NP_FLOAT_OP = PREFIX + "nf_"           # + op: float64 arithmetic, NumPy's own when C could differ
+NP_INT_OP = PREFIX + "ni_"             # + op: int64/int32 arithmetic, likewise
+NP_BOX = PREFIX + "box_"               # + f8/ff8/i8/i4/b1: a C value as its NumPy scalar (escapes)
+NP_UNBOX = PREFIX + "unbox_"           # + f8/int: an operation's result on objects, type-checked
+NP_KIND = PREFIX + "k_"                # + local: True when a float|float64 local holds an np.float64
+NP_AS_DOUBLE = PREFIX + "as_d"         # a C number as a C double (NumPy's comparisons, math)
+NP_TRUTH = PREFIX + "c_bool"           # a C number's truth value, as a bint
+NP_FAST_BASE = PREFIX + "fast_base"   # marks the fast loops' C support
+NP_SLOW = PREFIX + "slow"              # fast_loops: the checked version of a loop must run
+NP_SAVE = PREFIX + "sv"                # fast_loops: + n_local: a local saved before a fast loop
+NP_ACC = PREFIX + "acc"                # fast_loops: + n: NaN once a watched value is not finite
+NP_QUIET = PREFIX + "quiet"            # local: np.errstate ignores underflow (1), not (0), unknown (-1)
+NP_QUIET_NOW = PREFIX + "np_quiet"     # read it (np.errstate's context variable, cached)
+NP_FINITE = PREFIX + "finite"
+NP_FUSED = PREFIX + "fv"               # a NumPy float expression computed in plain C, verified
+NP_RAW_DIV = PREFIX + "rdiv"           # a / b in C, unchecked (fast loops: checked after)
 INDEX_ERROR = PREFIX + "index_error"   # NumPy's own error for an int index past 64 bits
 EXPORT = PREFIX + "EXPORT"             # module global: (capsule, C signature) of the C entry below
 DIRECT = PREFIX + "DIRECT"             # module global: names of the callees it calls in C

@@ -45,7 +45,7 @@ class ArithmeticRewrites:
         """'int', 'float', 'bool' when the value is held in C; 'object' otherwise."""
         t = getattr(node, "_jitcy_type", OBJECT)
         if (t == INT and not self.c_ints and not _is_int_literal(node)
-                and id(node) not in self.c_int_nodes):
+                and not self.is_c_int(node)):
             # Ints are Python objects here, but Cython types an int literal as a C constant
             # whatever the mode: ``c // 3`` with a double c is C arithmetic either way. Loop
             # counters are C where marked (see mark_c_ints).
@@ -66,7 +66,15 @@ class ArithmeticRewrites:
         places = c_places(fn.node, fn.counters, fn.builtin_names, type_of)
         for place in places:
             if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
-                self.c_int_nodes.update(id(n) for n in ast.walk(place) if isinstance(n, ast.expr))
+                for n in ast.walk(place):
+                    if isinstance(n, ast.expr):
+                        self.c_int_nodes.add(id(n))
+                        n._jitcy_c_int = True       # kept by copies of the node
+
+    @staticmethod
+    def is_c_int(node) -> bool:
+        """Is this int expression one of the C places marked by mark_c_ints (or a copy)?"""
+        return getattr(node, "_jitcy_c_int", False)
 
     def arithmetic_call(self, node):
         """``abs``/``min``/``max``/``int`` and ``math`` calls on C scalars; None if not one

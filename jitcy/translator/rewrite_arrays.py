@@ -7,11 +7,18 @@ shape and strides in C locals. This pass sends the C-level accesses there::
 
     x = a[i]          ->  x = __jitcy_ld_double(__jitcy_at1(__jitcy_d_a, __jitcy_ix(i, __jitcy_n_a_0, 0), 8))
     n = a.shape[0]    ->  n = __jitcy_n_a_0
-    a[i] = 2.0 * x    ->  __jitcy_st_double(__jitcy_at1(__jitcy_d_a, ..., 8), 2.0 * x)
+    n, m = b.shape    ->  n = __jitcy_n_b_0; m = __jitcy_n_b_1      (b 2-d: cannot fail)
+    a[i] = 2.0 * x    ->  __jitcy_st_double(2.0 * x, __jitcy_at1(__jitcy_d_a, ..., 8))
+                          (the value first, then the index and its check, as Python does)
+    for i in range(len(a)): s += a[i]
+                      ->  ... __jitcy_at1(__jitcy_d_a, i, 8) ...    (proven in range)
 
 (This is what a Cython typed memoryview ``double[::1]`` compiles to, without Cython's
 memoryview support code: that is ~20k lines of C, ~15 s of gcc per module.)
-``__jitcy_ix`` wraps a negative index and raises NumPy's ``IndexError`` (same message).
+``__jitcy_ix`` wraps a negative index and raises NumPy's ``IndexError`` (same message);
+an index proven within its axis (analyzer/bounds.py) is used as it is, one proven not
+negative only gets the upper check (``__jitcy_ixn``). A read is the C value of the NumPy
+scalar the interpreter would get (rewrite_scalars.py boxes it where it escapes).
 Everything else (slices, rows of a 2-d array, a method call, a value NumPy would convert
 with its own rules) uses the ndarray object itself, so it behaves exactly as interpreted.
 Runs after RewriteUnpack and before RewriteNames (which then renames the index
@@ -22,8 +29,9 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analyzer import arrays
-from ..analyzer.model import BOOL, FLOAT, INT, OBJECT, TypedFunction, array_info
+from ..analyzer import arrays, bounds
+from ..analyzer.model import (B1, BOOL, F8, FLOAT, FLOAT_OR_F8, I4, I8, INT, OBJECT,
+                              TypedFunction, array_info)
 from . import naming
 from .rewrite_arith import ArithmeticRewrites
 
@@ -86,24 +94,30 @@ class RewriteArrays(ast.NodeTransformer):
         self.writable = written(fn)
         self.typer = fn.expression_typer()
         ArithmeticRewrites.mark_c_ints(self)     # loop counters kept C (analyzer/ranges.py)
+        self.is_c_int = ArithmeticRewrites.is_c_int
+        self.proofs = bounds.proven(fn.node, {p: fn.types[p] for p in self.params},
+                                    fn.builtin_names, fn.locals)
 
     def type_of(self, node):
         return getattr(node, "_jitcy_type", None) or self.typer(node) or OBJECT
 
     def c_int(self, node) -> bool:
         """Is this int expression a C integer here (else a Python int object)?"""
-        return self.type_of(node) == INT and (self.c_ints or id(node) in self.c_int_nodes or (
+        return self.type_of(node) == INT and (self.c_ints or self.is_c_int(node) or (
             isinstance(node, ast.Constant) and type(node.value) is int))
 
     def _as_object(self, node, kind, original=None):
-        """Ints read from C are Python ints outside C-int bodies (Cython would do C
+        """Ints read from C (shapes) are Python ints outside C-int bodies (Cython would do C
         arithmetic on them, with C's overflow), except where ``original`` is used as a C
-        int (a range() bound, an index: see mark_c_ints)."""
+        int (a range() bound, an index: see mark_c_ints). Elements are NumPy scalars held
+        in C (rewrite_scalars.py)."""
         node._jitcy_type = kind
-        if kind == INT and not self.c_ints and id(original) not in self.c_int_nodes:
+        if kind == INT and not self.c_ints and not self.is_c_int(original):
             wrapped = _call(naming.AS_OBJECT, node)
             wrapped._jitcy_type = INT
             return wrapped
+        if kind == INT:
+            node._jitcy_c_int = True            # used as a C int, like ``original``
         return node
 
     def _array_param(self, node):
@@ -123,20 +137,30 @@ class RewriteArrays(ast.NodeTransformer):
             return None
         args = [_name(data_name(param))]
         for axis, part in enumerate(parts):
-            helper = naming.ARRAY_INDEX if self.c_int(part) else naming.ARRAY_INDEX_OBJECT
+            c_int, proof = self.c_int(part), self.proofs.get(id(part))
+            helper = naming.ARRAY_INDEX if c_int else naming.ARRAY_INDEX_OBJECT
+            if c_int and proof == bounds.NONNEG:
+                helper = naming.ARRAY_INDEX_NONNEG
             part = self.visit(part)
             extra = ([ast.Constant(value=info.ndim), ast.Constant(value=store is not None)]
                      if helper == naming.ARRAY_INDEX_OBJECT else [])
-            args.append(_call(helper, part, _shape(param, axis), ast.Constant(value=axis),
-                              *extra))
+            if c_int and proof == bounds.IN_RANGE:
+                args.append(part)              # 0 <= part < shape: no check needed
+            else:
+                args.append(_call(helper, part, _shape(param, axis), ast.Constant(value=axis),
+                                  *extra))
             last = axis == info.ndim - 1
             args.append(ast.Constant(value=info.itemsize) if last and info.contiguous
                         else _name(stride_name(param, axis)))
         # The address is computed by a helper: BinOps here would be rewritten as objects.
         pointer = _call(f"{naming.ARRAY_AT}{info.ndim}", *args)
         if store is not None:
-            return ast.copy_location(ast.Expr(value=_call(
-                naming.ARRAY_STORE + info.c_element, pointer, store)), node)
+            # value, then index (and its check): Python's order. An int into an int32 array
+            # is range-checked after the index (NumPy's order: IndexError first).
+            helper = naming.ARRAY_STORE + info.c_element
+            if getattr(store, "_jitcy_int32", False):
+                helper = naming.ARRAY_STORE + "int32_checked"
+            return ast.copy_location(ast.Expr(value=_call(helper, store, pointer)), node)
         return ast.copy_location(_call(naming.ARRAY_LOAD + info.c_element, pointer), node)
 
     # -- reads ----------------------------------------------------------------------------
@@ -161,24 +185,40 @@ class RewriteArrays(ast.NodeTransformer):
 
     # -- writes ---------------------------------------------------------------------------
     def _storable(self, param, value) -> bool:
-        """Can ``value`` be stored in C into ``param``'s elements with NumPy's result?"""
+        """Can ``value`` be stored in C into ``param``'s elements with NumPy's result?
+        (An int into a float64 array: the nearest double, NumPy's own cast. A float into
+        an int array, an np.int64 into an int32 one: NumPy's casting rules, by NumPy.)"""
         kind = self.type_of(value)
-        c_kind = BOOL if kind == BOOL else FLOAT if kind == FLOAT else (
-            INT if self.c_int(value) else OBJECT)
+        if kind == INT and not self.c_int(value):
+            kind = OBJECT                           # a Python int object: NumPy converts it
         element = self.params[param].element
-        if element == FLOAT:
-            return c_kind in (FLOAT, INT, BOOL)     # a C int -> double: NumPy's own cast
-        return c_kind in (INT, BOOL)                # a float into an int array: NumPy's rules
+        if element == F8:
+            return kind in (FLOAT, INT, BOOL, F8, FLOAT_OR_F8, I8, I4, B1)
+        if element == I8:
+            return kind in (INT, BOOL, I8, I4, B1)
+        return kind in (INT, BOOL, I4, B1)          # int32: a C int is range-checked
 
     def visit_Assign(self, node):
+        if (len(node.targets) == 1 and arrays.shape_unpacking(node.targets[0], node.value)
+                and self._array_param(node.value.value) is not None
+                and arrays.unpacks_shape(node.value, len(node.targets[0].elts), self.type_of)):
+            # n, m = a.shape: the buffer's shape, one name at a time (a 2-d array's shape
+            # has two items: nothing can fail, and no Python code runs)
+            param = node.value.value.id
+            out = []
+            for k, target in enumerate(node.targets[0].elts):
+                value = ast.copy_location(_shape(param, k), node)
+                value._jitcy_type = INT
+                out.append(ast.copy_location(ast.Assign(targets=[target], value=value), node))
+            return out
         if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)
                 and self._array_param(node.targets[0].value) in self.writable
                 and self._storable(node.targets[0].value.id, node.value)):
             target = node.targets[0]
             value = self.visit(node.value)
             info = self.params[target.value.id]
-            if info.c_element == "int32_t" and self.type_of(node.value) != BOOL:
-                value = _call(naming.ARRAY_INT32, value)   # NumPy's OverflowError
+            if info.c_element == "int32_t" and self.type_of(node.value) == INT:
+                value._jitcy_int32 = True           # NumPy's OverflowError (see _element)
             element = self._element(target, store=value)
             if element is not None:
                 return element

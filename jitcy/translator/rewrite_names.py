@@ -124,7 +124,7 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         if name in self.fn.locals:
             new = ast.copy_location(ast.Name(id=safe_local_name(name), ctx=node.ctx), node)
             if (name in self.fn.counters and not self.c_ints and isinstance(node.ctx, ast.Load)
-                    and id(node) not in self.c_int_nodes):
+                    and not self.is_c_int(node)):
                 return ast.copy_location(_call(naming.AS_OBJECT, new), node)   # a Python int
             return new
         if name in self.cells:
@@ -284,7 +284,7 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         if isinstance(node.func, ast.Attribute):
             node.func._jitcy_method = True     # obj.m(...): Cython's method call, unbound
         if (not self.c_ints and isinstance(node.func, ast.Name) and node.func.id == "len"
-                and "len" in fn.builtin_names and id(node) not in self.c_int_nodes):
+                and "len" in fn.builtin_names and not self.is_c_int(node)):
             # Cython computes len() as a C Py_ssize_t; arithmetic on it must stay unbounded.
             return ast.copy_location(_call(naming.AS_OBJECT, self.generic_visit(node)), node)
         return self.generic_visit(node)
@@ -509,8 +509,10 @@ _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "
                          | {naming.MATH_C + name for name in C_MATH})
 
 
-_NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE)
-_NOGIL_ARRAY = frozenset({naming.ARRAY_INDEX, naming.ARRAY_INT32})
+_NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,
+                   naming.NP_FLOAT_OP, naming.NP_INT_OP)     # NumPy scalars: GIL to warn
+_NOGIL_ARRAY = frozenset({naming.ARRAY_INDEX, naming.ARRAY_INDEX_NONNEG,
+                          naming.NP_AS_DOUBLE, naming.NP_TRUTH})
 
 
 def _needs_gil(body) -> str | None:
@@ -565,7 +567,7 @@ class _CheckedNogilInts(ast.NodeTransformer):
             if name.startswith(naming.MATH_C):
                 return BOOL           # isnan, isinf, isfinite
             if name.startswith((naming.CHECKED_NOGIL, naming.ARRAY_LOAD)) or name in (
-                    naming.MOD_LL, naming.ARRAY_INT32):
+                    naming.MOD_LL,):
                 return INT
             if name in ("abs", "min", "max"):
                 kinds = {self.kind(a) for a in node.args}

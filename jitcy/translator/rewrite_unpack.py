@@ -19,7 +19,7 @@ exact tuple (the starred part as a list), so the messages are the running Python
                                  c = __jitcy_u1
 
 Left alone (they cannot fail to unpack, and keep Cython's fast loops): ``a, b = x, y``
-with plain targets, ``for i, x in enumerate(xs)``, ``for a, b in zip(xs, ys)`` with one
+with plain targets, ``n, m = a.shape`` of an array parameter (rewrite_arrays.py), ``for i, x in enumerate(xs)``, ``for a, b in zip(xs, ys)`` with one
 target per argument, ``for k, v in d.items()`` on a ``dict``.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import itertools
 
+from ..analyzer import arrays
 from ..analyzer.model import DICT, OBJECT, TypedFunction
 from . import naming
 
@@ -86,6 +87,10 @@ class RewriteUnpack(ast.NodeTransformer):
                 and len(node.value.elts) == len(node.targets[0].elts)
                 and _plain(node.targets[0].elts) and _plain(node.value.elts)):
             return node                            # a, b = b, a + b: no unpacking at run time
+        if (len(node.targets) == 1 and arrays.shape_unpacking(node.targets[0], node.value)
+                and arrays.unpacks_shape(node.value, len(node.targets[0].elts),
+                                         lambda e: getattr(e, "_jitcy_type", OBJECT))):
+            return node                            # n, m = a.shape: rewrite_arrays.py
         value, out = node.value, []
         if len(node.targets) > 1:                  # a, b = c = value: evaluate value once
             temp = self.temp(ast.Store())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from . import naming
+from . import naming, scalar_support
 
 CORE = r'''
 cimport cython
@@ -448,34 +448,42 @@ cdef int {p}view(object o, Py_buffer* view, bint writable, const char* formats,
     return 0
 '''),
     (naming.ARRAY_AT + "1", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at1(char* d, Py_ssize_t i0, Py_ssize_t s0) noexcept nogil:
     return d + i0 * s0
 '''),
     (naming.ARRAY_AT + "2", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at2(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1) noexcept nogil:
     return d + i0 * s0 + i1 * s1
 '''),
     (naming.ARRAY_AT + "3", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at3(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2
 '''),
     (naming.ARRAY_AT + "4", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at4(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3
 '''),
     (naming.ARRAY_AT + "5", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at5(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4
 '''),
     (naming.ARRAY_AT + "6", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at6(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5
 '''),
     (naming.ARRAY_AT + "7", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at7(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6
 '''),
     (naming.ARRAY_AT + "8", r'''
+@cython.overflowcheck(False)   # index * stride of a checked (or proven) index
 cdef inline char* {p}at8(char* d, Py_ssize_t i0, Py_ssize_t s0, Py_ssize_t i1, Py_ssize_t s1, Py_ssize_t i2, Py_ssize_t s2, Py_ssize_t i3, Py_ssize_t s3, Py_ssize_t i4, Py_ssize_t s4, Py_ssize_t i5, Py_ssize_t s5, Py_ssize_t i6, Py_ssize_t s6, Py_ssize_t i7, Py_ssize_t s7) noexcept nogil:
     return d + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4 + i5 * s5 + i6 * s6 + i7 * s7
 '''),
@@ -484,7 +492,7 @@ cdef inline double {p}ld_double(char* p) noexcept nogil:
     return (<double*>p)[0]
 '''),
     (naming.ARRAY_STORE + "double", r'''
-cdef inline void {p}st_double(char* p, double value) noexcept nogil:
+cdef inline void {p}st_double(double value, char* p) noexcept nogil:
     (<double*>p)[0] = value
 '''),
     (naming.ARRAY_LOAD + "int64_t", r'''
@@ -492,7 +500,7 @@ cdef inline int64_t {p}ld_int64_t(char* p) noexcept nogil:
     return (<int64_t*>p)[0]
 '''),
     (naming.ARRAY_STORE + "int64_t", r'''
-cdef inline void {p}st_int64_t(char* p, int64_t value) noexcept nogil:
+cdef inline void {p}st_int64_t(int64_t value, char* p) noexcept nogil:
     (<int64_t*>p)[0] = value
 '''),
     (naming.ARRAY_LOAD + "int32_t", r'''
@@ -500,7 +508,7 @@ cdef inline int32_t {p}ld_int32_t(char* p) noexcept nogil:
     return (<int32_t*>p)[0]
 '''),
     (naming.ARRAY_STORE + "int32_t", r'''
-cdef inline void {p}st_int32_t(char* p, int32_t value) noexcept nogil:
+cdef inline void {p}st_int32_t(int32_t value, char* p) noexcept nogil:
     (<int32_t*>p)[0] = value
 '''),
     (naming.ARRAY_INDEX, r'''
@@ -517,6 +525,14 @@ cdef inline Py_ssize_t {p}ix(Py_ssize_t i, Py_ssize_t n, int axis) except -1 nog
             raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
     return i
 '''),
+    (naming.ARRAY_INDEX_NONNEG, r'''
+cdef inline Py_ssize_t {p}ixn(Py_ssize_t i, Py_ssize_t n, int axis) except -1 nogil:
+    """An index proven not negative (analyzer/bounds.py): only the upper check."""
+    if i >= n:
+        with gil:
+            raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    return i
+'''),
     (naming.ARRAY_INDEX_OBJECT, r'''
 cdef Py_ssize_t {p}ixo(object i, Py_ssize_t n, int axis, int ndim, bint store) except -1:
     """The same for a Python int index; past 64 bits, NumPy's own error for it."""
@@ -526,13 +542,15 @@ cdef Py_ssize_t {p}ixo(object i, Py_ssize_t n, int axis, int ndim, bint store) e
         {p}index_error(i, axis, ndim, store)
     return {p}ix(v, n, axis)
 '''),
-    (naming.ARRAY_INT32, r'''
-cdef inline int32_t {p}int32(long long v) except? -1 nogil:
-    """A C int stored into an int32 array: NumPy's OverflowError if it does not fit."""
+    (naming.ARRAY_STORE + "int32_checked", r'''
+cdef inline int {p}st_int32_checked(long long v, char* p) except -1 nogil:
+    """A C int stored into an int32 array: NumPy's OverflowError if it does not fit (after
+    the index check, as NumPy: the address is an argument, computed first)."""
     if v < -2147483648 or v > 2147483647:
         with gil:
             raise OverflowError(f"Python integer {v} out of bounds for int32")
-    return <int32_t>v
+    (<int32_t*>p)[0] = <int32_t>v
+    return 0
 '''),
     (naming.LINK_CLASS, r'''
 from cpython.pycapsule cimport PyCapsule_GetPointer
@@ -1277,7 +1295,7 @@ def _uses(text: str, name: str) -> bool:
 def support_code(body: str) -> str:
     """The core plus every helper that ``body`` (the rest of the module) uses, directly
     or through another helper."""
-    cython = [(name, _text(template)) for name, template in HELPERS]
+    cython = [(name, _text(template)) for name, template in HELPERS + scalar_support.helpers()]
     python = [(name, _text(template)) for name, template in PYTHON_HELPERS]
     wanted = set()
     pending = [body]
