@@ -14,7 +14,7 @@ import math
 import types
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .conftest import compile_now
@@ -97,7 +97,25 @@ def in_place(a, b):
     return a, c
 
 
-FUNCTIONS = [arith, compare, with_constants, accumulate, in_place]
+def powers(a, b):
+    c = a ** b
+    d = a ** 2
+    e = 2 ** a
+    f = a * a ** -1.5
+    g = (a * a) ** 0.5
+    c **= 2
+    return c, d, e, f, g
+
+
+def item_update(xs, y):
+    xs[0] -= y
+    xs[1] *= y + 1
+    i = 2
+    xs[i] /= 2
+    return xs
+
+
+FUNCTIONS = [arith, compare, with_constants, accumulate, in_place, powers, item_update]
 
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -126,6 +144,8 @@ def _same(a, b):
     if isinstance(a, float):
         return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) ==
                                                       math.copysign(1, b))
+    if isinstance(a, complex):      # nan+nanj != nan+nanj: compare the parts as floats
+        return _same(a.real, b.real) and _same(a.imag, b.imag)
     if isinstance(a, decimal.Decimal) and a.is_nan():
         return b.is_nan()
     return a == b
@@ -157,6 +177,8 @@ def flex(jitcy_env):
         warm = (fractions.Fraction(1, 3),) * (1 if func in (with_constants,) else 2)
         if func is accumulate:
             warm = ([fractions.Fraction(1, 3)],)
+        if func is item_update:
+            warm = ([fractions.Fraction(1, 3)] * 3, fractions.Fraction(1, 3))
         st_ = compile_now(copy, *warm)
         assert st_["state"] == "swapped", (func.__name__, st_["reason"], st_["failures"])
         made[func] = copy
@@ -168,6 +190,27 @@ def flex(jitcy_env):
 def test_binary_operations_and_comparisons(flex, a, b):
     for func in (arith, compare, in_place):
         _agree(flex[func], func, a, b)
+
+
+small = st.one_of(
+    st.floats(min_value=-1e6, max_value=1e6) | st.sampled_from([math.nan, math.inf, -math.inf,
+                                                               -0.0, 0.0, 1.0, -1.0]),
+    st.integers(min_value=-20, max_value=20), st.fractions(max_denominator=10),
+    st.sampled_from(["ab", None, Meters(2)]))
+
+
+@SETTINGS
+@given(a=small, b=small)
+@example(a=-3, b=fractions.Fraction(675, 2))   # a complex nan+nanj result
+def test_powers(flex, a, b):
+    _agree(flex[powers], powers, a, b)
+
+
+@SETTINGS
+@given(xs=st.lists(values, min_size=3, max_size=3), y=values)
+def test_item_updates(flex, xs, y):
+    _agree(flex[item_update], item_update, xs, y)
+    _agree(flex[item_update], item_update, tuple(xs), y)
 
 
 @SETTINGS

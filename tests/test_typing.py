@@ -44,8 +44,8 @@ def test_math_calls_compile_to_c_helpers(corpus):
     assert "global_get(__jitcy_b, 'math')" not in pyx     # pure: no per-use check
     pyx = emit_module.emit_module(typed(corpus.math_impure, list, float))
     assert "__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b)" in pyx
-    # math.exp(v) of an object (a list element): the math function itself
-    assert "__jitcy_m_exp(" not in pyx
+    # math.exp(v) of an object (a list element): converted as math.exp converts it
+    assert "__jitcy_m_exp(__jitcy_fx_value_F(v, " in pyx
 
 
 def test_math_types(corpus):

@@ -57,8 +57,6 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
     if use_c:
         lines += [f"    cdef long long {p}c{i}" for i in int_params]
         lines.append(f"    cdef int {p}overflow = 0")
-        if fn.self_recursive:
-            lines.append(f"    cdef int {p}depth")
     lines += ["    " + d for d in decls]
     original = f"{b}.original({', '.join(raw)})"
     lines += [f"    if {naming.TRACING}():", f"        return {original}",

@@ -113,34 +113,42 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
                     + [f"{'object' if p in held else annotated.c_type(p)} {safe_local_name(p)}"
                        for p in fn.params]
                     + _view_parameters(fn))
+    if fn.self_recursive and c_ints:
+        # Direct C recursion must still hit Python's recursion limit, not the C stack. A
+        # C-int body runs no Python code, so the budget of levels left (the thread's own,
+        # taken by the entry) can travel as an argument, in a register: each call passes
+        # one less, and none may go below zero (RecursionError, as the interpreter's
+        # frames would raise at the same depth).
+        sig += f", int {naming.RECURSION_BUDGET}"
+        out = [f"cdef {ret} {name}({sig}){_rare_exception_value(ret)}:"]
+        out += ["    " + d for d in _view_locals(fn) + decls]
+        out += [f"    if {naming.RECURSION_BUDGET} <= 0:",
+                "        raise RecursionError(\"maximum recursion depth exceeded\")"]
+        out.append(_indent(text))
+        return "\n".join(out)
     body_name = name + "_body" if fn.self_recursive else name
     out = [f"cdef {ret} {body_name}({sig}):"]
     out += ["    " + d for d in _view_locals(fn) + decls]
     out.append(_indent(text))
     if fn.self_recursive:
-        # Direct C recursion must still hit Python's recursion limit, not the C stack.
+        # Direct C recursion must still hit Python's recursion limit, not the C stack: an
+        # object body runs Python code, so it counts in the thread's own count.
         args = ", ".join([naming.BINDING_ARG] + [safe_local_name(p) for p in fn.params])
-        b = naming.BINDING_ARG
-        out += ["", "", f"cdef {ret} {name}({sig}):"]
-        if c_ints:
-            # A C-int body runs no Python code, so no other thread can interleave: a counter
-            # on the binding is exact, and costs ~1 ns where Py_EnterRecursiveCall plus
-            # try/finally cost ~3 ns of fib's ~4 ns per call. The entry sets the limit and
-            # restores the depth when an exception unwinds.
-            out += [f"    cdef {ret} {naming.PREFIX}r",
-                    f"    if {b}.depth >= {b}.depth_limit:",
-                    "        raise RecursionError(\"maximum recursion depth exceeded\")",
-                    f"    {b}.depth += 1",
-                    f"    {naming.PREFIX}r = {body_name}({args})",
-                    f"    {b}.depth -= 1",
-                    f"    return {naming.PREFIX}r"]
-        else:
-            out += ["    Py_EnterRecursiveCall(b\"\")",
-                    "    try:",
-                    f"        return {body_name}({args})",
-                    "    finally:",
-                    "        Py_LeaveRecursiveCall()"]
+        out += ["", "", f"cdef {ret} {name}({sig}):",
+                "    Py_EnterRecursiveCall(b\"\")",
+                "    try:",
+                f"        return {body_name}({args})",
+                "    finally:",
+                "        Py_LeaveRecursiveCall()"]
     return "\n".join(out)
+
+
+def _rare_exception_value(ret: str) -> str:
+    """Cython checks PyErr_Occurred() after every call of a C function that returns its
+    exception value (default -1): a value a recursive body almost never returns keeps that
+    check off the common path."""
+    return {"long long": " except? -9223372036854775797",
+            "double": " except? -1.2345678910111213e-300"}.get(ret, "")
 
 
 def _view_parameters(fn: TypedFunction) -> list:
@@ -273,8 +281,6 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     if use_c:
         lines += [f"    cdef long long {naming.PREFIX}c{i}" for i in c_params]
         lines.append(f"    cdef int {naming.PREFIX}overflow = 0")
-        if fn.self_recursive:
-            lines.append(f"    cdef int {naming.PREFIX}depth")
     lines += [f"    cdef Py_buffer {buffer_name(p)}" for p in arrays]
     # Under a debugger, coverage or a profiler the original code runs, so it is traced.
     lines += [f"    if {naming.TRACING}():",
@@ -362,16 +368,16 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
         c_args = [f"{naming.PREFIX}c{i}" if i in c_params else r for i, r in enumerate(raw)]
         c_args += views
         if fn.self_recursive:
-            body += [f"{naming.PREFIX}depth = {b}.depth",
-                     f"{b}.depth_limit = Py_GetRecursionLimit()"]
+            # The body calls itself in C without checking its global name each time (it
+            # runs no Python code, so nothing can rebind it meanwhile): check it here.
+            body += [f"if not {naming.SELF_BOUND}({b}):", f"    return {obj_call}"]
+            c_args.append(f"{naming.RECURSION_LEFT}()")
         body += _view_guards(fn, raw, fallback)
         body += ["try:"]
         body += ["    " + line for line in _release(fn, [
             f"return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})"])]
         body += [f"except (OverflowError, {naming.DEOPT_ERROR}):",
                  "    pass   # a pure body: re-running it (original code) repeats nothing"]
-        if fn.self_recursive:
-            body += ["finally:", f"    {b}.depth = {naming.PREFIX}depth"]
         body.append(f"return {obj_call}")
     else:
         body += _view_guards(fn, raw, fallback)

@@ -29,7 +29,27 @@ ARITH = {
     "mul": ("*", "PyNumber_Multiply"), "div": ("/", "PyNumber_TrueDivide"),
     "iadd": ("+", "PyNumber_InPlaceAdd"), "isub": ("-", "PyNumber_InPlaceSubtract"),
     "imul": ("*", "PyNumber_InPlaceMultiply"), "idiv": ("/", "PyNumber_InPlaceTrueDivide"),
+    "pow": ("**", "PyNumber_Power"), "ipow": ("**", "PyNumber_InPlacePower"),
 }
+#: float ** float in C on the path CPython's float_pow takes to C's pow (finite non-zero
+#: operands, a negative base only with an integral exponent, a finite result); zeros,
+#: ones, NaN, infinities, overflow and complex results are the interpreter's ``**``.
+_POW = """if (isfinite(v_a) && isfinite(v_b) && v_a != 0.0 && v_b != 0.0) {
+            double ax = v_a, p;
+            int negate = 0;
+            if (v_a < 0.0) {
+                if (v_b != floor(v_b)) goto boxed;        /* complex: Python's path */
+                ax = -v_a;
+                negate = fmod(v_b < 0.0 ? -v_b : v_b, 2.0) == 1.0;
+            }
+            if (ax != 1.0) {
+                p = pow(ax, v_b);
+                if (isfinite(p))
+                    return {p}fset(r, negate ? -p : p);
+            }
+        }
+        goto boxed;
+"""
 COMPARE = {"lt": ("<", "Py_LT"), "le": ("<=", "Py_LE"), "gt": (">", "Py_GT"),
            "ge": (">=", "Py_GE"), "eq": ("==", "Py_EQ"), "ne": ("!=", "Py_NE")}
 #: Operand kinds of the binary helpers (two C kinds are plain C arithmetic, never flex).
@@ -145,6 +165,9 @@ def c_text() -> str:
 """]
     for name, (c_op, py) in ARITH.items():
         for kinds in KINDS:
+            if c_op == "**":
+                out.append(_binary(name, kinds, _POW, f"res = {py}(Ba, Bb, Py_None);"))
+                continue
             guard = "if (v_b == 0.0) goto boxed;\n        " if c_op == "/" else ""
             fast = f"{guard}return {{p}}fset(r, v_a {c_op} v_b);\n"
             out.append(_binary(name, kinds, fast, f"res = {py}(Ba, Bb);"))

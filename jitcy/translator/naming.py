@@ -47,6 +47,8 @@ FLEX_OP = PREFIX + "fx_"              # + op_KINDS: a flex operation
 FLEX_BOX = PREFIX + "fbox"            # a flex value as a Python object
 FLEX_FROM = PREFIX + "ffrom"          # a C double stored in a flex local
 FLEX_VALUE = PREFIX + "fx_value_F"   # a flex operand as a C double (PyFloat_AsDouble)
+RECURSION_BUDGET = PREFIX + "rem"    # C-int recursion: levels left, passed down as an argument
+RECURSION_LEFT = PREFIX + "levels_left"   # ... the thread's own budget, taken by the entry
 HELD_FLOAT = PREFIX + "pf_"          # + parameter: the double of a float parameter kept
 #                                        as its object (rewrite_flex.held_float_params)
 GLOBAL_SET = PREFIX + "global_set"

@@ -27,8 +27,9 @@ from ..analyzer.model import BOOL, FLOAT, INT, OBJECT
 from . import naming
 from .flex_support import ARITH, COMPARE
 
-_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
-_INPLACE = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "idiv"}
+_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+_INPLACE = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "idiv",
+            ast.Pow: "ipow"}
 _COMPARE = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq",
             ast.NotEq: "ne"}
 #: Analyzer types that are objects in the body but never flex operands: a container's
@@ -264,7 +265,30 @@ class FlexRewrites:
             call = _call(naming.ATTR_SET, self.visit(target.value), ast.Constant(target.attr),
                          value, self.site(naming.ATTR_SITE, naming.ATTR_CACHE))
             return ast.copy_location(ast.Expr(value=call), node)
-        if not (isinstance(node.target, ast.Name) and node.target.id in self.flex_locals
+        target = node.target
+        if (isinstance(target, ast.Subscript) and type(node.op) in _INPLACE
+                and _type(node.value) in _NUMBERISH and _type(target) == OBJECT
+                and isinstance(target.value, ast.Name) and target.value.id in self.fn.locals
+                and (isinstance(target.slice, ast.Constant) or (
+                    isinstance(target.slice, ast.Name) and target.slice.id in self.fn.locals))):
+            # xs[i] op= y: Python loads xs[i], evaluates y, operates in place, stores into
+            # xs[i]; the same order here, the operation flex (one float made, not two).
+            # xs and i are locals: evaluating them twice shows nothing.
+            load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
+                                                   ctx=ast.Load()), target)
+            load._jitcy_type = OBJECT
+            operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value),
+                                          node)
+            temp = self._temp()
+            value = _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
+                          _address(temp))
+            store = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
+                                                    ctx=ast.Store()), target)
+            store._jitcy_type = OBJECT
+            assign = ast.copy_location(ast.Assign(targets=[store], value=value), node)
+            assign.targets = [self.visit(store)]
+            return assign
+        if not (isinstance(target, ast.Name) and target.id in self.flex_locals
                 and type(node.op) in _INPLACE and _type(node.value) in _NUMBERISH):
             return None
         name = node.target.id

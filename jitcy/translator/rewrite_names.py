@@ -261,6 +261,12 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             args = [self.visit(a) for a in node.args]
             direct = _call(self.impl_name, _binding(), *args)
             if self.c_ints:
+                # the entry checked the name once: a C-int body runs no Python code
+                budget = ast.BinOp(left=ast.Name(id=naming.RECURSION_BUDGET, ctx=ast.Load()),
+                                   op=ast.Sub(), right=_const(1))
+                direct.args.append(budget)
+                if not self.fn.nogil_blocks:
+                    return ast.copy_location(direct, node)
                 fallback = _call(naming.DEOPT)
             else:
                 fallback = ast.Call(func=self.global_load(fn.name),

@@ -78,8 +78,6 @@ cdef class {p}Binding:
     cdef unsigned long long self_version
     cdef unsigned long long builtins_version
     cdef unsigned long long known_version    # known globals (math_support.py) checked
-    cdef int depth             # direct C recursion depth (C-int bodies only; see emit_module)
-    cdef int depth_limit
     cdef tuple links           # direct calls to other compiled functions (emit_calls.py)
     cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
     cdef readonly unsigned long long samples   # of those, timed (the first 8, then 1 in 1024)
@@ -598,6 +596,26 @@ cdef inline bint {p}linked({p}Binding b, Py_ssize_t i) except -1:
         link.version = version
         return True
     return False
+'''),
+    (naming.RECURSION_LEFT, r'''
+cdef extern from *:
+    """
+    /* How many more calls this thread may nest before Python raises RecursionError. */
+    static int {p}levels_left(void) {
+        PyThreadState *ts = PyThreadState_GET();
+    #if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030E0000
+        return ts->py_recursion_remaining;
+    #elif PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+        return ts->recursion_remaining;
+    #elif PY_VERSION_HEX < 0x030B0000
+        return Py_GetRecursionLimit() - ts->recursion_depth;
+    #else
+        (void)ts;
+        return Py_GetRecursionLimit();
+    #endif
+    }
+    """
+    int {p}levels_left()
 '''),
     (naming.SELF_BOUND, r'''
 cdef inline bint {p}self_bound({p}Binding b) except -1:

@@ -4,25 +4,16 @@ cdef long long __jitcy_deopt():
     raise __jitcy_Deopt()
 
 
-cdef long long __jitcy_impl_c_body(__jitcy_Binding __jitcy_b, long long n):
+cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n, int __jitcy_rem) except? -9223372036854775797:
+    if __jitcy_rem <= 0:
+        raise RecursionError("maximum recursion depth exceeded")
     if n < 2:
         return n
-    return (__jitcy_impl_c(__jitcy_b, n - 1) if __jitcy_self_bound(__jitcy_b) else __jitcy_deopt()) + (__jitcy_impl_c(__jitcy_b, n - 2) if __jitcy_self_bound(__jitcy_b) else __jitcy_deopt())
-
-
-cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n):
-    cdef long long __jitcy_r
-    if __jitcy_b.depth >= __jitcy_b.depth_limit:
-        raise RecursionError("maximum recursion depth exceeded")
-    __jitcy_b.depth += 1
-    __jitcy_r = __jitcy_impl_c_body(__jitcy_b, n)
-    __jitcy_b.depth -= 1
-    return __jitcy_r
+    return __jitcy_impl_c(__jitcy_b, n - 1, __jitcy_rem - 1) + __jitcy_impl_c(__jitcy_b, n - 2, __jitcy_rem - 1)
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     cdef long long __jitcy_c0
     cdef int __jitcy_overflow = 0
-    cdef int __jitcy_depth
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     if not (type(__jitcy_a0) is int):
@@ -35,14 +26,12 @@ cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
         __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
         if __jitcy_overflow:
             return __jitcy_b.original(__jitcy_a0)
-        __jitcy_depth = __jitcy_b.depth
-        __jitcy_b.depth_limit = Py_GetRecursionLimit()
+        if not __jitcy_self_bound(__jitcy_b):
+            return __jitcy_b.original(__jitcy_a0)
         try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_levels_left())
         except (OverflowError, __jitcy_Deopt):
             pass   # a pure body: re-running it (original code) repeats nothing
-        finally:
-            __jitcy_b.depth = __jitcy_depth
         return __jitcy_b.original(__jitcy_a0)
     finally:
         if __jitcy_t0 != 0.0:
@@ -64,7 +53,6 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
     cdef long long __jitcy_c0
     cdef int __jitcy_overflow = 0
-    cdef int __jitcy_depth
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     __jitcy_b.calls += 1
@@ -73,14 +61,12 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
         __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
         if __jitcy_overflow:
             return __jitcy_b.original(__jitcy_a0)
-        __jitcy_depth = __jitcy_b.depth
-        __jitcy_b.depth_limit = Py_GetRecursionLimit()
+        if not __jitcy_self_bound(__jitcy_b):
+            return __jitcy_b.original(__jitcy_a0)
         try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_levels_left())
         except (OverflowError, __jitcy_Deopt):
             pass   # a pure body: re-running it (original code) repeats nothing
-        finally:
-            __jitcy_b.depth = __jitcy_depth
         return __jitcy_b.original(__jitcy_a0)
     finally:
         Py_LeaveRecursiveCall()
