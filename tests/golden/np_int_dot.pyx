@@ -12,7 +12,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, Py_b
         t = __jitcy_ni_add(t, 2, __jitcy_ni_mul(__jitcy_ld_int64_t(__jitcy_at1(__jitcy_d_a, i, 8)), 2, __jitcy_ld_int64_t(__jitcy_at1(__jitcy_d_b, __jitcy_ixn(i, __jitcy_n_b_0, 0), 8)), 2, False), 2, False)
     return __jitcy_box_i8(t)
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
     cdef Py_buffer __jitcy_buf_a
     cdef Py_buffer __jitcy_buf_b
     if __jitcy_tracing():
@@ -43,3 +43,15 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)

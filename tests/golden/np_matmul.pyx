@@ -20,6 +20,9 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, obje
     cdef long long n
     cdef long long p
     cdef double s
+    cdef double __jitcy_ft0
+    cdef double __jitcy_ft1
+    cdef double __jitcy_ft2
     cdef bint __jitcy_k_s = False
     cdef int __jitcy_quiet = -1
     cdef bint __jitcy_slow
@@ -36,7 +39,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, obje
             __jitcy_slow = True
             if __jitcy_quiet < 0:
                 __jitcy_quiet = __jitcy_np_quiet()
-            if (0 >= m or (0 >= 0 and m <= __jitcy_n_b_0 - 0)) and __jitcy_quiet:
+            if (0 >= m or (0 >= 0 and __jitcy_fbox(__jitcy_fx_le_IF(cython.address(__jitcy_ft0), m, __jitcy_fx_sub_FI(cython.address(__jitcy_ft1), __jitcy_n_b_0, cython.address(__jitcy_ft2), 0), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)))) and __jitcy_quiet:
                 __jitcy_sv0_s = s
                 __jitcy_sv0_k = k
                 __jitcy_sv0___jitcy_k_s = __jitcy_k_s
@@ -56,7 +59,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, obje
             __jitcy_st_double(s, __jitcy_at2(__jitcy_d_out, __jitcy_ixn(i, __jitcy_n_out_0, 0), __jitcy_s_out_0, __jitcy_ixn(j, __jitcy_n_out_1, 1), 8))
     return out
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
     cdef Py_buffer __jitcy_buf_a
     cdef Py_buffer __jitcy_buf_b
     cdef Py_buffer __jitcy_buf_out
@@ -95,3 +98,15 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1], <object>__jitcy_args[2])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)

@@ -53,7 +53,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, Py_buffer* __j
             __jitcy_k_s = True
     return __jitcy_box_ff8(s, __jitcy_k_s)
 
-def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     cdef Py_buffer __jitcy_buf_a
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
@@ -77,3 +77,15 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     finally:
         if __jitcy_t0 != 0.0:
             __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
