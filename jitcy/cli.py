@@ -29,6 +29,16 @@ def main(argv=None) -> int:
         from . import __version__
         print(f"jitcy {__version__}")
         return 0
+    if args.command in ("cache", "build"):
+        # A tool run by hand says what is wrong and stops; a program run under a bad value
+        # only gets a warning (config._checked).
+        from . import config
+        problems = config.Config.from_env().problems
+        if problems:
+            for problem in problems:
+                print(f"jitcy: error: {problem.split(' (using the default')[0]}; fix or unset "
+                      "the variable", file=sys.stderr)
+            return 2
     if args.command == "cache":
         return cli_cache.run(args)
     if args.command == "build":

@@ -48,18 +48,19 @@ def _flag(env, name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _number(env, name: str, default, kind, minimum):
+def _number(env, name: str, default, kind, minimum, problems: list):
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(
-            f"{name}={raw!r} is not a valid {kind.__name__}; unset it or give a number >= {minimum}"
-        ) from None
+        problems.append(f"{name}={raw!r} is not a valid {kind.__name__}; unset it or give a "
+                        f"number >= {minimum} (using the default, {default})")
+        return default
     if value < minimum:
-        raise ValueError(f"{name}={raw!r} must be >= {minimum}")
+        problems.append(f"{name}={raw!r} must be >= {minimum} (using the default, {default})")
+        return default
     return value
 
 
@@ -85,14 +86,15 @@ def parse_size(text: str) -> int | None:
     return int(value * _UNITS[unit])
 
 
-def _size(env, name: str, default):
+def _size(env, name: str, default, problems: list):
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         return parse_size(raw)
     except ValueError as exc:
-        raise ValueError(f"{name}={exc}") from None
+        problems.append(f"{name}={exc} (using the default, {default} bytes)")
+        return default
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,24 +113,28 @@ class Config:
     cache_max_size_from_env: bool = False     # JITCY_CACHE_MAX_SIZE was set (wins over
     #                                           the cache's config.json, cache/settings.py)
     record: str | None = None
+    #: What was wrong with the environment: each bad value was replaced by its default.
+    problems: tuple = ()
 
     @classmethod
     def from_env(cls, env=None) -> "Config":
         env = os.environ if env is None else env
+        problems: list = []
         return cls(
             disable=_flag(env, "JITCY_DISABLE"),
             sync=_flag(env, "JITCY_SYNC"),
             strict=_flag(env, "JITCY_STRICT"),
             cache_dir=env.get("JITCY_CACHE_DIR") or None,
-            threshold=_number(env, "JITCY_THRESHOLD", 2, int, 1),
-            time_limit=_number(env, "JITCY_TIME_LIMIT", 0.05, float, 0.0),
-            hook_threshold=_number(env, "JITCY_HOOK_THRESHOLD", 1000, int, 1),
-            hook_time_limit=_number(env, "JITCY_HOOK_TIME_LIMIT", 0.2, float, 0.0),
-            max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1),
-            build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0),
-            cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30),
+            threshold=_number(env, "JITCY_THRESHOLD", 2, int, 1, problems),
+            time_limit=_number(env, "JITCY_TIME_LIMIT", 0.05, float, 0.0, problems),
+            hook_threshold=_number(env, "JITCY_HOOK_THRESHOLD", 1000, int, 1, problems),
+            hook_time_limit=_number(env, "JITCY_HOOK_TIME_LIMIT", 0.2, float, 0.0, problems),
+            max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1, problems),
+            build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0, problems),
+            cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30, problems),
             cache_max_size_from_env=bool((env.get("JITCY_CACHE_MAX_SIZE") or "").strip()),
             record=env.get("JITCY_RECORD") or None,
+            problems=tuple(problems),
         )
 
 
@@ -139,12 +145,24 @@ def get() -> Config:
     """The configuration of this process, read from the environment on first use."""
     global _current
     if _current is None:
-        _current = Config.from_env()
+        _current = _checked(Config.from_env())
     return _current
 
 
 def reload() -> Config:
     """Read the environment again (tests change variables at run time)."""
     global _current
-    _current = Config.from_env()
+    _current = _checked(Config.from_env())
     return _current
+
+
+def _checked(current: Config) -> Config:
+    """A bad value must not break the program that happens to run under it (as Numba does
+    with its NUMBA_* variables: warn, use the default). Under JITCY_STRICT=1 it raises."""
+    if current.problems:
+        message = "jitcy: " + "; ".join(current.problems)
+        if current.strict:
+            raise ValueError(message)
+        from . import errors    # errors imports this module
+        errors.warn_once("config:" + message, message)
+    return current

@@ -182,8 +182,13 @@ def test_automatic_eviction_after_publish_respects_the_cap(jitcy_env, monkeypatc
     monkeypatch.setenv("JITCY_CACHE_MAX_SIZE", "64K")
     assert config.reload().cache_max_size == 65536
     monkeypatch.setenv("JITCY_CACHE_MAX_SIZE", "lots")
+    monkeypatch.setenv("JITCY_STRICT", "1")
     with pytest.raises(ValueError, match="JITCY_CACHE_MAX_SIZE='lots' is not a size"):
         config.reload()
+    monkeypatch.delenv("JITCY_STRICT")
+    errors.reset_warnings()
+    with pytest.warns(UserWarning, match="JITCY_CACHE_MAX_SIZE='lots' is not a size"):
+        assert config.reload().cache_max_size == 1 << 30
     monkeypatch.delenv("JITCY_CACHE_MAX_SIZE")
     assert config.reload().cache_max_size == 1 << 30
 

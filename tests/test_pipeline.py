@@ -75,11 +75,41 @@ def test_disable_returns_function_untouched(monkeypatch):
 
 
 def test_bad_environment_value_is_explained(monkeypatch):
+    """A bad value never breaks the program (one warning, the default used, as Numba does);
+    under JITCY_STRICT=1 it raises."""
+    from jitcy import errors
     monkeypatch.setenv("JITCY_THRESHOLD", "many")
-    with pytest.raises(ValueError, match="JITCY_THRESHOLD"):
+    monkeypatch.setenv("JITCY_STRICT", "1")
+    with pytest.raises(ValueError, match="JITCY_THRESHOLD='many' is not a valid int"):
         config.reload()
+    monkeypatch.delenv("JITCY_STRICT")
+    errors.reset_warnings()
+    with pytest.warns(errors.JitcyWarning, match="JITCY_THRESHOLD='many' .*using the default, 2"):
+        assert config.reload().threshold == 2
+    monkeypatch.setenv("JITCY_THRESHOLD", "0")
+    with pytest.warns(errors.JitcyWarning, match="JITCY_THRESHOLD='0' must be >= 1"):
+        assert config.reload().threshold == 2
     monkeypatch.delenv("JITCY_THRESHOLD")
-    config.reload()
+    assert config.reload().problems == ()
+
+
+def test_bad_environment_value_does_not_break_the_program(tmp_path):
+    script = tmp_path / "prog.py"
+    script.write_text("import jitcy\n"
+                      "@jitcy.hot\n"
+                      "def f(x):\n"
+                      "    return x + 1\n"
+                      "print(f(1), f(2), f(3))\n")
+    env = {**os.environ, "JITCY_THRESHOLD": "lots", "JITCY_CACHE_DIR": str(tmp_path / "c"),
+           "JITCY_CACHE_MAX_SIZE": "huge"}
+    env.pop("JITCY_STRICT", None)
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "3", "4"]
+    assert "JITCY_THRESHOLD='lots' is not a valid int" in done.stderr
+    assert "JITCY_CACHE_MAX_SIZE='huge' is not a size" in done.stderr
+    assert done.stderr.count("JitcyWarning") == 1, done.stderr
 
 
 # -- the swap -------------------------------------------------------------------------
