@@ -1,6 +1,7 @@
 """Eager compiles: ``@jitcy.hot(signatures=...)`` and ``@jitcy.hot(sample_args=...)``."""
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -54,20 +55,78 @@ def test_method_signature_gives_object_for_self(jitcy_env):
     assert Box(3).times(4) == 12
 
 
+def _gate_the_build_stage(monkeypatch, hold_caller: bool):
+    """Make the pipeline's build stage (``pipeline._specialize``, which analyzes,
+    translates, builds and loads) wait for ``release`` before it runs. On the calling
+    (test) thread it waits only if ``hold_caller``: a build that wrongly runs there then
+    goes ahead at once, and the test's assertions say so (instead of a deadlock). Returns
+    ``(release, seen)``: ``seen`` lists ``(thread, "entered"/"done")`` as the stage runs."""
+    release = threading.Event()
+    seen = []
+    real = pipeline._specialize
+    caller = threading.current_thread()
+
+    def gated(hf, arg_types, build=True):
+        seen.append((threading.current_thread(), "entered"))
+        if hold_caller or threading.current_thread() is not caller:
+            assert release.wait(120), "the gated build was never released"
+        try:
+            return real(hf, arg_types, build)
+        finally:
+            seen.append((threading.current_thread(), "done"))
+    monkeypatch.setattr(pipeline, "_specialize", gated)
+    return release, seen
+
+
 def test_eager_default_is_background(jitcy_env, monkeypatch):
+    """The decoration returns while the eager build is still pending (held back until
+    ``release``), on another thread; the function runs interpreted meanwhile, and the
+    build swaps once it may finish."""
     monkeypatch.setenv("JITCY_SYNC", "0")
     config.reload()
+    release, seen = _gate_the_build_stage(monkeypatch, hold_caller=False)
 
     def square(x):
         return x * x
-    started = time.perf_counter()
-    jitcy.hot(square, signatures=[(float,)])
-    assert jitcy.stats(square)["state"] in ("building", "swapped")
-    assert square(3.0) == 9.0                      # runs (interpreted or compiled) meanwhile
+    try:
+        jitcy.hot(square, signatures=[(float,)])
+        assert jitcy.stats(square)["state"] == "building"      # returned, build pending
+        assert square(3.0) == 9.0                               # runs interpreted meanwhile
+        assert jitcy.stats(square)["compiled_calls"] == 0
+        assert "done" not in [what for _, what in seen]
+    finally:
+        release.set()
     assert jitcy.wait(120)
-    assert time.perf_counter() - started < 120
+    assert [what for _, what in seen] == ["entered", "done"]
+    assert all(thread is not threading.current_thread() for thread, _ in seen)
     assert jitcy.stats(square)["state"] == "swapped"
     assert square(4.0) == 16.0
+    assert jitcy.stats(square)["compiled_calls"] == 1
+
+
+def test_eager_wait_true_blocks_until_swapped(jitcy_env, monkeypatch):
+    """``wait=True`` (without JITCY_SYNC): the decoration returns only once the build it
+    started has finished and is swapped in; the build ran on the decorating thread."""
+    monkeypatch.setenv("JITCY_SYNC", "0")
+    config.reload()
+    release, seen = _gate_the_build_stage(monkeypatch, hold_caller=True)
+
+    def cube(x):
+        return x * x * x
+    timer = threading.Timer(0.5, release.set)        # the build may finish in 0.5 s
+    timer.start()
+    try:
+        started = time.perf_counter()
+        jitcy.hot(cube, signatures=[(float,)], wait=True)
+        elapsed = time.perf_counter() - started
+    finally:
+        timer.cancel()
+        release.set()
+    assert [(thread, what) for thread, what in seen] == [
+        (threading.current_thread(), "entered"), (threading.current_thread(), "done")]
+    assert elapsed >= 0.5
+    assert jitcy.stats(cube)["state"] == "swapped"
+    assert cube(2.0) == 8.0 and jitcy.stats(cube)["compiled_calls"] == 1
 
 
 def test_profiling_still_adds_other_types_after_eager(jitcy_env):

@@ -758,3 +758,270 @@ def test_watched_functions_look_and_run_like_themselves_from_the_first_call(prog
     assert h["calls"] == expected_calls
     assert set(h["states"].values()) == {"profiling"}, h["states"]
     assert not any(h["after"].values())      # no function is still waiting for its first call
+
+
+# -- several hooks, decorated functions, import order, what the default scope leaves out ---
+def functions_of(module) -> list:
+    """The plain functions ``module`` defines, at module level and in its classes (the
+    ones the hook would watch: see importhook.watch_module)."""
+    from jitcy import importhook
+    found = []
+    for value in list(vars(module).values()):
+        if type(value).__name__ == "function" and value.__module__ == module.__name__:
+            found.append(value)
+        elif isinstance(value, type) and value.__module__ == module.__name__:
+            importhook._collect_class(value, module.__name__, found.append, set())
+    return found
+
+
+TWO_HOOKS = """\
+    import json, os, sys
+    os.environ["JITCY_SYNC"] = "1"          # registration starts no build worker
+    import jitcy
+    from jitcy import compat, pipeline
+
+    def hook_of(f):                         # the hook watching f, or None
+        state = compat.pending_state(f.__code__)
+        return None if state is None else state[1]
+
+    def name(hook):
+        return {id(h1): "h1", id(h2): "h2"}.get(id(hook))
+
+    h1 = jitcy.install(include=["alpha", "both"], threshold=111, time_limit=1e9)
+    h2 = jitcy.install(include=["beta", "both"], threshold=222, time_limit=1e9)
+    finders = lambda: sum(1 for f in sys.meta_path if "jitcy import hook" in repr(f))
+    out = {"distinct": h1 is not h2, "finders": finders()}
+    import alpha.one, beta.one
+    out["before"] = [name(hook_of(alpha.one.f)), name(hook_of(beta.one.f))]
+    jitcy.uninstall(h1)
+    out["installed"] = [h1.installed, h2.installed]
+    out["finders_after"] = finders()
+    counts = [h1.watched, h2.watched]
+    import alpha.two, beta.two, both
+    out["after"] = [name(hook_of(alpha.two.f)), name(hook_of(beta.two.f)),
+                    name(hook_of(both.f))]
+    out["watched_after"] = [h1.watched - counts[0], h2.watched - counts[1]]
+    out["values"] = [alpha.one.f(1), beta.one.f(1), alpha.two.f(1), beta.two.f(1), both.f(1)]
+    out["thresholds"] = [jitcy.stats(f)["threshold"]          # registered at the first call
+                         for f in (alpha.one.f, beta.one.f, beta.two.f, both.f)]
+    out["alpha_two_registered"] = pipeline.lookup(alpha.two.f) is not None
+    jitcy.uninstall(h2)
+    out["finders_last"] = finders()
+    import beta.three
+    out["last"] = name(hook_of(beta.three.f))
+    print(json.dumps(out))
+    """
+
+
+def test_uninstall_removes_exactly_that_hook(program, tmp_path):
+    """Two hooks with different include patterns: ``uninstall(first)`` removes the first
+    only. A module matching only its pattern is no longer watched; one matching the
+    second's still is, by the second hook (its threshold), and so is one that matched
+    both (the first hook had it before)."""
+    module = "def f(x):\n    return x + 1\n"
+    write(program, {"two_hooks.py": TWO_HOOKS, "both.py": module,
+                    **{f"{pkg}/{m}.py": module for pkg in ("alpha", "beta")
+                       for m in ("__init__", "one", "two", "three")}})
+    out = run(["two_hooks.py"], program, cache=tmp_path / "cache")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {
+        "distinct": True, "finders": 1,
+        "before": ["h1", "h2"],                     # both hooks active
+        "installed": [False, True], "finders_after": 1,
+        "after": [None, "h2", "h2"],                # alpha.two: only h1 wanted it
+        "watched_after": [0, 2],
+        "values": [2, 2, 2, 2, 2],
+        "thresholds": [111, 222, 222, 222],         # each by the hook that watched it
+        "alpha_two_registered": False,
+        "finders_last": 0, "last": None}
+
+
+DECORATED = """\
+    import jitcy
+
+    @jitcy.hot(threshold=50, time_limit=1e9)
+    def decorated(x):
+        return x * 2
+
+    @jitcy.hot
+    def bare(x):
+        return x * 3
+
+    @jitcy.once(threshold=40, time_limit=1e9)
+    def once_only(x):
+        return x * 5
+
+    class K:
+        @jitcy.hot(threshold=60, time_limit=1e9)
+        def method(self, x):
+            return x + 1
+
+        @staticmethod
+        @jitcy.hot(threshold=70, time_limit=1e9)
+        def static(x):
+            return x - 1
+
+    def plain(x):
+        return x * 7
+    """
+
+DECORATED_DRIVER = """\
+    import json, os, sys
+    os.environ["JITCY_SYNC"] = "1"
+    os.environ["JITCY_THRESHOLD"] = "30"    # what a bare @jitcy.hot gets
+    os.environ["JITCY_TIME_LIMIT"] = "1e9"
+    import jitcy
+    from jitcy import compat, pipeline
+    hook = jitcy.install(include=["decorated"], threshold=3, time_limit=1e9)
+    import decorated as m
+    funcs = {"decorated": m.decorated, "bare": m.bare, "once_only": m.once_only,
+             "method": m.K.method, "static": m.K.__dict__["static"].__func__,
+             "plain": m.plain}
+    out = {"pending": {n: compat.pending_state(f.__code__) is not None
+                       for n, f in funcs.items()},
+           "hook_watched": hook.watched}
+    k = m.K()
+    calls = lambda i: [m.decorated(i), m.bare(i), m.once_only(i), k.method(i), m.K.static(i),
+                       m.plain(i)]
+    calls(0)                                # registers plain (the hook's first call)
+    hot_at = {n: [] for n in funcs}
+    for n, f in funcs.items():              # record when each gets hot; build nothing
+        hf = pipeline.lookup(f)
+        hf.became_hot = lambda n=n, hf=hf: hot_at[n].append(hf.calls)
+    for i in range(1, 10):                  # ten calls: more than the hook's threshold
+        out["values"] = calls(i)
+    out["hot_at"] = {n: seen[:1] for n, seen in hot_at.items()}
+    stats = {n: pipeline.lookup(f).stats() for n, f in funcs.items()}
+    out["thresholds"] = {n: s["threshold"] for n, s in stats.items()}
+    out["once"] = {n: s["once"] for n, s in stats.items()}
+    print(json.dumps(out))
+    """
+
+
+def test_hooked_module_keeps_its_own_decorators_settings(program, tmp_path):
+    """A ``@jitcy.hot``/``@jitcy.once`` function in a module the hook watches keeps its
+    decorator's settings (threshold, once): the hook leaves it alone. Of ten calls, the
+    third makes the module's plain function (the hook's, threshold 3) hot; the decorated
+    ones (thresholds 30 to 70) are not."""
+    write(program, {"decorated.py": DECORATED, "decorated_driver.py": DECORATED_DRIVER})
+    out = run(["decorated_driver.py"], program, cache=tmp_path / "cache")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["pending"] == {"decorated": False, "bare": False, "once_only": False,
+                                 "method": False, "static": False, "plain": True}
+    assert result["hook_watched"] == 1
+    assert result["values"] == [18, 27, 45, 10, 8, 63]
+    assert result["thresholds"] == {"decorated": 50, "bare": 30, "once_only": 40,
+                                    "method": 60, "static": 70, "plain": 3}
+    assert result["once"] == {"decorated": False, "bare": False, "once_only": True,
+                              "method": False, "static": False, "plain": False}
+    assert result["hot_at"] == {"decorated": [], "bare": [], "once_only": [], "method": [],
+                                "static": [], "plain": [3]}
+
+
+IMPORT_ORDER = """\
+    import json, os, sys
+    os.environ["JITCY_SYNC"] = "1"
+    import jitcy
+    from jitcy import compat
+    import pkg.mod, helper                  # before install(): left as they are
+    hook = jitcy.install(include=["pkg", "helper"], threshold=10**9, time_limit=1e9)
+    import pkg.mod, helper                  # again: already imported, nothing runs
+    from pkg import mod
+    import pkg.other                        # after install(): watched
+    watched = lambda f: compat.is_trampoline(f.__code__)
+    print(json.dumps({"mod": [watched(f) for f in (pkg.mod.f, pkg.mod.C.m, mod.f)],
+                      "helper": watched(helper.h), "other": watched(pkg.other.g),
+                      "hook_watched": hook.watched,
+                      "values": [pkg.mod.f(2), helper.h(3), pkg.other.g()]}))
+    """
+
+
+def test_modules_imported_before_install_are_not_watched(program, tmp_path):
+    """A module imported before ``install()`` stays as it is even though it matches
+    ``include`` (importing it again after install() changes nothing); one imported
+    after is watched."""
+    write(program, {"import_order.py": IMPORT_ORDER})
+    out = run(["import_order.py"], program, cache=tmp_path / "cache")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"mod": [False, False, False], "helper": False,
+                                      "other": True, "hook_watched": 1,
+                                      "values": [4, 2, 7]}
+
+
+NOT_MINE = """\
+    import importlib, json, os, sys
+    os.environ["JITCY_SYNC"] = "1"
+    import jitcy
+    from jitcy import compat
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_importhook import functions_of
+    CANDIDATES = {
+        "jitcy": ["jitcy.cli", "jitcy.cli_build", "jitcy.cli_cache", "jitcy.runner",
+                  "jitcy.builder.worker"],
+        "filelock": ["filelock.asyncio", "filelock._soft", "filelock._sqlite",
+                     "filelock._identity", "filelock._async_lock"],
+        "platformdirs": ["platformdirs.android", "platformdirs.macos",
+                         "platformdirs.windows", "platformdirs.__main__"],
+        "stdlib": ["colorsys", "sched", "tabnanny", "wave", "netrc", "fractions",
+                   "statistics", "difflib", "textwrap", "calendar"],
+    }
+    before = set(sys.modules)
+    root = sys.argv[1] if len(sys.argv) > 1 else None
+    hook = jitcy.install() if root is None else jitcy.install(root=root)
+    imported = {}
+    for group, names in CANDIDATES.items():
+        for name in names:
+            if name in before:
+                continue
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                continue
+            imported.setdefault(group, []).append(name)
+    import mine
+    new = sorted(set(sys.modules) - before)
+    watched = {}
+    for name in new:
+        module = sys.modules.get(name)
+        if module is None or name == "__main__":
+            continue
+        funcs = functions_of(module)
+        count = sum(compat.is_trampoline(f.__code__) for f in funcs)
+        if count:
+            watched[name] = count
+    files = {group: sys.modules[names[0]].__file__ for group, names in imported.items()}
+    print(json.dumps({"imported": imported, "files": files, "watched": watched,
+                      "functions": {g: sum(len(functions_of(sys.modules[n])) for n in names)
+                                    for g, names in imported.items()}}))
+    """
+
+
+def test_default_scope_leaves_out_jitcy_its_dependencies_and_the_stdlib(program):
+    """With no ``include`` the hook watches the user's code only: modules of jitcy, of
+    the packages it runs on (filelock, platformdirs) and of the standard library imported
+    after ``install()`` are not watched, also with everything under the root ("/"), and
+    also when those dependencies are not in site-packages but in a directory under the
+    root (a checkout or a vendored copy: only their names keep them out)."""
+    import filelock
+    import platformdirs
+    vendored = program / "vendored"
+    for package in (filelock, platformdirs):
+        source = os.path.dirname(package.__file__)
+        shutil.copytree(source, vendored / os.path.basename(source),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    write(program, {"not_mine.py": NOT_MINE, "mine.py": "def my_fn(x):\n    return x\n"})
+    tests = os.path.dirname(os.path.abspath(__file__))
+    cases = [(["/"], [ROOT, tests]),                            # installed layout
+             ([], [ROOT, tests, str(vendored)])]                # deps under the root
+    for args, path in cases:
+        env = {"PYTHONPATH": os.pathsep.join(path)}
+        out = run(["not_mine.py", *args], program, env=env)
+        assert out.returncode == 0, out.stderr
+        result = json.loads(out.stdout)
+        assert result["watched"] == {"mine": 1}, (args, result)     # the hook is active
+        assert set(result["imported"]) == {"jitcy", "filelock", "platformdirs", "stdlib"}
+        assert all(n > 0 for n in result["functions"].values()), result
+        if not args:
+            for group in ("filelock", "platformdirs"):
+                assert result["files"][group].startswith(str(vendored)), result

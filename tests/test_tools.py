@@ -197,6 +197,62 @@ def test_tracebacks_name_the_users_file_function_and_line(jitcy_env, func, warm,
     assert expected[0][3] in text          # the user's source line is printed
 
 
+def _format_exc_of(func, *args):
+    """``traceback.format_exc()`` inside the ``except`` block around ``func(*args)``."""
+    import traceback
+    try:
+        func(*args)
+    except BaseException:
+        return traceback.format_exc()
+    raise AssertionError(f"{func.__name__}{args} did not raise")
+
+
+def _fresh_copy(func):
+    """A new function object with ``func``'s original code: not registered with jitcy."""
+    import types
+    hf = pipeline.lookup(func)
+    code = hf.original_code if hf is not None else func.__code__
+    copy = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__,
+                              func.__closure__)
+    copy.__qualname__ = func.__qualname__
+    assert pipeline.lookup(copy) is None
+    return copy
+
+
+def _without_column_markers(text):
+    return [line for line in text.splitlines() if line.strip(" ^~")]
+
+
+@pytest.mark.parametrize("func, warm, bad", [
+    (divides, (1.0, 2.0), (1.0, 0.0)),
+    (calls_helper, ([1, 2],), ([1, 2, 3],)),
+    (reads_missing_global, (1,), (2,)),
+])
+def test_format_exc_shows_the_users_source_line(jitcy_env, func, warm, bad):
+    """Issue 6 item 9: ``traceback.format_exc()`` in an ``except`` block around a call of
+    compiled code shows the user's source text for the line that raised, and reads like
+    the interpreter's (only the ``^^^^`` column markers of compiled lines may be missing)."""
+    func = _fresh_copy(func)        # the test above may have compiled the module's function
+    expected = _interpreted_frames(func, *bad)[1:]
+    interpreted = _format_exc_of(func, *bad)
+    jitcy.hot(func, threshold=1)
+    try:
+        func(*warm)
+    except Exception:
+        pass
+    assert jitcy.stats(func)["state"] == "swapped"
+    before = jitcy.stats(func)["compiled_calls"]
+    text = _format_exc_of(func, *bad)
+    assert jitcy.stats(func)["compiled_calls"] == before + 1       # it ran compiled
+    assert ".pyx" not in text and "__jitcy" not in text
+    source_line = expected[0][3]                   # the line of func that raised
+    assert source_line and source_line in text
+    for filename, name, lineno, line in expected:
+        assert f'File "{filename}", line {lineno}, in {name}\n    {line}' in text
+    if sys.version_info >= (3, 11):
+        assert _without_column_markers(text) == _without_column_markers(interpreted)
+
+
 def test_traceback_through_direct_c_recursion(jitcy_env):
     compile_now(fact, 5)
     assert fact(10) == 3628800
