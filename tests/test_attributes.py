@@ -339,3 +339,45 @@ def test_calls_of_classes_build_the_same_objects(compiled):
                 NoInit, int, str, Shape, len, 3):
         assert _outcome(f, cls, 7) == _outcome(construct2, cls, 7), cls
 
+
+
+# -- private names: the class body mangled them (self.__n is self._Bounded__n) -------------
+class _Bounded:
+    __marker = object()
+    __limit = 2
+
+    def __init__(self, n):
+        self.__data = {}
+        self.__n = n
+
+    def put(self, key, __value=None):
+        self.__data[key] = __value
+        if len(self.__data) > min(self.__n, _Bounded.__limit):
+            del self.__data[next(iter(self.__data))]
+        return self.__marker is _Bounded.__marker, sorted(self.__data)
+
+    def __private(self, k):
+        return k * self.__n
+
+
+def _bounded_run(cls, put):
+    b = cls(3)
+    return [put(b, k, k * 10) for k in range(5)] + [put(b, 9)], vars(b)
+
+
+def test_methods_using_private_names_are_compiled_with_the_classs_mangling(jitcy_env):
+    """jitcy reads a method's source outside its class; private names are mangled as the
+    class body mangled them, so the method compiles (it used to stay interpreted: 'the
+    source does not match the running code') and gives the interpreter's answers."""
+    import types
+    plain = types.FunctionType(_Bounded.put.__code__, _Bounded.put.__globals__, "put",
+                               _Bounded.put.__defaults__)
+    expected = _bounded_run(_Bounded, plain)
+    private = _Bounded._Bounded__private
+    compile_now(private, _Bounded(2), 5)
+    compile_now(_Bounded.put, _Bounded(1), 0)
+    for func in (_Bounded.put, private):
+        assert jitcy.stats(func)["state"] == "swapped", jitcy.stats(func)["reason"]
+    assert _bounded_run(_Bounded, _Bounded.put) == expected
+    assert _Bounded(4)._Bounded__private(3) == 12
+    assert "_Bounded__data" in vars(_Bounded(1)) and "__data" not in vars(_Bounded(1))

@@ -49,8 +49,60 @@ def function_ast(func: types.FunctionType, code: types.CodeType | None = None):
                                 filename, first + 1)
     ast.increment_lineno(node, first - (1 if indented else 0))
     node.decorator_list = []
-    _check_matches(node, code, filename)
+    try:
+        _check_matches(node, code, filename)
+    except SourceUnavailable:
+        # A method's private names (``self.__size``) were mangled by the compiler in the
+        # class body (``self._Cache__size``); compiled on its own they would not be. Mangle
+        # them as the class did and check again: the bytecode comparison decides.
+        mangled = _mangled(node, _class_of(func.__qualname__))
+        if mangled is None:
+            raise
+        _check_matches(mangled, code, filename)
+        node = mangled
     return node, filename
+
+
+def _class_of(qualname: str) -> str | None:
+    """The class whose body defined a function of this qualified name, or None."""
+    parts = qualname.split(".")
+    return parts[-2] if len(parts) >= 2 and parts[-2] != "<locals>" else None
+
+
+def _mangled(node: ast.FunctionDef, class_name: str | None):
+    """``node`` with every private identifier mangled as CPython mangles it in the body of
+    class ``class_name`` (``__x`` -> ``_Class__x``; see ``_Py_Mangle``), or None if that
+    changes nothing. The function's own name is left as it is (the code object keeps it)."""
+    stripped = (class_name or "").lstrip("_")
+    if not stripped:
+        return None
+
+    def mangle(name):
+        if name and name.startswith("__") and not name.endswith("__") and "." not in name:
+            return "_" + stripped + name
+        return name
+
+    node = copy.deepcopy(node)
+    before = ast.dump(node)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            sub.id = mangle(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            sub.attr = mangle(sub.attr)
+        elif isinstance(sub, ast.arg):
+            sub.arg = mangle(sub.arg)
+        elif isinstance(sub, ast.keyword) and sub.arg:
+            sub.arg = mangle(sub.arg)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            sub.names = [mangle(n) for n in sub.names]
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            sub.name = mangle(sub.name)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and (
+                sub is not node):
+            sub.name = mangle(sub.name)
+        elif isinstance(sub, ast.alias) and sub.asname:
+            sub.asname = mangle(sub.asname)
+    return None if ast.dump(node) == before else node
 
 
 def _compile_standalone(node: ast.FunctionDef, code: types.CodeType,
