@@ -132,7 +132,9 @@ class Config:
             max_specializations=_number(env, "JITCY_MAX_SPECIALIZATIONS", 4, int, 1, problems),
             build_timeout=_number(env, "JITCY_BUILD_TIMEOUT", 180.0, float, 1.0, problems),
             cache_max_size=_size(env, "JITCY_CACHE_MAX_SIZE", 1 << 30, problems),
-            cache_max_size_from_env=bool((env.get("JITCY_CACHE_MAX_SIZE") or "").strip()),
+            # a bad value was replaced by the default: it must not win over config.json
+            cache_max_size_from_env=bool((env.get("JITCY_CACHE_MAX_SIZE") or "").strip())
+            and not any(p.startswith("JITCY_CACHE_MAX_SIZE=") for p in problems),
             record=env.get("JITCY_RECORD") or None,
             problems=tuple(problems),
         )
