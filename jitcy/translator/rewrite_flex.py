@@ -141,8 +141,13 @@ class FlexRewrites:
             operands = [node.operand]
         else:
             return False
-        kinds = [self.c_kind(o) for o in operands]
-        return (OBJECT in kinds and all(_type(o) in _NUMBERISH for o in operands))
+        # An operand of unknown type, or a float held as its object, is what flex is for;
+        # ints held as objects are never unboxed by it (and an int expression another rewrite
+        # built, fast_loops.py's guards, may be C though not marked so, or not typed at all):
+        # Cython's own code.
+        return (any(_type(o) != INT and self.c_kind(o) == OBJECT for o in operands)
+                and all(hasattr(o, "_jitcy_type") and _type(o) in _NUMBERISH
+                        for o in operands))
 
     # -- operands -----------------------------------------------------------------------
     def _temp(self) -> str:

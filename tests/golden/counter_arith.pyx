@@ -5,14 +5,9 @@ cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
     cdef list out
     cdef double __jitcy_ft0
     cdef double __jitcy_ft1
-    cdef double __jitcy_ft2
-    cdef double __jitcy_ft3
-    cdef double __jitcy_ft4
-    cdef double __jitcy_ft5
-    cdef double __jitcy_ft6
     out = []
     for i in range(len(xs)):
-        out.append((__jitcy_fbox(__jitcy_fx_add_FI(cython.address(__jitcy_ft0), __jitcy_obj(i), cython.address(__jitcy_ft1), 1), cython.address(__jitcy_ft0)), __jitcy_fbox(__jitcy_fx_sub_FI(cython.address(__jitcy_ft2), __jitcy_obj(i), cython.address(__jitcy_ft1), 1), cython.address(__jitcy_ft2)), __jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft3), __jitcy_obj(i), cython.address(__jitcy_ft1), __jitcy_obj(i), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft3)), __jitcy_fbox(__jitcy_fx_neg_F(cython.address(__jitcy_ft4), __jitcy_obj(i), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft4)), __jitcy_obj(i) // 2, __jitcy_obj(i) % 3, __jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft5), __jitcy_obj(i), cython.address(__jitcy_ft1), __jitcy_obj(2) ** 62, cython.address(__jitcy_ft1)), cython.address(__jitcy_ft5)), abs(__jitcy_obj(i)), __jitcy_fbox(__jitcy_fx_div_FI(cython.address(__jitcy_ft6), __jitcy_obj(i), cython.address(__jitcy_ft1), 2), cython.address(__jitcy_ft6)), __jitcy_obj(i) << 62, ~__jitcy_obj(i), xs[i - 1], i == len(xs) - 1, __jitcy_obj(i) < __jitcy_obj(0.5)))
+        out.append((__jitcy_add(__jitcy_obj(i), 1), __jitcy_obj(i) - 1, __jitcy_mul(__jitcy_obj(i), __jitcy_obj(i)), -__jitcy_obj(i), __jitcy_obj(i) // 2, __jitcy_obj(i) % 3, __jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft0), __jitcy_obj(i), cython.address(__jitcy_ft1), __jitcy_obj(2) ** 62, cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)), abs(__jitcy_obj(i)), __jitcy_obj(i) / 2, __jitcy_obj(i) << 62, ~__jitcy_obj(i), xs[i - 1], i == len(xs) - 1, __jitcy_obj(i) < __jitcy_obj(0.5)))
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):

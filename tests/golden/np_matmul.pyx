@@ -20,9 +20,6 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, obje
     cdef long long n
     cdef long long p
     cdef double s
-    cdef double __jitcy_ft0
-    cdef double __jitcy_ft1
-    cdef double __jitcy_ft2
     cdef bint __jitcy_k_s = False
     cdef int __jitcy_quiet = -1
     cdef bint __jitcy_slow
@@ -39,7 +36,7 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, obje
             __jitcy_slow = True
             if __jitcy_quiet < 0:
                 __jitcy_quiet = __jitcy_np_quiet()
-            if (0 >= m or (0 >= 0 and __jitcy_fbox(__jitcy_fx_le_IF(cython.address(__jitcy_ft0), m, __jitcy_fx_sub_FI(cython.address(__jitcy_ft1), __jitcy_n_b_0, cython.address(__jitcy_ft2), 0), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)))) and __jitcy_quiet:
+            if (0 >= m or (0 >= 0 and m <= __jitcy_n_b_0 - 0)) and __jitcy_quiet:
                 __jitcy_sv0_s = s
                 __jitcy_sv0_k = k
                 __jitcy_sv0___jitcy_k_s = __jitcy_k_s
