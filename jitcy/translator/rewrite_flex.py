@@ -248,6 +248,16 @@ class FlexRewrites:
         return ast.copy_location(
             ast.Assign(targets=[ast.Name(id=_local(name), ctx=ast.Store())], value=value), node)
 
+    def _inplace_boxed(self, load, node):
+        """``load op= node.value`` computed in place as flex, its result as an object (the
+        value to store back into the attribute or item ``load`` read)."""
+        load = ast.copy_location(load, node.target)
+        load._jitcy_type = OBJECT
+        operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
+        temp = self._temp()
+        return _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
+                     _address(temp))
+
     def flex_augassign(self, node):
         """``x op= y`` for a flex local ``x`` (in place for objects, as Python does), and
         ``obj.name op= y`` for a local object (its attribute through the site caches)."""
@@ -259,14 +269,8 @@ class FlexRewrites:
             # Python: load obj, load obj.name, evaluate y, operate in place, store: the
             # same order here (the object is a local: reading it twice shows nothing).
             target = node.target
-            load = ast.copy_location(ast.Attribute(value=target.value, attr=target.attr,
-                                                   ctx=ast.Load()), target)
-            load._jitcy_type = OBJECT
-            operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value),
-                                          node)
-            temp = self._temp()
-            value = _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
-                          _address(temp))
+            value = self._inplace_boxed(ast.Attribute(value=target.value, attr=target.attr,
+                                                      ctx=ast.Load()), node)
             call = _call(naming.ATTR_SET, self.visit(target.value), ast.Constant(target.attr),
                          value, self.site(naming.ATTR_SITE, naming.ATTR_CACHE))
             return ast.copy_location(ast.Expr(value=call), node)
@@ -279,14 +283,8 @@ class FlexRewrites:
             # xs[i] op= y: Python loads xs[i], evaluates y, operates in place, stores into
             # xs[i]; the same order here, the operation flex (one float made, not two).
             # xs and i are locals: evaluating them twice shows nothing.
-            load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
-                                                   ctx=ast.Load()), target)
-            load._jitcy_type = OBJECT
-            operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value),
-                                          node)
-            temp = self._temp()
-            value = _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
-                          _address(temp))
+            value = self._inplace_boxed(ast.Subscript(value=target.value, slice=target.slice,
+                                                      ctx=ast.Load()), node)
             store = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
                                                     ctx=ast.Store()), target)
             store._jitcy_type = OBJECT
