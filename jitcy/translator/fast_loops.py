@@ -361,17 +361,23 @@ def emit(plan: Plan, rw) -> list:
         # * and /: an underflow leaves no trace in the values, so the fast version runs
         # only where NumPy ignores underflows (np.errstate's default; read once until
         # Python code may have run, see may_run_python)
-        quiet = naming.NP_QUIET
-        rw.declare("int", f"{quiet} = -1")
-        rw.quiet_used = True
-        unknown = _compare(_name(quiet, INT), ast.Lt(), _const(0))
-        out.append(ast.If(test=unknown, body=[_assign(quiet, _call(naming.NP_QUIET_NOW,
-                                                                   kind=INT))], orelse=[]))
-        test.append(_name(quiet, INT))
+        out.append(_read_quiet(rw))
+        test.append(_name(naming.NP_QUIET, INT))
     out += [ast.If(test=_bool(ast.And(), test) if test else _const(True), body=inner,
                    orelse=[]),
             ast.If(test=_name(slow, BOOL), body=[], orelse=[])]
     return [ast.fix_missing_locations(ast.copy_location(s, loop)) for s in out]
+
+
+def _read_quiet(rw) -> ast.If:
+    """``if quiet < 0: quiet = <does np.errstate ignore underflow now?>``: read once, until
+    Python code may have run (which resets it to -1)."""
+    quiet = naming.NP_QUIET
+    rw.declare("int", f"{quiet} = -1")
+    rw.quiet_used = True
+    unknown = _compare(_name(quiet, INT), ast.Lt(), _const(0))
+    return ast.If(test=unknown, body=[_assign(quiet, _call(naming.NP_QUIET_NOW, kind=INT))],
+                  orelse=[])
 
 
 def _kind(fn, name):
@@ -417,13 +423,8 @@ def fused(value, rw, checked, flags, line) -> tuple:
     out = []
     ok = [_call(naming.NP_FINITE, _name(temp, FLOAT), kind=BOOL)]
     if flags:
-        quiet = naming.NP_QUIET
-        rw.declare("int", f"{quiet} = -1")
-        rw.quiet_used = True
-        unknown = _compare(_name(quiet, INT), ast.Lt(), _const(0))
-        out.append(ast.If(test=unknown, body=[_assign(quiet, _call(naming.NP_QUIET_NOW,
-                                                                   kind=INT))], orelse=[]))
-        ok.append(_name(quiet, INT))
+        out.append(_read_quiet(rw))
+        ok.append(_name(naming.NP_QUIET, INT))
     reset = [rw._reset(line)]       # (removed by RewriteScalars.finish if nothing reads it)
     out.append(_assign(temp, _raw(value, rw)))
     again = ast.UnaryOp(op=ast.Not(), operand=_bool(ast.And(), ok))
