@@ -642,6 +642,9 @@ cdef extern from *:
        object stays the one source of truth (unswap, measuring, a __code__ the program
        assigned: all seen at the next call). */
     typedef PyObject *(*{p}fast_t)(PyObject *, PyObject *const *);
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    PyAPI_FUNC(int) _Py_CheckRecursiveCall(PyThreadState *tstate, const char *where);
+    #endif
     static PyObject *{p}info_marker = NULL;          /* interned, shared by all modules */
     static vectorcallfunc {p}plain_vectorcall = NULL; /* what Python functions use */
     static PyObject *{p}last_capsule = NULL;
@@ -721,7 +724,9 @@ cdef extern from *:
         }
     #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
         /* Py_EnterRecursiveCall / Py_LeaveRecursiveCall, inline as 3.11's own headers
-           have them (the exported functions cost a call each way) */
+           have them (the exported functions cost a call each way).
+           _Py_CheckRecursiveCall is exported by 3.11 but declared only in its internal
+           headers: declared here, since an implicit declaration is an error in GCC >= 14. */
         ts = PyThreadState_GET();
         if (ts->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(ts, "")) {
             Py_XDECREF(defaults);
