@@ -3,6 +3,7 @@ built once is loaded from the cache by every later test that needs the same key.
 from __future__ import annotations
 
 import importlib.util
+import os
 import pathlib
 import sys
 import types
@@ -13,6 +14,18 @@ import jitcy
 from jitcy import config, errors, pipeline
 
 TESTS = pathlib.Path(__file__).parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def strict_c_compiler():
+    """Generated C that calls an undeclared function builds with a warning on older GCC but
+    fails on GCC >= 14 (and clang 16): make it fail here, whatever the compiler's version."""
+    from jitcy.builder import toolchain
+    saved = toolchain.COMPILE_ARGS
+    if os.name != "nt":
+        toolchain.COMPILE_ARGS = saved + ("-Werror=implicit-function-declaration",)
+    yield
+    toolchain.COMPILE_ARGS = saved
 
 
 @pytest.fixture(scope="session")
