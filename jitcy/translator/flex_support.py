@@ -56,6 +56,7 @@ COMPARE = {"lt": ("<", "Py_LT"), "le": ("<=", "Py_LE"), "gt": (">", "Py_GT"),
 KINDS = ("FF", "FD", "FI", "DF", "IF")
 
 _C_PARAM = {"F": "PyObject *{n}, double *{n}d", "D": "double {n}", "I": "long long {n}"}
+_C_ARG = {"F": "{n}, {n}d", "D": "{n}", "I": "{n}"}
 _CY_PARAM = {"F": "object {n}, double* {n}d", "D": "double {n}", "I": "long long {n}"}
 
 
@@ -89,12 +90,13 @@ def _int_exact(kind: str, n: str) -> str:
 def _binary(name: str, kinds: str, body_fast: str, body_slow: str) -> str:
     ka, kb = kinds
     params = ", ".join([_C_PARAM[ka].format(n="a"), _C_PARAM[kb].format(n="b")])
+    args = ", ".join([_C_ARG[ka].format(n="a"), _C_ARG[kb].format(n="b")])
+    # Two functions: the C fast path, inlined at each use (so the doubles of flex locals,
+    # whose addresses it takes, can stay in registers), and the boxed path it tail-calls,
+    # out of line (it is big and rare).
     return f"""
-    static PyObject *{{p}}fx_{name}_{kinds}(double *r, {params}) {{
-        double v_a, v_b;
+    static PyObject *{{p}}fx_{name}_{kinds}_boxed(double *r, {params}) {{
         PyObject *Ba, *Bb, *res;
-        {_value(ka, "a")}        {_value(kb, "b")}        {body_fast}
-    boxed:
         {_box(ka, "a")}        if (Ba == NULL) return NULL;
         {_box(kb, "b")}        if (Bb == NULL) {{ Py_DECREF(Ba); return NULL; }}
         {body_slow}
@@ -102,28 +104,43 @@ def _binary(name: str, kinds: str, body_fast: str, body_slow: str) -> str:
         Py_DECREF(Bb);
         return res;
     }}
+
+    static {{p}}FX_INLINE PyObject *{{p}}fx_{name}_{kinds}(double *r, {params}) {{
+        double v_a, v_b;
+        {"PyObject *res;" if "res" in body_fast else ""}
+        {_value(ka, "a")}        {_value(kb, "b")}        {body_fast}
+    boxed:
+        return {{p}}fx_{name}_{kinds}_boxed(r, {args});
+    }}
 """
 
 
 def c_text() -> str:
     out = ["""
     #include <math.h>
+    #if defined(__GNUC__) || defined(__clang__)
+    #define {p}FX_INLINE inline __attribute__((always_inline))
+    #elif defined(_MSC_VER)
+    #define {p}FX_INLINE __forceinline
+    #else
+    #define {p}FX_INLINE inline
+    #endif
     static PyObject *{p}U = NULL;     /* the value is the float in the double beside it */
 
-    static PyObject *{p}fbox(PyObject *a, double *ad) {
+    static {p}FX_INLINE PyObject *{p}fbox(PyObject *a, double *ad) {
         if (a == {p}U)
             return PyFloat_FromDouble(*ad);
         Py_INCREF(a);
         return a;
     }
 
-    static PyObject *{p}fset(double *r, double v) {    /* a float result, unboxed */
+    static {p}FX_INLINE PyObject *{p}fset(double *r, double v) {    /* a float result, unboxed */
         *r = v;
         Py_INCREF({p}U);
         return {p}U;
     }
 
-    static PyObject *{p}ffrom(double *r, double v) {   /* a C double stored in a flex local */
+    static {p}FX_INLINE PyObject *{p}ffrom(double *r, double v) {   /* a C double stored in a flex local */
         return {p}fset(r, v);
     }
 
@@ -151,7 +168,7 @@ def c_text() -> str:
         return {p}U == NULL ? -1 : 0;
     }
 
-    static double {p}fx_value_F(PyObject *a, double *ad) {
+    static {p}FX_INLINE double {p}fx_value_F(PyObject *a, double *ad) {
         if (a == {p}U) return *ad;
         if (Py_IS_TYPE(a, &PyFloat_Type)) return PyFloat_AS_DOUBLE(a);
         return PyFloat_AsDouble(a);       /* -1.0 with an exception set on error */
@@ -192,7 +209,8 @@ def cython_decls() -> str:
     return "".join(out).replace("{p}", naming.PREFIX)
 
 
-_FUNCTION = re.compile(r"\n    static PyObject \*(__jitcy_fx_\w+)\(.*?\n    \}\n", re.S)
+_FUNCTION = re.compile(r"\n    static (?:{p}FX_INLINE )?PyObject \*({p}fx_\w+)\(.*?\n    \}\n"
+                       .replace("{p}", re.escape(naming.PREFIX)), re.S)
 
 
 def flex_code(body: str) -> str:
@@ -204,7 +222,8 @@ def flex_code(body: str) -> str:
     c = c_text()
     functions = {m.group(1): m.group(0) for m in _FUNCTION.finditer(c)}
     base = _FUNCTION.sub(lambda m: "", c)
-    kept = "".join(text for name, text in functions.items() if name in used)
+    kept = "".join(text for name, text in functions.items()
+                   if name in used or name.removesuffix("_boxed") in used)
     decls = "".join(line for line in cython_decls().splitlines(keepends=True)
                     if "fx_" not in line or re.search(r"(__jitcy_fx_\w+)\(", line).group(1)
                     in used | {naming.PREFIX + "fx_init"})
