@@ -24,7 +24,15 @@ import threading
 #: generated code, and jitcy's modules are never debugged with gdb. ``-ffp-contract=off``:
 #: ``a * b + c`` stays two roundings, as in CPython and NumPy, even where CFLAGS allow
 #: fused multiply-add instructions (``-march=native``; GCC contracts by default then).
-COMPILE_ARGS: tuple = ("/O2",) if os.name == "nt" else ("-O2", "-g0", "-ffp-contract=off")
+#: ``-fno-builtin-pow`` and the like: CPython calls libm's pow, exp, sin... at run time; GCC
+#: would rewrite ``pow(x, -1.0)`` as ``1.0 / x`` and fold calls on constants with its own
+#: correctly rounded arithmetic, both of which can differ from libm in the last bit. (sqrt,
+#: fabs, floor, fmod, copysign are exact either way and keep their builtins.)
+_LIBM_AT_RUN_TIME = ("pow", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos",
+                     "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh",
+                     "acosh", "atanh")
+COMPILE_ARGS: tuple = ("/O2",) if os.name == "nt" else (
+    "-O2", "-g0", "-ffp-contract=off", *(f"-fno-builtin-{f}" for f in _LIBM_AT_RUN_TIME))
 
 #: Cython options jitcy passes on its side instead of in the ``.pyx`` (language level
 #: only; everything else the translator writes as ``# cython:`` lines / decorators).
