@@ -427,7 +427,7 @@ def _no_entry():
 
 
 def type_name(t: type) -> str:
-    if isinstance(t, profiler.ArrayType):
+    if isinstance(t, (profiler.ArrayType, profiler.TupleType)):
         return t.__name__
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 

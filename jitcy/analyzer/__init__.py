@@ -8,9 +8,9 @@ from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
 from . import nogil_blocks, snippet
 from .infer_types import infer
-from .infer_types import array_params_rebound
+from .infer_types import array_params_rebound, items_read, params_rebound
 from .known_globals import known_globals, known_globals_key
-from .model import TypedFunction, normalize_types, observed_type
+from .model import TypedFunction, normalize_types, observed_type, tuple_items
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
 from .unfriendly import jit_unfriendly
@@ -28,11 +28,16 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
     params = signature_shape(code).params
     observed = {p: observed_type(t) for p, t in zip(params, arg_types)}
     observed.update(dict.fromkeys(array_params_rebound(node, observed), "object"))
+    # A tuple parameter's item types hold while it is the tuple the entry guarded; the
+    # entry checks them only where the body reads items by position.
+    items = {p: tuple_items(t) for p, t in zip(params, arg_types) if tuple_items(t)}
+    for p in params_rebound(node, items) | (set(items) - items_read(node, items)):
+        del items[p]
     nogil_withs = nogil_blocks.find(node, func.__globals__, names.locals)
     known = known_globals(names.globals, func.__globals__)
     result = infer(node, observed, own_name=node.name, builtins=names.builtins,
                    locals_=names.locals, transparent=nogil_withs, known=known,
-                   callees=callees)
+                   callees=callees, tuple_items=items)
     if result.unbound_in_comprehensions and sys.version_info < (3, 12):
         line, name = result.unbound_in_comprehensions[0]
         raise UnsupportedConstruct(
@@ -65,6 +70,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         chars=result.chars,
         nonneg=result.nonneg,
         speculated=result.speculated,
+        tuple_items=items,
     )
     expression_type = typed.expression_typer() if nogil_withs else None
     for block in nogil_withs:

@@ -99,7 +99,17 @@ class ExpressionTyper:
         self.known = known or {}       # known_globals: name -> 'math' or 'math.<function>'
         self.nonneg_names = frozenset()   # locals never negative (signs.py)
         self.speculate = False         # list/tuple elements are floats (checked; pure only)
+        self.tuple_items = {}          # tuple parameter -> its items' types (guarded)
         self.return_type = None
+
+    def tuple_item(self, name, index, count=None) -> str:
+        """The type of item ``index`` of the tuple parameter ``name`` if its items are
+        known (and there are ``count`` of them, when given), else object."""
+        items = self.tuple_items.get(name)
+        if items is None or (count is not None and count != len(items)) \
+                or not -len(items) <= index < len(items):
+            return OBJECT
+        return items[index]
 
     def math_function(self, func) -> str | None:
         """``math.sqrt`` / ``sqrt`` (bound to the math module's function): 'sqrt'."""
@@ -284,6 +294,10 @@ class ExpressionTyper:
             return INT
         if value in (LIST, TUPLE) and self.speculate and isinstance(node.ctx, ast.Load):
             return FLOAT            # speculated: checked at the read, the call re-run if not
+        index = node.slice
+        if (isinstance(node.value, ast.Name) and isinstance(index, ast.Constant)
+                and type(index.value) is int and isinstance(node.ctx, ast.Load)):
+            return self.tuple_item(node.value.id, index.value)    # t[0], t[-1]
         return OBJECT
 
     # Displays and comprehensions build a new exact container (their elements are not
@@ -378,6 +392,15 @@ def _bind(target, value):
         for k, name in enumerate(target.elts):
             yield name.id, (lambda t, k=k: t.expr(arrays.shape_item(value, k))
                             if arrays.unpacks_shape(value, count, t.expr) else OBJECT)
+    elif (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Name)
+          and not any(isinstance(e, ast.Starred) for e in target.elts)):
+        # i, u = i_u: the items of a tuple parameter whose item types are guarded
+        count = len(target.elts)
+        for k, sub_target in enumerate(target.elts):
+            if isinstance(sub_target, ast.Name):
+                yield sub_target.id, (lambda t, k=k, name=value.id: t.tuple_item(name, k, count))
+            else:
+                yield from _opaque(sub_target)
     elif (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
           and len(target.elts) == len(value.elts)
           and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts)):
@@ -413,9 +436,11 @@ def element_type(typer, iterable) -> str:
 
 
 def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, locals_,
-          known=None, transparent=(), callees=None) -> Inference:
+          known=None, transparent=(), callees=None, tuple_items=None) -> Inference:
     """``transparent``: ``with jitcy.nogil():`` statements (their body runs exactly as if
     the ``with`` line were not there: the marker is a no-op context manager).
+    ``tuple_items``: tuple parameter -> the types of its items (guarded at the entry; the
+    body never rebinds the parameter).
 
     Elements of lists and tuples are first speculated to be floats: if the function is then
     pure, that is kept (each element read checks ``type(v) is float`` and leaves the C body
@@ -423,7 +448,7 @@ def infer(node: ast.FunctionDef, arg_types: dict, *, own_name: str, builtins, lo
     side effect to repeat). If it is not pure, or a local is still an object, the elements
     are objects."""
     options = dict(own_name=own_name, builtins=builtins, locals_=locals_, known=known,
-                   transparent=transparent, callees=callees)
+                   transparent=transparent, callees=callees, tuple_items=tuple_items or {})
     speculative = _infer(node, arg_types, speculate=True, **options)
     if speculative.pure and speculative.speculated and _worth_speculating(
             node, speculative.types, arg_types):
@@ -474,12 +499,13 @@ def _speculated(node, typer) -> bool:
 
 
 def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, callees,
-           speculate, forced=frozenset()) -> Inference:
+           tuple_items, speculate, forced=frozenset()) -> Inference:
     transparent = frozenset(id(w) for w in transparent)
     env = {name: t for name, t in arg_types.items()}
     env.update(dict.fromkeys(forced, OBJECT))
     typer = ExpressionTyper(env, own_name, frozenset(builtins), frozenset(locals_), known)
     typer.callees = callees or {}
+    typer.tuple_items = tuple_items
     typer.speculate = speculate
     typer.nonneg_names = frozenset(signs.nonneg_locals(node, typer.builtins, set(arg_types),
                                                        typer.math_function))
@@ -553,3 +579,26 @@ def _falls_through(body) -> bool:
 def array_params_rebound(node, observed: dict) -> set:
     """Array parameters the body rebinds: typed as plain objects (see arrays.py)."""
     return arrays.params_rebound(node, [p for p, t in observed.items() if array_info(t)])
+
+
+def params_rebound(node, params) -> set:
+    """The parameters among ``params`` that the body binds or deletes."""
+    return arrays.params_rebound(node, params)
+
+
+def items_read(node, params) -> set:
+    """The parameters among ``params`` whose items the body reads by position: unpacked
+    (``i, u = i_u``) or indexed by a constant (``p[0]``). Only for those does knowing the
+    items' types pay for checking them at each call (a tuple used like a list, of any
+    length, keeps a plain ``tuple`` guard)."""
+    params, used = set(params), set()
+    for sub in ast.walk(node):
+        if (isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Name)
+                and sub.value.id in params
+                and any(isinstance(t, (ast.Tuple, ast.List)) for t in sub.targets)):
+            used.add(sub.value.id)
+        elif (isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name)
+              and sub.value.id in params and isinstance(sub.slice, ast.Constant)
+              and type(sub.slice.value) is int):
+            used.add(sub.value.id)
+    return used

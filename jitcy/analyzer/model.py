@@ -9,7 +9,7 @@ import ast
 import dataclasses
 import sys
 
-from ..profiler.arrays import ArrayType
+from ..profiler.arrays import ArrayType, TupleType
 
 INT, FLOAT, BOOL, STR, BYTES = "int", "float", "bool", "str", "bytes"
 LIST, DICT, TUPLE, SET, NONE, OBJECT = "list", "dict", "tuple", "set", "none", "object"
@@ -59,15 +59,33 @@ def direct_callee(callees: dict, node, arg_types, locals_):
 
 def normalize_types(raw: tuple) -> tuple:
     """Observed argument types -> the types a specialization is built and guarded for.
-    Anything jitcy does not type stays ``object`` (accepted without a guard)."""
-    return tuple(t if t in GUARDED or _typed_array(t) else object for t in raw)
+    Anything jitcy does not type stays ``object`` (accepted without a guard); so do the
+    items of a :class:`TupleType`, and one with no typed item is a plain ``tuple``."""
+    return tuple(_normalize(t) for t in raw)
+
+
+def _normalize(t):
+    if isinstance(t, TupleType):
+        items = tuple(item if item in GUARDED else object for item in t.items)
+        return tuple if all(item is object for item in items) else TupleType(items)
+    return t if t in GUARDED or _typed_array(t) else object
 
 
 def observed_type(t) -> str:
-    """The analyzer's type string for a normalized observed type."""
+    """The analyzer's type string for a normalized observed type (a :class:`TupleType` is a
+    ``tuple``: its item types are :func:`tuple_items`)."""
     if isinstance(t, ArrayType):
         return f"{ARRAY}{t.dtype}:{t.ndim}:{'C' if t.contiguous else 'S'}"
+    if isinstance(t, TupleType):
+        return TUPLE
     return GUARDED.get(t, OBJECT)
+
+
+def tuple_items(t) -> tuple | None:
+    """The type strings of the items of a normalized :class:`TupleType`, else None."""
+    if isinstance(t, TupleType):
+        return tuple(GUARDED.get(item, OBJECT) for item in t.items)
+    return None
 
 
 # -- NumPy arrays --------------------------------------------------------------------------
@@ -157,6 +175,8 @@ class TypedFunction:
     nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
     speculated: bool = False         # list/tuple elements are floats, checked at each read
     #                                  (pure bodies only: a miss re-runs the original code)
+    tuple_items: dict = dataclasses.field(default_factory=dict)   # tuple parameter -> the
+    #                        types of its items, guarded at the entry (never rebound)
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body
     #                        that is not pure: name -> (lo, hi), see analyzer/ranges.py
     global_sites: list = dataclasses.field(default_factory=list)   # filled by the translator:
@@ -177,6 +197,7 @@ class TypedFunction:
                                 self.known_globals)
         typer.nonneg_names = self.nonneg
         typer.speculate = self.speculated
+        typer.tuple_items = self.tuple_items
         typer.return_type = self.return_type
         typer.callees = self.callees
         return typer.expr

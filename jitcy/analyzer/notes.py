@@ -22,7 +22,7 @@ import ast
 
 from . import arrays
 from .model import (B1, BOOL, CONTAINERS, DICT, F8, FLOAT, FLOAT_OR_F8, I4, I8, INT, LIST,
-                    OBJECT, STR, TUPLE)
+                    OBJECT, STR, TUPLE, direct_callee)
 
 _DESCRIBE = {INT: "int", FLOAT: "float", BOOL: "bool", OBJECT: "an object",
              F8: "np.float64", I8: "np.int64", I4: "np.int32", B1: "np.bool_",
@@ -72,6 +72,9 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
             if isinstance(func, ast.Name) and func.id not in typer.locals:
                 if func.id == typer.own_name or func.id in typer.builtins:
                     continue
+                if direct_callee(typer.callees, sub, [typer.expr(a) for a in sub.args],
+                                 typer.locals) is not None:
+                    continue            # a direct C call (translator/emit_calls.py)
                 note(sub, f"call to the global {func.id}(): a Python call, its result is an "
                           f"object")
             elif isinstance(func, ast.Attribute) and typer.expr(func.value) == OBJECT:
@@ -82,7 +85,7 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
                 and arrays.shape_index(sub, typer.expr) is None:
             kind = typer.expr(sub.value)
             what = _source(sub.value)
-            if kind in (LIST, TUPLE):
+            if kind in (LIST, TUPLE) and typer.expr(sub) == OBJECT:
                 note(sub, f"{what}[...]: {kind} element type unknown (a Python object)")
             elif kind == DICT:
                 note(sub, f"{what}[...]: dict value type unknown (a Python object)")

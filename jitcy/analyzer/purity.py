@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 
 from . import arrays
-from .model import BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, STR, TUPLE
+from .model import BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, OBJECT, STR, TUPLE
 
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
 #: Types whose truth value runs no user code (exact builtins).
@@ -62,6 +62,9 @@ def purity(node, typer, transparent=frozenset()):
                 and arrays.shape_unpacking(sub.targets[0], sub.value)
                 and arrays.unpacks_shape(sub.value, len(sub.targets[0].elts), typer.expr)):
             not_values.update({id(sub.targets[0]), id(sub.value), id(sub.value.value)})
+    for sub in ast.walk(node):       # i, u = i_u: the items of a guarded tuple parameter
+        if _unpacks_tuple_parameter(sub, typer.tuple_items):
+            not_values.add(id(sub.targets[0]))
     for sub in ast.walk(node):
         if sub is node or id(sub) in skip or isinstance(sub, (
                 ast.arguments, ast.arg, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
@@ -150,6 +153,9 @@ def purity(node, typer, transparent=frozenset()):
                     and typer.expr(sub.value) in (LIST, TUPLE)
                     and typer.expr(sub.slice) in (INT, BOOL)):
                 continue                            # xs[i]: a speculated float (checked)
+            if (isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name)
+                    and sub.value.id in typer.tuple_items and typer.expr(sub) != OBJECT):
+                continue                            # t[0]: an item of a guarded tuple parameter
             if isinstance(sub, ast.Tuple) and isinstance(sub.ctx, ast.Load) and all(
                     typer.expr(e) in C_SCALARS for e in sub.elts):
                 continue                            # return x, y: a new tuple of numbers
@@ -172,6 +178,18 @@ def _parallel_assignment(stmt) -> bool:
             and len(target.elts) == len(value.elts)
             and all(isinstance(e, ast.Name) for e in target.elts)
             and not any(isinstance(e, ast.Starred) for e in value.elts))
+
+
+def _unpacks_tuple_parameter(stmt, tuple_items: dict) -> bool:
+    """``i, u = i_u``: plain names, as many as the items of a tuple parameter whose item
+    types the entry guarded (an exact tuple: unpacking it runs no user code)."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.Name) and stmt.value.id in tuple_items):
+        return False
+    target = stmt.targets[0]
+    return (isinstance(target, (ast.Tuple, ast.List))
+            and len(target.elts) == len(tuple_items[stmt.value.id])
+            and all(isinstance(e, ast.Name) for e in target.elts))
 
 
 def _stmt_targets(stmt):

@@ -7,7 +7,8 @@ specializations at once, so the first call already runs compiled code::
 
     {"function": "app.sim.Model.step", "signatures": [["object", "float"]]}
 
-The index holds only type names from :data:`TYPE_NAMES` (never anything imported); the
+The index holds only type names from :data:`TYPE_NAMES`, or ``tuple[int, list]`` of them
+for a short tuple whose items were observed (profiler/arrays.py), never anything imported; the
 entries themselves are verified as usual before loading, and an index whose entries were
 evicted simply loads nothing (the function is profiled as usual).
 """
@@ -18,6 +19,7 @@ import json
 import os
 import pathlib
 
+from ..profiler.arrays import MAX_TUPLE_ITEMS, TupleType
 from . import layout
 from .store import Store, _check_key
 
@@ -27,18 +29,35 @@ TYPE_NAMES = ("int", "float", "bool", "complex", "str", "bytes", "bytearray", "l
               "tuple", "set", "frozenset", "object", "NoneType")
 
 
-def resolve_type(name: str) -> type:
-    """A type name from an index/profile -> the type; ValueError for anything else."""
+def resolve_type(name: str):
+    """A type name from an index/profile -> the type (or :class:`TupleType` for
+    ``tuple[int, list]``); ValueError for anything else."""
+    if name.startswith("tuple[") and name.endswith("]"):
+        items = [item.strip() for item in name[6:-1].split(",")]
+        if 1 <= len(items) <= MAX_TUPLE_ITEMS:
+            return TupleType(tuple(_plain_type(item, name) for item in items))
+    return _plain_type(name, name)
+
+
+def _plain_type(name: str, whole: str) -> type:
     if name == "NoneType":
         return type(None)
     if name not in TYPE_NAMES:
-        raise ValueError(f"unknown argument type {name!r} (expected one of "
-                         f"{', '.join(TYPE_NAMES)})")
+        raise ValueError(f"unknown argument type {whole!r} (expected one of "
+                         f"{', '.join(TYPE_NAMES)}, or tuple[...] of 1 to {MAX_TUPLE_ITEMS} "
+                         f"of them)")
     return getattr(builtins, name)
 
 
 def type_names(arg_types: tuple) -> list:
-    return [t.__name__ if t.__name__ in TYPE_NAMES else "object" for t in arg_types]
+    return [_type_name(t) for t in arg_types]
+
+
+def _type_name(t) -> str:
+    if isinstance(t, TupleType):
+        names = [_type_name(item) for item in t.items]
+        return "tuple" if "object" in names else f"tuple[{', '.join(names)}]"
+    return t.__name__ if t.__name__ in TYPE_NAMES else "object"
 
 
 def index_path(root: pathlib.Path, fkey: str) -> pathlib.Path:

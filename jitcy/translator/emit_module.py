@@ -28,7 +28,7 @@ import ast
 import copy
 
 from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction
-from ..profiler.arrays import ArrayType
+from ..profiler.arrays import ArrayType, TupleType
 from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
@@ -273,7 +273,7 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     b = naming.BINDING_ARG
     raw = [f"{naming.PREFIX}a{i}" for i in range(len(fn.params))]
     arrays = array_params(fn)
-    guards = [f"type({r}) is {naming.NDARRAY if p in arrays else t.__name__}"
+    guards = [_guard(r, t, p in arrays, p in fn.tuple_items)
               for r, p, t in zip(raw, fn.params, fn.arg_types)
               if t is not object and (p in arrays or not isinstance(t, ArrayType))]
     lines = [f"cdef object {naming.ENTRY_C}({naming.BINDING_CLASS} {b}"
@@ -322,6 +322,21 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
                   "", "", "from cpython.pycapsule cimport PyCapsule_New",
                   f"{naming.FAST_EXPORT} = PyCapsule_New(<void*>{naming.FAST}, NULL, NULL)"]
     return "\n".join(lines)
+
+
+def _guard(raw: str, t, is_array: bool, items_typed: bool) -> str:
+    """The entry's check that an argument has the type the body was built for. A tuple
+    whose items the body reads typed has its length and items checked too (their types
+    hold for the whole call: a tuple cannot change)."""
+    if is_array:
+        return f"type({raw}) is {naming.NDARRAY}"
+    if isinstance(t, TupleType) and not items_typed:
+        return f"type({raw}) is tuple"
+    if isinstance(t, TupleType):
+        return " and ".join([f"type({raw}) is tuple", f"len(<tuple>{raw}) == {len(t.items)}"] + [
+            f"type((<tuple>{raw})[{k}]) is {item.__name__}"
+            for k, item in enumerate(t.items) if item is not object])
+    return f"type({raw}) is {t.__name__}"
 
 
 def _plain_positional(fn: TypedFunction) -> bool:

@@ -334,6 +334,8 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
                     and len(fn.params) == len(fn.node.args.args))
         if not shape_ok or any(array_info(fn.types.get(p)) for p in fn.params):
             return False    # an array parameter's body also takes its memoryview
+        if fn.tuple_items:
+            return False    # the items of a tuple argument are checked by the entry only
         for arg, param, observed in zip(node.args, fn.params, fn.arg_types):
             wanted = fn.types.get(param, OBJECT)
             if observed is not object and getattr(arg, "_jitcy_type", OBJECT) != wanted:

@@ -19,8 +19,10 @@ exact tuple (the starred part as a list), so the messages are the running Python
                                  c = __jitcy_u1
 
 Left alone (they cannot fail to unpack, and keep Cython's fast loops): ``a, b = x, y``
-with plain targets, ``n, m = a.shape`` of an array parameter (rewrite_arrays.py), ``for i, x in enumerate(xs)``, ``for a, b in zip(xs, ys)`` with one
-target per argument, ``for k, v in d.items()`` on a ``dict``.
+with plain targets, ``n, m = a.shape`` of an array parameter (rewrite_arrays.py), ``i, u =
+i_u`` of a tuple parameter whose length the entry guards (analyzer/model.py, tuple_items),
+``for i, x in enumerate(xs)``, ``for a, b in zip(xs, ys)`` with one target per argument,
+``for k, v in d.items()`` on a ``dict``.
 """
 from __future__ import annotations
 
@@ -91,6 +93,10 @@ class RewriteUnpack(ast.NodeTransformer):
                 and arrays.unpacks_shape(node.value, len(node.targets[0].elts),
                                          lambda e: getattr(e, "_jitcy_type", OBJECT))):
             return node                            # n, m = a.shape: rewrite_arrays.py
+        if (len(node.targets) == 1 and isinstance(node.value, ast.Name)
+                and _plain(node.targets[0].elts)
+                and len(node.targets[0].elts) == len(self.fn.tuple_items.get(node.value.id, ()))):
+            return node                            # i, u = i_u: its length is guarded
         value, out = node.value, []
         if len(node.targets) > 1:                  # a, b = c = value: evaluate value once
             temp = self.temp(ast.Store())
