@@ -158,6 +158,24 @@ def enumerate_str(s):
     return "".join(out)
 
 
+def step_counters(flags, n):
+    """Not pure (a loop over a list): ``count += 1`` and ``down -= 3`` are step counters
+    (C long longs, analyzer/ranges.py); ``big`` starts at a parameter that may be huge, and
+    ``doubling`` is multiplied: both stay Python ints."""
+    count = 0
+    down = 10
+    big = n
+    doubling = 1
+    for f in flags:
+        if f:
+            count += 1
+        down -= 3
+        big += 1
+        doubling = doubling * 2
+    count += 2
+    return count, down, big, doubling, count * down
+
+
 def counter_index_errors(xs, k):
     s = 0
     for i in range(len(xs) + k):

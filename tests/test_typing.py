@@ -78,6 +78,19 @@ def test_notes_say_why_code_stays_slow():
     assert f"i: int -> long long (C integer in -1..{2**62 - 1})" in fn.describe()
 
 
+def test_step_counters_are_c_ints_in_bodies_that_are_not_pure(corpus):
+    fn = typed(corpus.step_counters, list, int)
+    assert not fn.c_ints
+    assert fn.counters["count"] == (0, 2**62) and fn.c_type("count") == "long long"
+    assert fn.counters["down"] == (-2**62, 10)
+    assert "big" not in fn.counters and "doubling" not in fn.counters   # may grow past 2**63
+    pyx = emit_module.emit_module(fn)
+    assert "count = count + 1  # line" in pyx and "down = down - 3  # line" in pyx
+    assert "big = __jitcy_iadd(big, 1)  # line" in pyx     # Python ints: unbounded
+    # count * down may leave a long long: computed on Python ints
+    assert "__jitcy_mul(__jitcy_obj(count), __jitcy_obj(down))" in pyx
+
+
 def test_notes_for_mixed_types_and_unknown_calls(tmp_path):
     path = tmp_path / "mixed_notes.py"
     path.write_text(

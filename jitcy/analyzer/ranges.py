@@ -17,7 +17,9 @@ A function that runs user code cannot be re-run on overflow, so its ints stay Py
 A counter is a local bound only as the target of ``for i in range(...)`` (bounds: int
 literals, ``len()``, other counters, and + - * // % of those whose interval fits; a step,
 if any, an int literal) or of ``for i, x in enumerate(one_iterable)``, or by assignments
-of such expressions (``n = len(xs)``; ``k += 1`` in a loop has no bound: not C). :func:`interval`
+of such expressions (``n = len(xs)``), or a *step counter*: ``k = 0`` then ``k += 1`` in a
+loop, changed only by literals of at most 8 (it would take 2**58 updates to leave
++-2**62: see MAX_STEP). ``k = k * 2`` in a loop has no bound: not C. :func:`interval`
 gives the same intervals to expressions, so the translator keeps as C only arithmetic whose
 result fits; anything else is done on Python ints. No overflow check can fail.
 """
@@ -244,6 +246,36 @@ def c_places(node, env, builtins, type_of) -> list:
     return places
 
 
+#: Step counters (``count += 1``): a local changed only by adding or subtracting a literal
+#: of at most MAX_STEP, every other assignment within +-STEP_START, stays within +-STEP_REACH
+#: for at least (STEP_REACH - STEP_START) / MAX_STEP = 2**58 updates: nine years at one
+#: update per nanosecond. (If it ever got there, Cython's overflow check would raise
+#: OverflowError: never a wrong value.)
+MAX_STEP = 8
+STEP_START, STEP_REACH = 2**61, 2**62
+
+
+def _step(name, value):
+    """+c / -c if ``value`` is ``name + c`` or ``name - c`` (``name += c``) with a literal c
+    of at most MAX_STEP, else None."""
+    if (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub))
+            and isinstance(value.left, ast.Name) and value.left.id == name
+            and isinstance(value.right, ast.Constant) and type(value.right.value) is int
+            and 0 < value.right.value <= MAX_STEP):
+        return value.right.value if isinstance(value.op, ast.Add) else -value.right.value
+    return None
+
+
+def _step_interval(steps, starts):
+    """The interval of a step counter (see MAX_STEP) from its steps and the intervals of
+    its other assignments, or None if those are not all within +-STEP_START."""
+    if any(v is None or not -STEP_START <= v[0] <= v[1] <= STEP_START for v in starts):
+        return None
+    lo = min(v[0] for v in starts) if all(c > 0 for c in steps) else -STEP_REACH
+    hi = max(v[1] for v in starts) if all(c < 0 for c in steps) else STEP_REACH
+    return (lo, hi)
+
+
 def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed) -> dict:
     candidates = {}
     for name, where in sites.items():
@@ -258,15 +290,20 @@ def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed) -> dict:
     for _ in range(64):
         new = dict(fixed)
         for name, where in candidates.items():
-            values = []
+            values, steps = [], []
             for kind, value in where:
-                if kind == "enumerate":
+                step = _step(name, value) if kind == "value" else None
+                if step is not None:
+                    steps.append(step)
+                elif kind == "enumerate":
                     values.append((0, SSIZE_MAX - 1))
                 elif kind == "range":
                     values.append(_range_values(value, env, builtins, type_of))
                 else:
                     values.append(interval(value, env, builtins, type_of))
-            if all(v is not None for v in values):
+            if steps and values:
+                values = [_step_interval(steps, values)]
+            if values and all(v is not None for v in values):
                 new[name] = (min(v[0] for v in values), max(v[1] for v in values))
         if new == env:
             return env

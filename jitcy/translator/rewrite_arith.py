@@ -64,6 +64,14 @@ class ArithmeticRewrites:
             return
         type_of = lambda e: getattr(e, "_jitcy_type", OBJECT)   # noqa: E731
         places = c_places(fn.node, fn.counters, fn.builtin_names, type_of)
+        for sub in ast.walk(fn.node):
+            # count += 1 on a C counter, whose result fits (visit_AugAssign: count = count + 1)
+            if (isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name)
+                    and sub.target.id in fn.counters and type_of(sub.value) == INT
+                    and isinstance(sub.op, (ast.Add, ast.Sub, ast.Mult))
+                    and fn.int_interval(ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()),
+                                                  op=sub.op, right=sub.value))):
+                places += [sub.target, sub.value]
         for place in places:
             if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
                 for n in ast.walk(place):

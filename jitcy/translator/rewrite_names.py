@@ -181,6 +181,8 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             load._jitcy_type = node.target._jitcy_type
             value = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
             value._jitcy_type = self.expression_type(value)
+            if self.is_c_int(node.target):      # a C counter whose result fits (mark_c_ints)
+                load._jitcy_c_int = value._jitcy_c_int = True
             store = ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Store()), node)
             return self.visit(ast.copy_location(ast.Assign(targets=[store], value=value), node))
         in_place = {ast.Mult: naming.OBJECT_IMUL, ast.Add: naming.OBJECT_IADD}.get(type(node.op))
