@@ -60,15 +60,11 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     __jitcy_b.calls += 1
-    Py_EnterRecursiveCall(b" in a jitcy direct call")
     try:
-        try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
-        except (OverflowError, __jitcy_Deopt):
-            pass   # a pure body: re-running it (original code) repeats nothing
-        return __jitcy_b.original(__jitcy_a0)
-    finally:
-        Py_LeaveRecursiveCall()
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)
 
 
 from cpython.pycapsule cimport PyCapsule_New

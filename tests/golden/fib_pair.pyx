@@ -60,18 +60,14 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
     __jitcy_b.calls += 1
     if not __jitcy_builtins_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0)
-    Py_EnterRecursiveCall(b" in a jitcy direct call")
-    try:
-        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-        if __jitcy_overflow:
-            return __jitcy_b.original(__jitcy_a0)
-        try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
-        except (OverflowError, __jitcy_Deopt):
-            pass   # a pure body: re-running it (original code) repeats nothing
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
         return __jitcy_b.original(__jitcy_a0)
-    finally:
-        Py_LeaveRecursiveCall()
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)
 
 
 from cpython.pycapsule cimport PyCapsule_New

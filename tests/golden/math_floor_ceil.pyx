@@ -55,15 +55,11 @@ cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0):
     __jitcy_b.calls += 1
     if not __jitcy_known_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0)
-    Py_EnterRecursiveCall(b" in a jitcy direct call")
     try:
-        try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
-        except (OverflowError, __jitcy_Deopt):
-            pass   # a pure body: re-running it (original code) repeats nothing
-        return __jitcy_b.original(__jitcy_a0)
-    finally:
-        Py_LeaveRecursiveCall()
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0)
 
 
 from cpython.pycapsule cimport PyCapsule_New

@@ -63,18 +63,14 @@ cdef double __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not __jitcy_known_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-    Py_EnterRecursiveCall(b" in a jitcy direct call")
-    try:
-        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-        if __jitcy_overflow:
-            return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-        try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_a1)
-        except (OverflowError, __jitcy_Deopt):
-            pass   # a pure body: re-running it (original code) repeats nothing
+    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+    if __jitcy_overflow:
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-    finally:
-        Py_LeaveRecursiveCall()
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_a1)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
 
 
 from cpython.pycapsule cimport PyCapsule_New
