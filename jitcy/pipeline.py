@@ -111,14 +111,19 @@ def is_enabled() -> bool:
 
 def explain(hf: HotFunction, arg_types: tuple) -> dict:
     """What jitcy generates for ``hf`` and ``arg_types`` (``jitcy.explain``): analysis and
-    translation again, no build. Keys: ``types`` (the normalized argument types), ``typed``
+    translation again, no build, with the direct calls a build would make now. Keys: ``types`` (the normalized argument types), ``typed``
     (the TypedFunction) and ``pyx`` (the module text), or ``error`` (why it is refused)."""
     func = hf.func
     arg_types = analyzer.normalize_types(tuple(arg_types))
+    # The compiled functions it would call in C now, as a build now would (_specialize).
+    callees = _direct_callees(func, hf.original_code)
     out = {"arg_types": arg_types, "typed": None, "pyx": None, "error": None,
-           "module_name": naming.module_name(cache_key(func, hf.original_code, arg_types))}
+           "module_name": naming.module_name(cache_key(func, hf.original_code, arg_types,
+                                                       callees))}
     try:
-        typed = analyzer.analyze(func, hf.original_code, arg_types)
+        sigs = {name: emit_calls.callee_sig(name, i, spec.export)
+                for i, (name, _, spec) in enumerate(callees)}
+        typed = analyzer.analyze(func, hf.original_code, arg_types, sigs)
         out["typed"] = typed
         out["pyx"] = emit_module.emit_module(typed)
     except errors.JitcyError as exc:

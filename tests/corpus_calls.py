@@ -45,3 +45,14 @@ def heads(rows):
 
 def mixed(n):
     return norm(n, 2.0)          # an int argument where norm was compiled for floats
+
+
+def poly(a, b):
+    return a * b + a - b         # pure: its C entry takes long longs
+
+
+def poly_sum(xs, k):
+    s = 0
+    for i, x in enumerate(xs):   # not pure: i is a C counter, k a Python int
+        s += poly(i, k) + poly(x, i)
+    return s

@@ -7,6 +7,7 @@ rebinding, an unswap or a callee reverted to the interpreter is seen at once.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import sys
@@ -140,3 +141,25 @@ def test_a_callee_not_yet_compiled_is_a_python_call(pair):
     swapped(jit.total, 3, 0.5)
     assert "direct_calls" not in jitcy.stats(jit.total)["specializations"][0]
     assert jit.total(7, 0.5) == ref.total(7, 0.5)
+
+
+@SETTINGS
+@given(xs=st.lists(st.integers(-5, 5) | st.sampled_from([2**62, 2**63 - 1, 2**64, -2**63]),
+                   max_size=6),
+       k=st.integers(-3, 3) | st.sampled_from([2**31, 2**62, 2**63 - 1, 2**63, -2**63 - 1]))
+def test_int_arguments_pass_as_c_long_longs_or_as_python_ints(pair, xs, k):
+    """poly's C entry takes long longs: i (a C counter) is passed as it is, k (a Python int)
+    is converted by the caller's helper, or poly is called in Python if k does not fit; a
+    product past 2**63 re-runs poly interpreted (x, a list element, is not known to be an
+    int: a Python call). Every answer is the interpreter's."""
+    ref, jit = pair
+    if jitcy.pipeline.lookup(jit.poly_sum) is None:
+        swapped(jit.poly, 2, 3)
+        st_ = swapped(jit.poly_sum, [1, 2], 3)
+        assert st_["specializations"][0]["direct_calls"] == ["poly"]
+        out = io.StringIO()
+        jitcy.explain(jit.poly_sum, file=out)
+        # poly(i, k): i passed as a C long long, k converted by the helper
+        assert "__jitcy_call_0_co(__jitcy_b, i, k)" in out.getvalue()
+    r, j = outcome(ref.poly_sum, xs, k), outcome(jit.poly_sum, xs, k)
+    assert r == j, (xs, k, r, j)

@@ -9,6 +9,11 @@ it with its C signature::
     __jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL),
                       "double", ("double",), ("float",), "float")
 
+A pure callee (C ints, re-run on overflow) takes its int parameters as ``long long``: a
+caller passes its own C ints as they are, and a Python int through a helper that converts
+it, or makes the Python call if it does not fit (``__jitcy_call_0_co``, see
+callee_helpers).
+
 Caller side: a call ``g(x)`` of a module global ``g`` that jitcy had compiled (and swapped)
 when the caller was compiled, with arguments of exactly the types ``g`` was compiled for,
 becomes (rewrite_names.py)::
@@ -25,11 +30,14 @@ pure callee that does not call itself cannot recurse: its entry skips the count)
 """
 from __future__ import annotations
 
-from ..analyzer.model import CalleeSig, TypedFunction, observed_type
+import re
+
+from ..analyzer.model import INT, CalleeSig, TypedFunction, observed_type
 from . import naming
 from .rewrite_arrays import array_params
 
 _EXCEPT = {"double": " except? -1.0", "bint": " except -1"}
+LONG_LONG = "long long"
 
 
 def _export_ctype(ctype: str) -> str:
@@ -52,15 +60,14 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         return ""
     b, p = naming.BINDING_ARG, naming.PREFIX
     raw = [f"{p}a{i}" for i in range(len(fn.params))]
-    c_params = [_export_ctype(fn.c_type(q)) for q in fn.params]
+    # A pure body takes its int parameters as C long longs (callers convert or pass their
+    # own C ints, see callee_helpers); other bodies take Python ints.
+    c_params = [LONG_LONG if use_c and fn.types.get(q) == INT else _export_ctype(fn.c_type(q))
+                for q in fn.params]
     ret = _export_ctype(ret_obj)
     sig = ", ".join([f"object {p}bo"] + [f"{t} {r}" for t, r in zip(c_params, raw)])
-    int_params = [i for i, q in enumerate(fn.params) if fn.types.get(q) == "int"]
     lines = [f"cdef {ret} {naming.CEXPORT}({sig}){_EXCEPT.get(ret, '')}:",
              f"    cdef {naming.BINDING_CLASS} {b} = <{naming.BINDING_CLASS}>{p}bo"]
-    if use_c:
-        lines += [f"    cdef long long {p}c{i}" for i in int_params]
-        lines.append(f"    cdef int {p}overflow = 0")
     lines += ["    " + d for d in decls]
     original = f"{b}.original({', '.join(raw)})"
     lines += [f"    if {naming.TRACING}():", f"        return {original}",
@@ -69,7 +76,7 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         lines += [f"    if not {naming.BUILTINS_OK}({b}):", f"        return {original}"]
     if fn.known_globals:
         lines += [f"    if not {naming.KNOWN_OK}({b}):", f"        return {original}"]
-    body = call_body(fn, use_c, raw, None, [], int_params, obj_call(fn, use_c, raw, []))
+    body = call_body(fn, use_c, raw, None, [], [], obj_call(fn, use_c, raw, []))
     if use_c and not fn.self_recursive:
         # A pure body calls nothing in C (the original code it may re-run is a Python
         # call, counted by the interpreter): this entry cannot recurse, so it skips the
@@ -94,27 +101,52 @@ def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
                      guard_types=tuple(guard_types), return_type=return_type)
 
 
+def call_helper_name(callee: CalleeSig, c_args) -> str:
+    """The helper a call site uses: ``__jitcy_call_<i>`` when every long long parameter gets
+    a C int, else ``__jitcy_call_<i>_<kinds>`` (``o``: that argument is a Python int,
+    converted by the helper; ``c``: a C value), see callee_helpers."""
+    kinds = "".join("c" if t != LONG_LONG or c else "o" for t, c in zip(callee.c_params, c_args))
+    base = f"{naming.CALL}{callee.index}"
+    return base if "o" not in kinds else f"{base}_{kinds}"
+
+
 def callee_helpers(fn: TypedFunction, body: str) -> str:
     """Per callee that ``body`` calls directly: its function pointer type and the inline
-    call through it; and ``__jitcy_DIRECT``, their names (for ``jitcy.stats``)."""
+    calls through it; and ``__jitcy_DIRECT``, their names (for ``jitcy.stats``). A call
+    site passing a Python int for a long long parameter uses a helper that converts it and
+    makes the Python call instead if it does not fit (the callee then runs its Python
+    path, with Python's ints)."""
     out, used = [], []
-    b, link = naming.BINDING_ARG, naming.LINK_CLASS
+    b, link, p = naming.BINDING_ARG, naming.LINK_CLASS, naming.PREFIX
     for callee in sorted(fn.callees.values(), key=lambda c: c.index):
         i = callee.index
-        if f"{naming.CALL}{i}(" not in body:
+        base = f"{naming.CALL}{i}"
+        variants = sorted(set(re.findall(rf"\b{base}(_[oc]+)?\(", body)))
+        if not variants:
             continue
         used.append(callee.name)
         exc = _EXCEPT.get(callee.c_ret, "")
-        args = [f"{t} {naming.PREFIX}a{k}" for k, t in enumerate(callee.c_params)]
-        passed = "".join(f", {naming.PREFIX}a{k}" for k in range(len(callee.c_params)))
         out += [f"ctypedef {callee.c_ret} (*{naming.CALL_TYPE}{i})"
-                f"({', '.join(['object'] + list(callee.c_params))}){exc}",
-                "",
-                f"cdef inline {callee.c_ret} {naming.CALL}{i}("
-                f"{', '.join([f'{naming.BINDING_CLASS} {b}'] + args)}){exc}:",
-                f"    cdef {link} link = <{link}>{b}.links[{i}]",
-                f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})",
-                ""]
+                f"({', '.join(['object'] + list(callee.c_params))}){exc}", ""]
+        for suffix in variants:
+            kinds = suffix[1:] if suffix else "c" * len(callee.c_params)
+            args = [f"{'object' if k == 'o' else t} {p}a{n}"
+                    for n, (t, k) in enumerate(zip(callee.c_params, kinds))]
+            passed = "".join(f", {p}c{n}" if k == "o" else f", {p}a{n}"
+                             for n, k in enumerate(kinds))
+            out += [f"cdef inline {callee.c_ret} {base}{suffix}("
+                    f"{', '.join([f'{naming.BINDING_CLASS} {b}'] + args)}){exc}:",
+                    f"    cdef {link} link = <{link}>{b}.links[{i}]"]
+            converted = [n for n, k in enumerate(kinds) if k == "o"]
+            if converted:
+                python_call = f"link.func({', '.join(f'{p}a{n}' for n in range(len(kinds)))})"
+                out += [f"    cdef int {p}overflow = 0"]
+                for n in converted:
+                    out += [f"    cdef long long {p}c{n} = PyLong_AsLongLongAndOverflow("
+                            f"{p}a{n}, &{p}overflow)",
+                            f"    if {p}overflow:",
+                            f"        return {python_call}"]
+            out += [f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})", ""]
     if used:
         out.append(f"{naming.DIRECT} = {tuple(used)!r}")
     return "\n".join(out)

@@ -23,7 +23,7 @@ import copy
 
 from ..analyzer.known_globals import C_MATH, CONSTANTS, DOUBLE_ARGS
 from ..analyzer.ranges import c_places
-from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
+from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE, direct_callee
 from . import naming
 from .rewrite_flex import mark_c_operands
 
@@ -72,6 +72,12 @@ class ArithmeticRewrites:
                     and fn.int_interval(ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()),
                                                   op=sub.op, right=sub.value))):
                 places += [sub.target, sub.value]
+            # g(i) of a compiled g whose C entry takes a long long there (emit_calls.py)
+            if isinstance(sub, ast.Call) and fn.callees:
+                callee = direct_callee(fn.callees, sub, [type_of(a) for a in sub.args],
+                                       fn.locals)
+                if callee is not None:
+                    places += [a for a, t in zip(sub.args, callee.c_params) if t == "long long"]
         for place in places:
             if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
                 for n in ast.walk(place):

@@ -39,7 +39,7 @@ from ..analyzer.known_globals import C_MATH, CONSTANTS, RESULT
 from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
                               TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
-from . import naming
+from . import emit_calls, naming
 from .rewrite_arith import ArithmeticRewrites, _concatenation
 from .rewrite_flex import FlexRewrites
 
@@ -250,8 +250,9 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         if callee is not None:
             # Another compiled function of this module: a C call while it is still bound
             # and swapped (emit_calls.py), else the Python call.
+            c_args = [self.c_kind(a) == INT for a in node.args]
             args = [self.visit(a) for a in node.args]
-            direct = _call(f"{naming.CALL}{callee.index}", _binding(), *args)
+            direct = _call(emit_calls.call_helper_name(callee, c_args), _binding(), *args)
             python = ast.Call(func=self.global_load(callee.name),
                               args=args, keywords=[])
             return ast.copy_location(ast.IfExp(

@@ -49,22 +49,17 @@ cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
 from cpython.pycapsule cimport PyCapsule_New
 __jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
-cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
+cdef object __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
-    cdef long long __jitcy_c0
-    cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     __jitcy_b.calls += 1
     Py_EnterRecursiveCall(b" in a jitcy direct call")
     try:
-        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-        if __jitcy_overflow:
-            return __jitcy_b.original(__jitcy_a0)
         if not __jitcy_self_bound(__jitcy_b):
             return __jitcy_b.original(__jitcy_a0)
         try:
-            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_levels_left())
+            return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_levels_left())
         except (OverflowError, __jitcy_Deopt):
             pass   # a pure body: re-running it (original code) repeats nothing
         return __jitcy_b.original(__jitcy_a0)
@@ -73,4 +68,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object',), ('int',), 'int')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('long long',), ('int',), 'int')

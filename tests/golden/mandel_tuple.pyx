@@ -51,22 +51,17 @@ cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
 from cpython.pycapsule cimport PyCapsule_New
 __jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
-cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy_a1, object __jitcy_a2):
+cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy_a1, long long __jitcy_a2):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
-    cdef long long __jitcy_c2
-    cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
     __jitcy_b.calls += 1
-    __jitcy_c2 = PyLong_AsLongLongAndOverflow(__jitcy_a2, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
     try:
-        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_c2)
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     except (OverflowError, __jitcy_Deopt):
         pass   # a pure body: re-running it (original code) repeats nothing
     return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double', 'object'), ('float', 'float', 'int'), 'int')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double', 'long long'), ('float', 'float', 'int'), 'int')

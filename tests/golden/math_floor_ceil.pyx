@@ -49,7 +49,6 @@ __jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
 cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0):
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
-    cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     __jitcy_b.calls += 1

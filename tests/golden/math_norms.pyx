@@ -52,10 +52,8 @@ cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
 from cpython.pycapsule cimport PyCapsule_New
 __jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
-cdef double __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy_a1) except? -1.0:
+cdef double __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0, double __jitcy_a1) except? -1.0:
     cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
-    cdef long long __jitcy_c0
-    cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     __jitcy_b.calls += 1
@@ -63,15 +61,12 @@ cdef double __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not __jitcy_known_ok(__jitcy_b):
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
-    __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
-    if __jitcy_overflow:
-        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     try:
-        return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_a1)
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
     except (OverflowError, __jitcy_Deopt):
         pass   # a pure body: re-running it (original code) repeats nothing
     return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('object', 'double'), ('int', 'float'), 'float')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'double'), ('int', 'float'), 'float')
