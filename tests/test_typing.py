@@ -46,6 +46,8 @@ def test_math_calls_compile_to_c_helpers(corpus):
     assert "__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b)" in pyx
     # math.exp(v) of an object (a list element): converted as math.exp converts it
     assert "__jitcy_m_exp(__jitcy_fx_value_F(v, " in pyx
+    notes = [why for _, why in typed(corpus.math_impure, list, float).notes]
+    assert not any("exp()" in why for why in notes), notes       # C math: not a slow call
 
 
 def test_math_types(corpus):

@@ -67,8 +67,8 @@ def slow_notes(node: ast.FunctionDef, typer, history: dict, transparent=frozense
             continue
         if isinstance(sub, ast.Call):
             func = sub.func
-            if typer.math_call(sub) is not None:
-                continue
+            if typer.math_call(sub) is not None or typer.math_call_converting(sub) is not None:
+                continue                # C math (an object argument converted as math does)
             if isinstance(func, ast.Name) and func.id not in typer.locals:
                 if func.id == typer.own_name or func.id in typer.builtins:
                     continue
