@@ -721,6 +721,13 @@ def fib_rec(n):
     return fib_rec(n - 1) + fib_rec(n - 2)
 
 
+def pow3_rec(n):
+    # depth bounded by n (no depth count in C); 3**n leaves a long long from n = 40
+    if n < 1:
+        return 1
+    return pow3_rec(n - 1) * 3
+
+
 def ackermann(m, n):
     if m == 0:
         return n + 1

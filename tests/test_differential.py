@@ -369,6 +369,7 @@ CASES = [
     Case("with_defaults", args(big_ints, big_ints, st.none() | int_lists), (1, 2, None)),
     # recursion
     Case("fib_rec", args(st.integers(-2, 18)), (10,)),
+    Case("pow3_rec", args(st.integers(-3, 120)), (5,), examples=((39,), (40,), (41,))),
     Case("ackermann", args(st.integers(0, 2), st.integers(0, 5)), (1, 2)),
     Case("float_rec", args(floats, st.integers(-1, 30)), (1.0, 3)),
     # loops

@@ -13,7 +13,8 @@ import warnings
 import pytest
 
 import jitcy
-from jitcy import config, errors, pipeline
+from jitcy import analyzer, config, errors, pipeline
+from jitcy.translator import emit_module
 
 from .conftest import compile_now
 
@@ -450,6 +451,31 @@ def test_direct_c_recursion_keeps_the_recursion_limit(jitcy_env):
         with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
             countdown(limit * 5)
         assert countdown(100) == 100
+
+
+def sum_down(n):
+    if n < 1:
+        return 0
+    return sum_down(n - 1) + 1
+
+
+def test_recursion_bounded_by_its_argument_runs_without_the_count(jitcy_env):
+    """sum_down(n) nests at most n + 1 levels (analyzer/recursion.py): within the levels
+    left, the entry calls the body without the depth count; past them, the counted body
+    raises RecursionError as before."""
+    compile_now(sum_down, 3)
+    hf = pipeline.lookup(sum_down)
+    assert hf.state.value == "swapped"
+    typed = analyzer.analyze(sum_down, hf.original_code, (int,))
+    assert typed.depth_bound == (0, 1)
+    assert "__jitcy_impl_b(" in emit_module.emit_module(typed)
+    limit = sys.getrecursionlimit()
+    for n in (0, 1, limit // 2, -5):
+        assert sum_down(n) == max(n, 0)
+    for _ in range(2):
+        with pytest.raises(RecursionError, match="maximum recursion depth exceeded"):
+            sum_down(limit * 5)
+        assert sum_down(limit // 2) == limit // 2
 
 
 def test_exit_with_a_build_in_flight_is_quiet_and_leaves_nothing(tmp_path):

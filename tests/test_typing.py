@@ -93,6 +93,17 @@ def test_step_counters_are_c_ints_in_bodies_that_are_not_pure(corpus):
     assert "__jitcy_mul(__jitcy_obj(count), __jitcy_obj(down))" in pyx
 
 
+def test_depth_bound_of_self_recursion():
+    """analyzer/recursion.py: the depth a call can nest, from a base case that returns and
+    self-calls that lower the same parameter by a literal; anything else: no bound."""
+    module = load_fresh_module(TESTS / "corpus_recursion.py", "corpus_recursion_typing")
+    assert typed(module.fib, int).depth_bound == (0, 0)
+    assert typed(module.tri, int, int).depth_bound == (1, -2)   # calls need n >= 4
+    for name in ("countdown", "grows", "late_guard", "base_recurses"):
+        fn = typed(getattr(module, name), int)
+        assert fn.self_recursive and fn.depth_bound is None, name
+
+
 def test_notes_for_mixed_types_and_unknown_calls(tmp_path):
     path = tmp_path / "mixed_notes.py"
     path.write_text(

@@ -6,7 +6,7 @@ import types
 
 from ..compat import signature_shape
 from ..errors import UnsupportedConstruct
-from . import nogil_blocks, snippet
+from . import nogil_blocks, recursion, snippet
 from .infer_types import infer
 from .infer_types import array_params_rebound, items_read, params_rebound
 from .known_globals import known_globals, known_globals_key
@@ -46,6 +46,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
             f"comprehensions and would raise UnboundLocalError) is not compiled by jitcy",
             filename, line)
     has_int = any(t == "int" for t in result.types.values())
+    self_recursive = result.self_recursive and node.name in names.globals
+    c_ints = result.pure and (has_int or result.speculated)
     typed = TypedFunction(
         node=node,
         filename=filename,
@@ -60,8 +62,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         global_names=names.globals,
         builtin_names=names.builtins,
         declared_global=names.declared_global,
-        c_ints=result.pure and (has_int or result.speculated),
-        self_recursive=result.self_recursive and node.name in names.globals,
+        c_ints=c_ints,
+        self_recursive=self_recursive,
         notes=result.notes,
         callees=dict(callees or {}),
         maybe_unbound=result.maybe_unbound,
@@ -71,6 +73,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         nonneg=result.nonneg,
         speculated=result.speculated,
         tuple_items=items,
+        depth_bound=(recursion.depth_bound(node, params, result.types)
+                     if self_recursive and c_ints and not nogil_withs else None),
     )
     expression_type = typed.expression_typer() if nogil_withs else None
     for block in nogil_withs:

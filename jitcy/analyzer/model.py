@@ -175,6 +175,8 @@ class TypedFunction:
     nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
     speculated: bool = False         # list/tuple elements are floats, checked at each read
     #                                  (pure bodies only: a miss re-runs the original code)
+    depth_bound: tuple | None = None    # (index, offset): a self-recursive pure body nests
+    #                        at most params[index] + offset levels (analyzer/recursion.py)
     tuple_items: dict = dataclasses.field(default_factory=dict)   # tuple parameter -> the
     #                        types of its items, guarded at the entry (never rebound)
     counters: dict = dataclasses.field(default_factory=dict)   # C loop counters of a body

@@ -186,7 +186,7 @@ def compile_module(request: BuildRequest) -> BuildResult:
     request_id = next(_ids)
     message = json.dumps({
         "id": request_id, "module_name": request.module_name, "pyx_path": str(pyx_path),
-        "workdir": str(pyx_path.parent), "compile_args": list(toolchain.COMPILE_ARGS),
+        "workdir": str(pyx_path.parent), "compile_args": list(toolchain.compile_args()),
         "cython_options": ({**toolchain.CYTHON_OPTIONS, "annotate": True}
                            if request.annotate_only else toolchain.CYTHON_OPTIONS),
         "directives": toolchain.CYTHON_DIRECTIVES, "annotate_only": request.annotate_only,

@@ -72,7 +72,11 @@ def _indent(text: str, level: int = 1) -> str:
     return "\n".join(pad + line if line.strip() else line for line in text.splitlines())
 
 
-def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
+def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
+          depth_counted: bool = True) -> str:
+    """The body as a cdef function. ``depth_counted=False``: the copy of a C-int body
+    whose depth its argument bounds (analyzer/recursion.py): its self-calls pass no count
+    (the entry checked the bound against the levels left)."""
     node = copy.deepcopy(fn.node)
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
     annotate_types(annotated)
@@ -82,7 +86,8 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
     if arrays:
         rewriters.append(RewriteArrays(annotated, c_ints=c_ints))
         rewriters.append(RewriteScalars(annotated, c_ints=c_ints))   # NumPy scalars: elements
-    rewriters.append(RewriteNames(annotated, c_ints=c_ints, impl_name=name))
+    rewriters.append(RewriteNames(annotated, c_ints=c_ints, impl_name=name,
+                                  depth_counted=depth_counted))
     for rewriter in rewriters:
         body = []
         for stmt in node.body:
@@ -116,6 +121,11 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str) -> str:
                     + [f"{'object' if p in held else annotated.c_type(p)} {safe_local_name(p)}"
                        for p in fn.params]
                     + _view_parameters(fn))
+    if fn.self_recursive and c_ints and not depth_counted:
+        out = [f"cdef {ret} {name}({sig}){_rare_exception_value(ret)}:"]
+        out += ["    " + d for d in _view_locals(fn) + decls]
+        out.append(_indent(text))
+        return "\n".join(out)
     if fn.self_recursive and c_ints:
         # Direct C recursion must still hit Python's recursion limit, not the C stack. A
         # C-int body runs no Python code, so the budget of levels left (the thread's own,
@@ -208,6 +218,9 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         ret_c = _return_ctype(fn, True)
         parts.append(f"\ncdef {ret_c} {naming.DEOPT}():\n    raise {naming.DEOPT_ERROR}()\n")
         parts.append(_impl(fn, c_ints=True, name=naming.IMPL_C, ret=ret_c))
+        if _bounded(fn):
+            parts.append(_impl(fn, c_ints=True, name=naming.IMPL_BOUNDED, ret=ret_c,
+                               depth_counted=False))
     if not use_c:
         # A pure function re-runs its original code on overflow instead (it repeats nothing):
         # a second compiled body would double the C that gcc compiles for a rare path.
@@ -339,6 +352,11 @@ def _guard(raw: str, t, is_array: bool, items_typed: bool) -> str:
     return f"type({raw}) is {t.__name__}"
 
 
+def _bounded(fn: TypedFunction) -> bool:
+    """Does the module carry the copy of the body without the depth count (IMPL_BOUNDED)?"""
+    return fn.self_recursive and fn.depth_bound is not None and not array_params(fn)
+
+
 def _plain_positional(fn: TypedFunction) -> bool:
     """Only positional parameters (no ``*args``, keyword-only or ``**kwargs``): calls from C
     can then skip the trampoline (runtime.py, FAST_EXPORT)."""
@@ -385,15 +403,27 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
             body.append(f"    return {obj_call}")
         c_args = [f"{naming.PREFIX}c{i}" if i in c_params else r for i, r in enumerate(raw)]
         c_args += views
+        impl = naming.IMPL_C
         if fn.self_recursive:
             # The body calls itself in C without checking its global name each time (it
             # runs no Python code, so nothing can rebind it meanwhile): check it here.
             body += [f"if not {naming.SELF_BOUND}({b}):", f"    return {obj_call}"]
+            if _bounded(fn):
+                # depth <= p + offset: within the levels left, the copy without the count
+                index, offset = fn.depth_bound
+                bound = c_args[index]
+                body += [f"if {bound} <= <long long>{naming.RECURSION_LEFT}() - ({offset}):"]
+                body += ["    " + line for line in _view_guards(fn, raw, fallback) + [
+                    "try:",
+                    f"    return {naming.IMPL_BOUNDED}({b}{''.join(', ' + a for a in c_args)})",
+                    f"except (OverflowError, {naming.DEOPT_ERROR}):",
+                    "    pass   # a pure body: re-running it (original code) repeats nothing",
+                    f"return {obj_call}"]]
             c_args.append(f"{naming.RECURSION_LEFT}()")
         body += _view_guards(fn, raw, fallback)
         body += ["try:"]
         body += ["    " + line for line in _release(fn, [
-            f"return {naming.IMPL_C}({b}{''.join(', ' + a for a in c_args)})"])]
+            f"return {impl}({b}{''.join(', ' + a for a in c_args)})"])]
         body += [f"except (OverflowError, {naming.DEOPT_ERROR}):",
                  "    pass   # a pure body: re-running it (original code) repeats nothing"]
         body.append(f"return {obj_call}")

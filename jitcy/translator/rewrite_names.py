@@ -76,10 +76,12 @@ def _binding():
 
 
 class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
-    def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str):
+    def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str,
+                 depth_counted: bool = True):
         self.fn = fn
         self.c_ints = c_ints
         self.impl_name = impl_name
+        self.depth_counted = depth_counted    # self-calls pass the levels left (C ints)
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()
@@ -265,9 +267,11 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             direct = _call(self.impl_name, _binding(), *args)
             if self.c_ints:
                 # the entry checked the name once: a C-int body runs no Python code
-                budget = ast.BinOp(left=ast.Name(id=naming.RECURSION_BUDGET, ctx=ast.Load()),
-                                   op=ast.Sub(), right=_const(1))
-                direct.args.append(budget)
+                if self.depth_counted:
+                    budget = ast.BinOp(left=ast.Name(id=naming.RECURSION_BUDGET,
+                                                     ctx=ast.Load()),
+                                       op=ast.Sub(), right=_const(1))
+                    direct.args.append(budget)
                 if not self.fn.nogil_blocks:
                     return ast.copy_location(direct, node)
                 fallback = _call(naming.DEOPT)

@@ -11,6 +11,11 @@ cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n, int __jitc
         return n
     return __jitcy_impl_c(__jitcy_b, n - 1, __jitcy_rem - 1) + __jitcy_impl_c(__jitcy_b, n - 2, __jitcy_rem - 1)
 
+cdef long long __jitcy_impl_b(__jitcy_Binding __jitcy_b, long long n) except? -9223372036854775797:
+    if n < 2:
+        return n
+    return __jitcy_impl_b(__jitcy_b, n - 1) + __jitcy_impl_b(__jitcy_b, n - 2)
+
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
     cdef long long __jitcy_c0
     cdef int __jitcy_overflow = 0
@@ -27,6 +32,12 @@ cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
         if __jitcy_overflow:
             return __jitcy_b.original(__jitcy_a0)
         if not __jitcy_self_bound(__jitcy_b):
+            return __jitcy_b.original(__jitcy_a0)
+        if __jitcy_c0 <= <long long>__jitcy_levels_left() - (0):
+            try:
+                return __jitcy_impl_b(__jitcy_b, __jitcy_c0)
+            except (OverflowError, __jitcy_Deopt):
+                pass   # a pure body: re-running it (original code) repeats nothing
             return __jitcy_b.original(__jitcy_a0)
         try:
             return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_levels_left())
@@ -57,6 +68,12 @@ cdef object __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0):
     Py_EnterRecursiveCall(b" in a jitcy direct call")
     try:
         if not __jitcy_self_bound(__jitcy_b):
+            return __jitcy_b.original(__jitcy_a0)
+        if __jitcy_a0 <= <long long>__jitcy_levels_left() - (0):
+            try:
+                return __jitcy_impl_b(__jitcy_b, __jitcy_a0)
+            except (OverflowError, __jitcy_Deopt):
+                pass   # a pure body: re-running it (original code) repeats nothing
             return __jitcy_b.original(__jitcy_a0)
         try:
             return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_levels_left())
