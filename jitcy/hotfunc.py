@@ -43,6 +43,7 @@ import weakref
 
 from . import compat
 from .profiler import make_probe
+from .profiler.arrays import stable_tuples
 
 #: Distinct raw signatures remembered by the miss dispatcher before it stops caching.
 _DISPATCH_CACHE_LIMIT = 64
@@ -225,7 +226,7 @@ class HotFunction:
                 raw = next(iter(self.sigs))
             else:
                 raw = max(self.sigs.items(), key=lambda item: item[1])[0]
-            arg_types = self._normalize(raw)
+            arg_types = self._normalize(stable_tuples(raw, self.sigs))
             self.in_flight.add(arg_types)
         self._compile_request(self, arg_types)
 
@@ -294,7 +295,7 @@ class HotFunction:
         """A call the primary specialization does not accept: find another one or say None."""
         with self.lock:
             self.guard_misses += 1
-            arg_types = self._normalize(raw_sig)
+            arg_types = self._normalize(stable_tuples(raw_sig, self.sigs))
             for spec in self.specializations:
                 if spec.arg_types == arg_types:
                     target = (spec.entry, spec.binding)

@@ -192,3 +192,29 @@ def test_a_tuple_not_read_by_position_keeps_a_plain_guard(pair):
         check(ref.total, jit.total, args)
     after = jitcy.stats(jit.total)
     assert after["guard_misses"] == before["guard_misses"], after
+
+
+def test_item_types_that_vary_keep_a_plain_tuple_guard(pair):
+    """Tuples whose item types change from call to call while profiling (int colours and
+    float colours) get one specialization for any tuple: no build per combination, no
+    dispatch through the miss path."""
+    ref, jit = pair
+    jitcy.hot(jit.scaled, threshold=4, time_limit=1e9)
+    for args in [((1, 2), 3), ((1.5, 2.5), 3), ((1, 2), 3), ((1.5, 2.5), 3)]:
+        check(ref.scaled, jit.scaled, *args)
+    stats = jitcy.stats(jit.scaled)
+    assert stats["state"] == "swapped", stats
+    assert [s["types"] for s in stats["specializations"]] == [["tuple", "int"]]
+    before = stats["guard_misses"]
+    for args in [((1, 2), 3), ((1.5, 2.5), 3), ((2**70, "a"), 2), ((1, 2, 3), 1)]:
+        check(ref.scaled, jit.scaled, *args)
+    assert jitcy.stats(jit.scaled)["guard_misses"] == before
+
+
+def test_stable_tuples_only_degrades_positions_that_vary():
+    from jitcy.profiler.arrays import stable_tuples
+    a, b = TupleType((int, int)), TupleType((float, float))
+    assert stable_tuples((a, int), [(a, int)]) == (a, int)
+    assert stable_tuples((a, int), [(a, int), (b, int)]) == (tuple, int)
+    assert stable_tuples((a, a), [(a, a), (a, b)]) == (a, tuple)
+    assert stable_tuples((a, int), [(a, float), (int, int)]) == (a, int)   # not tuples there

@@ -83,6 +83,24 @@ def describe_tuple(value):
     return tuple
 
 
+def stable_tuples(raw: tuple, seen) -> tuple:
+    """``raw`` with each :class:`TupleType` replaced by plain ``tuple`` where the signatures
+    ``seen`` so far hold another kind of tuple at that position: item types that vary
+    from call to call would mean a specialization per combination, and calls dispatched
+    among them by the miss path (``addColours(a, s, b)`` of int and float colours)."""
+    positions = [k for k, t in enumerate(raw) if isinstance(t, TupleType)]
+    if not positions:
+        return raw
+    out = list(raw)
+    for sig in list(seen):
+        if len(sig) != len(raw):
+            continue
+        for k in positions:
+            if sig[k] != raw[k] and (sig[k] is tuple or isinstance(sig[k], TupleType)):
+                out[k] = tuple
+    return tuple(out)
+
+
 def make_refiner(plain: set):
     """``refine(sig, args)``: the signature with each exact ndarray type replaced by its
     :class:`ArrayType` and each exact tuple by its :class:`TupleType`. Signatures with
