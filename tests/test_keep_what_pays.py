@@ -36,15 +36,19 @@ def _run(func, args, calls):
 
 
 @pytest.mark.parametrize("func, args, expected", [(get_global, (), G)])
-def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, func, args,
-                                                                   expected):
+def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, monkeypatch,
+                                                                   func, args, expected):
+    # This function runs ~20-25% slower compiled (the trampoline's frame around a body that
+    # costs nothing): right at the default 1.25 margin, where the verdict flips with the
+    # machine's noise. A 1.1 margin tests the same mechanism, on real timings, with room.
+    monkeypatch.setattr(hotfunc, "SLOWER_MARGIN", 1.1)
     original = func.__code__
     results, st = _run(func, args, THRESHOLD + 2 * hotfunc.MEASURED_CALLS + 5)
     assert all(r is expected or r == expected for r in results)
     assert st["state"] == "reverted", st["specializations"][0]["measured"]
     measured = st["specializations"][0]["measured"]
     assert measured["verdict"] == "slower: back to the interpreter"
-    assert measured["compiled_ns_per_call"] > measured["interpreted_ns_per_call"] * 1.25
+    assert measured["compiled_ns_per_call"] > measured["interpreted_ns_per_call"] * 1.1
     assert measured["compiled_calls"] == measured["interpreted_calls"] == hotfunc.MEASURED_CALLS
     assert f"{measured['compiled_ns_per_call']:.0f} ns per call compiled" in st["reason"]
     assert func.__code__ is original          # interpreted, at no extra cost
