@@ -81,6 +81,16 @@ def observed_type(t) -> str:
     return GUARDED.get(t, OBJECT)
 
 
+def unpacks_tuple_parameter(target, value, items: dict) -> bool:
+    """``i, u = i_u``: one flat target per item of a tuple parameter whose length and item
+    types the entry guards (``items``: TypedFunction.tuple_items), so the unpacking cannot
+    fail and runs no user code."""
+    return (isinstance(value, ast.Name) and value.id in items
+            and isinstance(target, (ast.Tuple, ast.List))
+            and len(target.elts) == len(items[value.id])
+            and not any(isinstance(e, (ast.Starred, ast.Tuple, ast.List)) for e in target.elts))
+
+
 def tuple_items(t) -> tuple | None:
     """The type strings of the items of a normalized :class:`TupleType`, else None."""
     if isinstance(t, TupleType):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import ast
 
 from . import arrays
-from .model import BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, OBJECT, STR, TUPLE
+from .model import (BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, OBJECT, STR, TUPLE,
+                    unpacks_tuple_parameter)
 
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
 #: Types whose truth value runs no user code (exact builtins).
@@ -181,15 +182,10 @@ def _parallel_assignment(stmt) -> bool:
 
 
 def _unpacks_tuple_parameter(stmt, tuple_items: dict) -> bool:
-    """``i, u = i_u``: plain names, as many as the items of a tuple parameter whose item
-    types the entry guarded (an exact tuple: unpacking it runs no user code)."""
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-            and isinstance(stmt.value, ast.Name) and stmt.value.id in tuple_items):
-        return False
-    target = stmt.targets[0]
-    return (isinstance(target, (ast.Tuple, ast.List))
-            and len(target.elts) == len(tuple_items[stmt.value.id])
-            and all(isinstance(e, ast.Name) for e in target.elts))
+    """``i, u = i_u`` into local names (model.unpacks_tuple_parameter)."""
+    return (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and unpacks_tuple_parameter(stmt.targets[0], stmt.value, tuple_items)
+            and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts))
 
 
 def _stmt_targets(stmt):

@@ -403,7 +403,14 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
             body.append(f"    return {obj_call}")
         c_args = [f"{naming.PREFIX}c{i}" if i in c_params else r for i, r in enumerate(raw)]
         c_args += views
-        impl = naming.IMPL_C
+
+        def run(impl, args):
+            """Call a C-int body; on overflow (or a deopt) re-run the original code."""
+            return _view_guards(fn, raw, fallback) + ["try:"] + ["    " + line for line in _release(
+                fn, [f"return {impl}({b}{''.join(', ' + a for a in args)})"])] + [
+                f"except (OverflowError, {naming.DEOPT_ERROR}):",
+                "    pass   # a pure body: re-running it (original code) repeats nothing",
+                f"return {obj_call}"]
         if fn.self_recursive:
             # The body calls itself in C without checking its global name each time (it
             # runs no Python code, so nothing can rebind it meanwhile): check it here.
@@ -411,22 +418,10 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
             if _bounded(fn):
                 # depth <= p + offset: within the levels left, the copy without the count
                 index, offset = fn.depth_bound
-                bound = c_args[index]
-                body += [f"if {bound} <= <long long>{naming.RECURSION_LEFT}() - ({offset}):"]
-                body += ["    " + line for line in _view_guards(fn, raw, fallback) + [
-                    "try:",
-                    f"    return {naming.IMPL_BOUNDED}({b}{''.join(', ' + a for a in c_args)})",
-                    f"except (OverflowError, {naming.DEOPT_ERROR}):",
-                    "    pass   # a pure body: re-running it (original code) repeats nothing",
-                    f"return {obj_call}"]]
-            c_args.append(f"{naming.RECURSION_LEFT}()")
-        body += _view_guards(fn, raw, fallback)
-        body += ["try:"]
-        body += ["    " + line for line in _release(fn, [
-            f"return {impl}({b}{''.join(', ' + a for a in c_args)})"])]
-        body += [f"except (OverflowError, {naming.DEOPT_ERROR}):",
-                 "    pass   # a pure body: re-running it (original code) repeats nothing"]
-        body.append(f"return {obj_call}")
+                body += [f"if {c_args[index]} <= <long long>{naming.RECURSION_LEFT}() - ({offset}):"]
+                body += ["    " + line for line in run(naming.IMPL_BOUNDED, c_args)]
+            c_args = c_args + [f"{naming.RECURSION_LEFT}()"]
+        body += run(naming.IMPL_C, c_args)
     else:
         body += _view_guards(fn, raw, fallback)
         body += _release(fn, [f"return {obj_call}"])

@@ -30,7 +30,7 @@ import ast
 import itertools
 
 from ..analyzer import arrays
-from ..analyzer.model import DICT, OBJECT, TypedFunction
+from ..analyzer.model import DICT, OBJECT, TypedFunction, unpacks_tuple_parameter
 from . import naming
 
 
@@ -93,9 +93,8 @@ class RewriteUnpack(ast.NodeTransformer):
                 and arrays.unpacks_shape(node.value, len(node.targets[0].elts),
                                          lambda e: getattr(e, "_jitcy_type", OBJECT))):
             return node                            # n, m = a.shape: rewrite_arrays.py
-        if (len(node.targets) == 1 and isinstance(node.value, ast.Name)
-                and _plain(node.targets[0].elts)
-                and len(node.targets[0].elts) == len(self.fn.tuple_items.get(node.value.id, ()))):
+        if len(node.targets) == 1 and unpacks_tuple_parameter(node.targets[0], node.value,
+                                                              self.fn.tuple_items):
             return node                            # i, u = i_u: its length is guarded
         value, out = node.value, []
         if len(node.targets) > 1:                  # a, b = c = value: evaluate value once
