@@ -57,3 +57,9 @@ def total(t):
     for x in t:
         s += x
     return s
+
+
+def empty_unpack(xs):
+    """``[] = xs``: only the check that xs is empty (Python's ValueError/TypeError)."""
+    [] = xs
+    return 0

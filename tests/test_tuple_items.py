@@ -218,3 +218,12 @@ def test_stable_tuples_only_degrades_positions_that_vary():
     assert stable_tuples((a, int), [(a, int), (b, int)]) == (tuple, int)
     assert stable_tuples((a, a), [(a, a), (a, b)]) == (a, tuple)
     assert stable_tuples((a, int), [(a, float), (int, int)]) == (a, int)   # not tuples there
+
+
+def test_empty_unpacking_of_another_name_is_still_checked(pair):
+    """Only a guarded tuple parameter skips the unpacking check: ``[] = xs`` of a list
+    raises Python's ValueError/TypeError."""
+    ref, jit = pair
+    swapped(jit.empty_unpack, [])
+    for xs in [[], [1], [1, 2], (), (3,), 5, "ab"]:
+        check(ref.empty_unpack, jit.empty_unpack, xs)
