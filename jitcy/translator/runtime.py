@@ -43,14 +43,32 @@ cdef extern from *:
     #endif
     }
 
+    /* 3.11: the current thread state is one load from _PyRuntime (the interpreter's own
+       inline _PyThreadState_GET), where the exported function costs a call through the
+       PLT: a fifth of a loop that calls an inlined function (its entry checks this). */
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000 && !defined(PYPY_VERSION)
+      #ifndef Py_BUILD_CORE
+        #define Py_BUILD_CORE 1
+        #define {p}UNDEF_BUILD_CORE
+      #endif
+      /* Its internal version follows (the same test, read inline): no redefinition. */
+      #undef _PyGC_FINALIZED
+      #include "internal/pycore_pystate.h"
+      #ifdef {p}UNDEF_BUILD_CORE
+        #undef Py_BUILD_CORE
+        #undef {p}UNDEF_BUILD_CORE
+      #endif
+      #define {p}THREAD_STATE() _PyThreadState_GET()
+    #elif PY_VERSION_HEX >= 0x030D0000
+      #define {p}THREAD_STATE() PyThreadState_GetUnchecked()
+    #else
+      #define {p}THREAD_STATE() _PyThreadState_UncheckedGet()
+    #endif
+
     /* A trace or profile function (pdb, coverage.py, cProfile: sys.settrace/setprofile)
        is set on this thread: the entry runs the original code so that it is traced. */
     static inline int {p}tracing(void) {
-    #if PY_VERSION_HEX >= 0x030D0000
-        PyThreadState *ts = PyThreadState_GetUnchecked();
-    #else
-        PyThreadState *ts = _PyThreadState_UncheckedGet();
-    #endif
+        PyThreadState *ts = {p}THREAD_STATE();
         return ts->c_tracefunc != NULL || ts->c_profilefunc != NULL;
     }
     """
@@ -602,7 +620,7 @@ cdef extern from *:
     """
     /* How many more calls this thread may nest before Python raises RecursionError. */
     static int {p}levels_left(void) {
-        PyThreadState *ts = PyThreadState_GET();
+        PyThreadState *ts = {p}THREAD_STATE();
     #if PY_VERSION_HEX >= 0x030C0000 && PY_VERSION_HEX < 0x030E0000
         return ts->py_recursion_remaining;
     #elif PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
@@ -727,7 +745,7 @@ cdef extern from *:
            have them (the exported functions cost a call each way).
            _Py_CheckRecursiveCall is exported by 3.11 but declared only in its internal
            headers: declared here, since an implicit declaration is an error in GCC >= 14. */
-        ts = PyThreadState_GET();
+        ts = {p}THREAD_STATE();
         if (ts->recursion_remaining-- <= 0 && _Py_CheckRecursiveCall(ts, "")) {
             Py_XDECREF(defaults);
             return NULL;
