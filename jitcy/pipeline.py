@@ -344,7 +344,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
         _loaded[key] = module
     entry_fn, binding = loader.bind(module, func, hf.miss, hf, code.co_name, hf.original)
     if callees and getattr(module, naming.DIRECT, ()):
-        loader.link(module, binding, [(name, g, spec.trampoline, spec.binding, spec.export[0])
+        loader.link(module, binding, [(name, g, spec.trampoline, spec.binding, spec.export[0],
+                                       spec.export[6](spec.binding) if spec.export[6] else None)
                                       for name, g, spec in callees])
     trampoline = compat.make_trampoline(code, entry_fn, binding,     # swapped in by hf
                                         on_error=loader.fix_traceback,

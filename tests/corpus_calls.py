@@ -53,6 +53,41 @@ def poly(a, b):
 
 def poly_sum(xs, k):
     s = 0
-    for i, x in enumerate(xs):   # not pure: i is a C counter, k a Python int
+    for i, x in enumerate(xs):   # not pure: i is a C counter, k too (converted at the entry)
         s += poly(i, k) + poly(x, i)
+    return s
+
+
+def poly_sq(xs, k):
+    s = 0
+    for i, x in enumerate(xs):   # k * k may pass 2**63: a Python int, converted per call
+        s += poly(i, k * k) + poly(x, i)
+    return s
+
+
+def ratios_hooked(n, hook):
+    out = []
+    for i in range(n):
+        if i == 2:
+            hook()               # Python code mid-loop: may set a trace function
+        out.append(safe_div(i * 1.5, 2.0))
+    return out
+
+
+def pair_ratio(i_j):
+    i, j = i_j                   # int items of a guarded tuple: C, checked at the entry
+    return safe_div(i, j) + (i < j)
+
+
+SCALE = 2.0
+
+
+def scaled(x):
+    return x * SCALE             # reads a module global: called in C, not copied
+
+
+def scaled_sum(n):
+    s = 0.0
+    for i in range(n):
+        s += scaled(i * 0.5)
     return s

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jitcy
+from jitcy.translator import naming
 
 from .conftest import TESTS, compile_now, load_fresh_module
 
@@ -97,6 +98,88 @@ def test_exceptions_from_the_callee_propagate(pair, n, d):
     assert r[0] == j[0] and same(r[1], j[1]) if r[0] == "ok" else r == j, (r, j)
 
 
+def test_a_small_pure_callee_runs_inlined_and_errors_come_from_its_own_code(pair):
+    """safe_div needs nothing of its module: ratios carries a copy of its C body and runs
+    it in place of the call, counted as safe_div's compiled calls. An error in the copy
+    makes the real call, so the exception comes from safe_div, with its frame."""
+    ref, jit = pair
+    swapped(jit.safe_div, 1.0, 2.0)
+    swapped(jit.ratios, 3, 2.0)
+    out = io.StringIO()
+    jitcy.explain(jit.ratios, file=out)
+    assert "cdef inline double __jitcy_inl_0(double a, double b)" in out.getvalue()
+    before = compiled_calls(jit.safe_div)
+    assert jit.ratios(50, 4.0) == ref.ratios(50, 4.0)
+    assert compiled_calls(jit.safe_div) == before + 50
+    with pytest.raises(ZeroDivisionError) as info:
+        jit.ratios(3, 0.0)
+    assert [e.name for e in info.traceback][-1] == "safe_div"
+    with pytest.raises(ZeroDivisionError) as ref_info:
+        ref.ratios(3, 0.0)
+    assert str(info.value) == str(ref_info.value)
+
+
+def test_a_callee_that_reads_its_globals_is_called_not_inlined(pair):
+    """scaled reads the module global SCALE through its own binding (and is not pure: a
+    global may be anything): callers call its C entry, not a copy, and a new value of
+    SCALE is seen at once."""
+    ref, jit = pair
+    swapped(jit.scaled, 1.0)
+    st_ = swapped(jit.scaled_sum, 3)
+    assert st_["specializations"][0]["direct_calls"] == ["scaled"]
+    out = io.StringIO()
+    jitcy.explain(jit.scaled_sum, file=out)
+    assert "__jitcy_call_0(__jitcy_b, " in out.getvalue()
+    assert naming.INLINE not in out.getvalue()
+    assert jit.scaled_sum(10) == ref.scaled_sum(10)
+    jit.SCALE = ref.SCALE = 3.0
+    assert jit.scaled_sum(10) == ref.scaled_sum(10) == 67.5
+
+
+def test_an_inlined_callee_is_traced_once_a_trace_function_is_set(pair):
+    """A trace function set by Python code the caller runs mid-loop sees every later call
+    of the inlined callee, as the interpreter's would."""
+    ref, jit = pair
+    swapped(jit.safe_div, 1.0, 2.0)
+    swapped(jit.ratios_hooked, 3, lambda: None)
+
+    def traced_calls(func):
+        calls = []
+
+        def tracer(frame, event, arg):
+            if event == "call" and frame.f_code.co_name == "safe_div":
+                calls.append(frame.f_locals["a"])
+            return None
+
+        try:
+            result = func(6, lambda: sys.settrace(tracer))
+        finally:
+            sys.settrace(None)
+        return result, calls
+
+    assert traced_calls(jit.ratios_hooked) == traced_calls(ref.ratios_hooked)
+    assert traced_calls(ref.ratios_hooked)[1] == [3.0, 4.5, 6.0, 7.5]
+
+
+@SETTINGS
+@given(i=st.integers(-3, 3) | st.sampled_from([2**63 - 1, 2**63, -2**63 - 1, 2**64]),
+       j=st.integers(-3, 3) | st.sampled_from([2**62, 2**63, -2**63]))
+def test_int_items_of_a_tuple_pass_as_c_long_longs(pair, i, j):
+    """pair_ratio unpacks its tuple's int items into C long longs (the entry checks that
+    they fit, else runs the original code) and passes them to safe_div's inlined body,
+    which converts them to doubles as Python does (an int past 2**53 rounds the same)."""
+    ref, jit = pair
+    if jitcy.pipeline.lookup(jit.pair_ratio) is None:
+        swapped(jit.safe_div, 1, 2)
+        swapped(jit.pair_ratio, (1, 2))
+        out = io.StringIO()
+        jitcy.explain(jit.pair_ratio, file=out)
+        assert "cdef long long i" in out.getvalue()
+        assert "__jitcy_call_0(__jitcy_b, i, j)" in out.getvalue()
+    r, k = outcome(ref.pair_ratio, (i, j)), outcome(jit.pair_ratio, (i, j))
+    assert r[0] == k[0] and (same(r[1], k[1]) if r[0] == "ok" else r == k), (i, j, r, k)
+
+
 def test_a_rebinding_of_the_callee_is_seen_at_once(pair):
     ref, jit = pair
     swapped(jit.norm, 3.0, 4.0)
@@ -148,18 +231,22 @@ def test_a_callee_not_yet_compiled_is_a_python_call(pair):
                    max_size=6),
        k=st.integers(-3, 3) | st.sampled_from([2**31, 2**62, 2**63 - 1, 2**63, -2**63 - 1]))
 def test_int_arguments_pass_as_c_long_longs_or_as_python_ints(pair, xs, k):
-    """poly's C entry takes long longs: i (a C counter) is passed as it is, k (a Python int)
-    is converted by the caller's helper, or poly is called in Python if k does not fit; a
-    product past 2**63 re-runs poly interpreted (x, a list element, is not known to be an
-    int: a Python call). Every answer is the interpreter's."""
+    """poly's C entry takes long longs. In poly_sum, i (a C counter) and k (a parameter
+    used only there, converted at the entry: one that does not fit runs the original code)
+    are passed as they are; in poly_sq, k * k (a Python int) is converted by the caller's
+    helper, or poly is called in Python if it does not fit. A product past 2**63 re-runs
+    poly interpreted (x, a list element, is not known to be an int: a Python call). Every
+    answer is the interpreter's."""
     ref, jit = pair
     if jitcy.pipeline.lookup(jit.poly_sum) is None:
         swapped(jit.poly, 2, 3)
-        st_ = swapped(jit.poly_sum, [1, 2], 3)
-        assert st_["specializations"][0]["direct_calls"] == ["poly"]
-        out = io.StringIO()
-        jitcy.explain(jit.poly_sum, file=out)
-        # poly(i, k): i passed as a C long long, k converted by the helper
-        assert "__jitcy_call_0_co(__jitcy_b, i, k)" in out.getvalue()
-    r, j = outcome(ref.poly_sum, xs, k), outcome(jit.poly_sum, xs, k)
-    assert r == j, (xs, k, r, j)
+        for caller, helper in ((jit.poly_sum, "__jitcy_call_0(__jitcy_b, i, k)"),
+                               (jit.poly_sq, "__jitcy_call_0_co(__jitcy_b, i, ")):
+            st_ = swapped(caller, [1, 2], 3)
+            assert st_["specializations"][0]["direct_calls"] == ["poly"]
+            out = io.StringIO()
+            jitcy.explain(caller, file=out)
+            assert helper in out.getvalue()
+    for name in ("poly_sum", "poly_sq"):
+        r, j = outcome(getattr(ref, name), xs, k), outcome(getattr(jit, name), xs, k)
+        assert r == j, (name, xs, k, r, j)

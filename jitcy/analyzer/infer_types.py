@@ -36,7 +36,8 @@ from . import arrays, known_globals, npscalars, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, F8, FLOAT, FLOAT_OR_F8, INT, LIST, NONE,
-                    NUMPY_SCALARS, OBJECT, SET, STR, TUPLE, array_info, direct_callee, join)
+                    NUMPY_SCALARS, OBJECT, SET, STR, TUPLE, array_info, direct_callee, join,
+                    unpacked_items)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 #: np.float64 is a float subclass the math module reads as a float (same value, same errors).
@@ -539,9 +540,13 @@ def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, 
         # Int parameters may be C too (converted at the entry), unless the function calls
         # itself directly (the call would convert an int that may not fit).
         params = () if recursive else [p for p, t in arg_types.items() if t == INT]
+        # Int items of a guarded tuple parameter likewise (the entry checks that they fit).
+        items = () if recursive else [
+            name for name, (p, k) in unpacked_items(node, tuple_items).items()
+            if tuple_items[p][k] == INT]
         counters = {name: bounds for name, bounds in ranges.counters(
             node, typer.builtins, typer.locals, maybe_unbound | set(arg_types), typer.expr,
-            params).items() if env.get(name) == INT}
+            params, items, typer.callees).items() if env.get(name) == INT}
     if not pure and any(t == INT for n, t in env.items() if n not in counters):
         notes.append(why)
     notes += slow_notes(node, typer, history, transparent)

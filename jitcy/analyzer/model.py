@@ -41,6 +41,7 @@ class CalleeSig:
     c_params: tuple            # C parameter types of that entry
     guard_types: tuple         # type strings each argument must have (object: any)
     return_type: str           # the type string of what it returns
+    inline: str | None = None  # its pure body as an inline function callers may copy
 
 
 def direct_callee(callees: dict, node, arg_types, locals_):
@@ -89,6 +90,19 @@ def unpacks_tuple_parameter(target, value, items: dict) -> bool:
             and isinstance(target, (ast.Tuple, ast.List))
             and len(target.elts) == len(items[value.id])
             and not any(isinstance(e, (ast.Starred, ast.Tuple, ast.List)) for e in target.elts))
+
+
+def unpacked_items(node, items: dict) -> dict:
+    """local -> (parameter, item index) for each target of an unpacking of a guarded tuple
+    parameter (:func:`unpacks_tuple_parameter`) in ``node``'s own body."""
+    out = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and unpacks_tuple_parameter(
+                sub.targets[0], sub.value, items):
+            for k, elt in enumerate(sub.targets[0].elts):
+                if isinstance(elt, ast.Name):
+                    out.setdefault(elt.id, (sub.value.id, k))
+    return out
 
 
 def tuple_items(t) -> tuple | None:
@@ -176,6 +190,8 @@ class TypedFunction:
     c_ints: bool                   # ints are C long long (pure function, overflow -> rerun)
     self_recursive: bool           # calls itself through its global name
     notes: list = dataclasses.field(default_factory=list)   # (line, why it stays slow)
+    pure: bool = False             # runs no user code and changes nothing outside its
+    #                                locals (analyzer/purity.py): re-running it repeats nothing
     callees: dict = dataclasses.field(default_factory=dict)  # name -> CalleeSig (direct calls)
     maybe_unbound: frozenset = frozenset()   # locals some path may read before assignment
     nogil_blocks: dict = dataclasses.field(default_factory=dict)   # `with jitcy.nogil():` line

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 
 from . import arrays
-from .model import NUMPY_SCALARS
+from .model import NUMPY_SCALARS, direct_callee
 
 LL_MIN, LL_MAX = -2**63, 2**63 - 1
 SSIZE_MAX = 2**63 - 1
@@ -182,19 +182,24 @@ def _sites(node):
     return sites
 
 
-def counters(node, builtins, locals_, excluded, type_of=None, params=()) -> dict:
+def counters(node, builtins, locals_, excluded, type_of=None, params=(), items=(),
+             callees=None) -> dict:
     """name -> interval for every local that can be a C long long (see above): loop
     counters, locals whose every assignment is such an expression (``n = len(xs)``), and
     int parameters never rebound whose every use is a C place (:func:`c_places`; the entry
-    converts them, and runs the original code for an int that does not fit).
-    ``excluded``: locals that may be read unbound, and parameters (never C here)."""
+    converts them, and runs the original code for an int that does not fit). ``items``:
+    locals bound by unpacking a tuple parameter (an int item the entry checks, see
+    model.unpacked_items), as parameters if bound nowhere else.
+    ``excluded``: locals that may be read unbound, and parameters (never C here);
+    ``callees``: the direct calls' signatures (their long long arguments are C places)."""
     sites = _sites(node)
-    params = {p for p in params if p not in sites}
+    params = {p for p in params if p not in sites} | {
+        n for n in items if n in sites and len(sites[n]) == 1 and n not in excluded}
     while True:
-        env = _fixpoint(sites, builtins, locals_, excluded, type_of,
+        env = _fixpoint(sites, builtins, locals_, excluded | params, type_of,
                         {p: (LL_MIN, LL_MAX) for p in params})
         good = set()
-        for place in c_places(node, env, builtins, type_of):
+        for place in c_places(node, env, builtins, type_of, callees, locals_):
             if interval(place, env, builtins, type_of) is not None:
                 good.update(id(n) for n in ast.walk(place))
         kept = {p for p in params
@@ -208,12 +213,17 @@ def counters(node, builtins, locals_, excluded, type_of=None, params=()) -> dict
 _FLOAT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 
-def c_places(node, env, builtins, type_of) -> list:
+def c_places(node, env, builtins, type_of, callees=None, locals_=()) -> list:
     """Expressions where a C integer pays and means the same as a Python int: an index of
     a list or tuple, a comparison operand, an operand of + - * / with a float, a ``range()``
-    bound of a C counter, the value assigned to a C local."""
+    bound of a C counter, the value assigned to a C local, an argument a direct call's C
+    entry takes as a long long (translator/emit_calls.py)."""
     places = []
     for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and callees and type_of is not None:
+            callee = direct_callee(callees, sub, [type_of(a) for a in sub.args], locals_)
+            if callee is not None:
+                places += [a for a, t in zip(sub.args, callee.c_params) if t == "long long"]
         if (isinstance(sub, ast.Subscript) and not isinstance(sub.slice, ast.Slice)
                 and type_of is not None and type_of(sub.value) in ("list", "tuple")):
             places.append(sub.slice)

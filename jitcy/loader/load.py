@@ -36,7 +36,7 @@ def bind(module: types.ModuleType, func: types.FunctionType, fallback, state, se
 
 def link(module: types.ModuleType, binding, targets: list) -> None:
     """Give a binding its direct call targets: ``(name, func, code, callee_binding,
-    capsule)`` per callee, in the order the module was built with (emit_calls.py)."""
+    capsule, counter)`` per callee, in the order the module was built with (emit_calls.py)."""
     getattr(module, naming.SET_LINKS)(binding, tuple(targets))
 
 

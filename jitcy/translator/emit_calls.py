@@ -35,9 +35,19 @@ import re
 from ..analyzer.model import INT, CalleeSig, TypedFunction, observed_type
 from . import naming
 from .rewrite_arrays import array_params
+from .unparse_lines import LINE_MARK_RE as _LINE_MARK_RE
 
 _EXCEPT = {"double": " except? -1.0", "bint": " except -1"}
 LONG_LONG = "long long"
+#: The error value of an inlined double body: a value it almost never returns, so the check
+#: for an exception stays off the common path.
+RARE_DOUBLE = "-1.2345678910111213e-300"
+_INLINE_RETURNS = {"double": RARE_DOUBLE, "bint": "-1"}
+_INLINE_PARAMS = (LONG_LONG, "double", "bint")
+#: Names of a module's own, outside the support code every module can emit for itself
+#: (runtime.support_code, flex_code): a body that uses one cannot be copied.
+_MODULE_OWN = re.compile(rf"\b({naming.BINDING_ARG}|{naming.DEOPT}|{naming.DEOPT_ERROR}"
+                         rf"|{naming.GLOBAL_SITE}\d+)\b")
 
 
 def _export_ctype(ctype: str) -> str:
@@ -54,8 +64,38 @@ def exportable(fn: TypedFunction) -> bool:
             and not array_params(fn) and not fn.tuple_items)
 
 
+def inlinable(fn: TypedFunction, ret_c: str) -> bool:
+    """May callers run this pure body inlined (see callee_helpers)? Only a body that needs
+    nothing of its module's binding (no globals, builtins, cells or calls of compiled
+    functions: a caller's module has its own) and takes and returns what its C export
+    does (C ints, doubles, bints)."""
+    return (exportable(fn) and ret_c in _INLINE_RETURNS
+            and not (fn.builtin_names or fn.known_globals or fn.callees or fn.nogil_blocks)
+            and all(fn.c_type(q) in _INLINE_PARAMS for q in fn.params))
+
+
+def inline_text(impl: str) -> str | None:
+    """The copy of a pure body that callers inline (``impl``: it as ``cdef inline
+    <ret> INLINE(<C parameters>)``), without the user's line marks (an error in it is
+    never raised from the copy: the caller makes the call instead, see callee_helpers);
+    None if it uses a name of its own module's."""
+    head, _, body = impl.partition("\n")
+    if _MODULE_OWN.search(body):
+        return None
+    return "\n".join(_LINE_MARK_RE.sub("", line) for line in impl.split("\n"))
+
+
+def _inline_signature(inline: str):
+    """(C return type, C parameter types) of an inline body's head."""
+    match = re.match(rf"cdef inline (\w[\w ]*?) {naming.INLINE}\((.*?)\)", inline)
+    if match is None:
+        return None
+    params = [a.rsplit(" ", 1)[0] for a in match.group(2).split(", ")] if match.group(2) else []
+    return match.group(1), tuple(params)
+
+
 def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
-           decls: list) -> str:
+           decls: list, inline: str | None = None) -> str:
     if not exportable(fn):
         return ""
     b, p = naming.BINDING_ARG, naming.PREFIX
@@ -87,18 +127,25 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         lines += ["        " + line for line in body]
         lines += ["    finally:", "        Py_LeaveRecursiveCall()"]
     guard_types = tuple(observed_type(t) for t in fn.arg_types)
-    lines += ["", "",
-              "from cpython.pycapsule cimport PyCapsule_New",
-              f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
-              f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r})"]
+    lines += ["", "", "from cpython.pycapsule cimport PyCapsule_New"]
+    if inline is not None and _inline_signature(inline) == (ret, tuple(c_params)):
+        # A caller that runs the inlined copy counts its calls here (jitcy.stats).
+        lines += [f"def {naming.CALLS_ADDRESS}({naming.BINDING_CLASS} {b}):",
+                  f"    return PyCapsule_New(&{b}.calls, NULL, NULL)", ""]
+        counter = naming.CALLS_ADDRESS
+    else:
+        inline = counter = None
+    lines += [f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
+              f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r}, "
+              f"{inline!r}, {counter or 'None'})"]
     return "\n".join(lines)
 
 
 def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
     """What a caller's analyzer and translator need from a callee's ``__jitcy_EXPORT``."""
-    _, c_ret, c_params, guard_types, return_type = export_tuple
+    _, c_ret, c_params, guard_types, return_type, inline, _ = export_tuple
     return CalleeSig(name=name, index=index, c_ret=c_ret, c_params=tuple(c_params),
-                     guard_types=tuple(guard_types), return_type=return_type)
+                     guard_types=tuple(guard_types), return_type=return_type, inline=inline)
 
 
 def call_helper_name(callee: CalleeSig, c_args) -> str:
@@ -128,6 +175,13 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
         exc = _EXCEPT.get(callee.c_ret, "")
         out += [f"ctypedef {callee.c_ret} (*{naming.CALL_TYPE}{i})"
                 f"({', '.join(['object'] + list(callee.c_params))}){exc}", ""]
+        if callee.inline is not None:
+            # Called through a pointer type that propagates nothing, so that the call site
+            # checks for an error itself (and makes the Python call instead).
+            out += [f"ctypedef {callee.c_ret} (*{naming.INLINE_TYPE}{i})"
+                    f"({', '.join(callee.c_params)}) noexcept", "",
+                    "from cpython.exc cimport PyErr_Clear, PyErr_Occurred", "",
+                    callee.inline.replace(f" {naming.INLINE}(", f" {naming.INLINE}{i}(", 1), ""]
         for suffix in variants:
             kinds = suffix[1:] if suffix else "c" * len(callee.c_params)
             args = [f"{'object' if k == 'o' else t} {p}a{n}"
@@ -138,15 +192,28 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     f"{', '.join([f'{naming.BINDING_CLASS} {b}'] + args)}){exc}:",
                     f"    cdef {link} link = <{link}>{b}.links[{i}]"]
             converted = [n for n, k in enumerate(kinds) if k == "o"]
+            python_call = f"link.func({', '.join(f'{p}a{n}' for n in range(len(kinds)))})"
             if converted:
-                python_call = f"link.func({', '.join(f'{p}a{n}' for n in range(len(kinds)))})"
                 out += [f"    cdef int {p}overflow = 0"]
                 for n in converted:
                     out += [f"    cdef long long {p}c{n} = PyLong_AsLongLongAndOverflow("
                             f"{p}a{n}, &{p}overflow)",
                             f"    if {p}overflow:",
                             f"        return {python_call}"]
-            out += [f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})", ""]
+            if callee.inline is None:
+                out += [f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})", ""]
+                continue
+            # The callee's body, inlined: what its C export does, minus the call. Any error
+            # makes the Python call instead, which raises it from the callee's own code (a
+            # pure body: running it again repeats nothing).
+            out += [f"    cdef {callee.c_ret} {p}r",
+                    f"    if not {naming.TRACING}():",
+                    "        link.calls[0] += 1",
+                    f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
+                    f"        if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",
+                    f"            return {p}r",
+                    "        PyErr_Clear()",
+                    f"    return {python_call}", ""]
     if used:
         out.append(f"{naming.DIRECT} = {tuple(used)!r}")
     return "\n".join(out)

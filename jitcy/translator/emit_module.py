@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction
+from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction, unpacked_items
 from ..profiler.arrays import ArrayType, TupleType
 from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
@@ -73,13 +73,17 @@ def _indent(text: str, level: int = 1) -> str:
 
 
 def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
-          depth_counted: bool = True) -> str:
+          depth_counted: bool = True, bound: bool = True) -> str:
     """The body as a cdef function. ``depth_counted=False``: the copy of a C-int body
     whose depth its argument bounds (analyzer/recursion.py): its self-calls pass no count
-    (the entry checked the bound against the levels left)."""
+    (the entry checked the bound against the levels left). ``bound=False``: without the
+    binding parameter, as an inline function (the copy callers inline, emit_calls.py)."""
     node = copy.deepcopy(fn.node)
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
     annotate_types(annotated)
+    # Before the rewrites, which turn arithmetic into helper calls (a / b: fdiv(a, b)),
+    # where a parameter would look used as an object.
+    held = held_float_params(annotated)
     body = []
     arrays = array_params(fn)
     rewriters = [RewriteUnpack(annotated)]
@@ -107,7 +111,6 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
     decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites]
     text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
-    held = held_float_params(annotated)
     decls += [f"cdef double {naming.HELD_FLOAT}{p} = {safe_local_name(p)}" for p in sorted(held)
               if naming.HELD_FLOAT + p in text]
     # float|float64 locals: their kind (a parameter starts as the Python float it is)
@@ -117,10 +120,15 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     # rejects a read that is unbound on every path (Python raises at run time instead).
     decls += [f"if {naming.NEVER}(): {safe_local_name(v)} = None"
               for v in sorted(fn.maybe_unbound - params)]
-    sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"]
+    sig = ", ".join([f"{naming.BINDING_CLASS} {naming.BINDING_ARG}"] * bound
                     + [f"{'object' if p in held else annotated.c_type(p)} {safe_local_name(p)}"
                        for p in fn.params]
                     + _view_parameters(fn))
+    if not bound:
+        out = [f"cdef inline {ret} {name}({sig}){_rare_exception_value(ret)}:"]
+        out += ["    " + d for d in decls]
+        out.append(_indent(text))
+        return "\n".join(out)
     if fn.self_recursive and c_ints and not depth_counted:
         out = [f"cdef {ret} {name}({sig}){_rare_exception_value(ret)}:"]
         out += ["    " + d for d in _view_locals(fn) + decls]
@@ -161,7 +169,8 @@ def _rare_exception_value(ret: str) -> str:
     exception value (default -1): a value a recursive body almost never returns keeps that
     check off the common path."""
     return {"long long": " except? -9223372036854775797",
-            "double": " except? -1.2345678910111213e-300"}.get(ret, "")
+            "double": f" except? {emit_calls.RARE_DOUBLE}",
+            "bint": " except -1"}.get(ret, "")
 
 
 def _view_parameters(fn: TypedFunction) -> list:
@@ -226,8 +235,9 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         # a second compiled body would double the C that gcc compiles for a rare path.
         parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
-    parts.append(emit_calls.export(fn, use_c, _return_ctype(fn, False), _obj_call, _call_body,
-                                   _counter_decls(fn, use_c)))
+    inline = _inline_text(fn, ret_c if use_c else ret_obj) if fn.pure else None
+    parts.append(emit_calls.export(fn, use_c, ret_obj, _obj_call, _call_body,
+                                   _counter_decls(fn, use_c), inline))
     parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
     sites = "".join(f"cdef {c_type} {site}\n" for site, c_type in fn.global_sites)
     body = sites + "\n\n".join(parts) + "\n"
@@ -236,6 +246,20 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     # For tracebacks: which user line each body line of this .pyx comes from (read by
     # jitcy.loader.tracebacks through the module's globals, which Cython's frames carry).
     return text + f"\n\n{naming.LINES} = {line_map(text)!r}\n"
+
+
+def _inline_text(fn: TypedFunction, ret: str) -> str | None:
+    """A pure body as an inline function callers can copy (emit_calls.inline_text), or
+    None when it needs anything of this module's: the binding (globals, builtins, cells,
+    direct calls), module-level names, or a return type its export converts."""
+    if fn.self_recursive or not emit_calls.inlinable(fn, ret):
+        return None
+    sites = list(fn.global_sites), list(fn.local_sites)
+    try:
+        text = _impl(fn, c_ints=fn.c_ints, name=naming.INLINE, ret=ret, bound=False)
+    finally:
+        fn.global_sites[:], fn.local_sites[:] = sites
+    return emit_calls.inline_text(text)
 
 
 def _view_guards(fn: TypedFunction, raw: list, fallback: str) -> list:
@@ -370,10 +394,21 @@ def _counter_obj(fn: TypedFunction, use_c: bool) -> list:
     return [] if use_c else [i for i, p in enumerate(fn.params) if p in fn.counters]
 
 
+def _counter_items(fn: TypedFunction, use_c: bool) -> list:
+    """(parameter index, item index) of the int items of guarded tuple parameters that a
+    body that is not pure unpacks into C long longs (analyzer/ranges.py): the entry checks
+    that they fit (the body's unpacking converts them), as for int parameters."""
+    if use_c:
+        return []
+    unpacked = unpacked_items(fn.node, fn.tuple_items)
+    return sorted((fn.params.index(p), k) for name, (p, k) in unpacked.items()
+                  if name in fn.counters)
+
+
 def _counter_decls(fn: TypedFunction, use_c: bool) -> list:
     obj_c = _counter_obj(fn, use_c)
     if not obj_c:
-        return []
+        return [f"cdef int {naming.PREFIX}overflow = 0"] if _counter_items(fn, use_c) else []
     return ([f"cdef long long {naming.PREFIX}c{i}" for i in obj_c]
             + [f"cdef int {naming.PREFIX}overflow = 0"])
 
@@ -393,6 +428,10 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
     for i in _counter_obj(fn, use_c):
         body += [f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow({raw[i]}, "
                  f"&{naming.PREFIX}overflow)",
+                 f"if {naming.PREFIX}overflow:",
+                 f"    return {b}.original({_original_call_arguments(fn, raw)})"]
+    for i, k in _counter_items(fn, use_c):
+        body += [f"PyLong_AsLongLongAndOverflow((<tuple>{raw[i]})[{k}], &{naming.PREFIX}overflow)",
                  f"if {naming.PREFIX}overflow:",
                  f"    return {b}.original({_original_call_arguments(fn, raw)})"]
     if use_c:

@@ -144,6 +144,11 @@ SET_LINKS = PREFIX + "set_links"       # the pipeline binds a module's direct ca
 LINKED = PREFIX + "linked"             # may callee i be called in C right now?
 CALL = PREFIX + "call_"                # + index: the direct call of callee i
 CALL_TYPE = PREFIX + "fp_"             # + index: its function pointer type
+INLINE = PREFIX + "inl_"               # + index: a small pure callee's C body, copied into
+#                                        the caller's module (emit_calls.py: inline_text)
+INLINE_TYPE = PREFIX + "inl_t"         # + index: that body as a pointer that propagates nothing
+CALLS_ADDRESS = PREFIX + "calls_address"   # a binding's compiled-call counter, for callers
+#                                        that run the body inlined (jitcy.stats counts them)
 
 # Placeholders in the trampoline template; replaced in co_consts by real objects.
 TRAMPOLINE_TARGET = "__jitcy_target__"

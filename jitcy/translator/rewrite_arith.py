@@ -23,7 +23,7 @@ import copy
 
 from ..analyzer.known_globals import C_MATH, CONSTANTS, DOUBLE_ARGS
 from ..analyzer.ranges import c_places
-from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE, direct_callee
+from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
 from . import naming
 from .rewrite_flex import mark_c_operands
 
@@ -63,7 +63,8 @@ class ArithmeticRewrites:
         if self.c_ints or not fn.counters:
             return
         type_of = lambda e: getattr(e, "_jitcy_type", OBJECT)   # noqa: E731
-        places = c_places(fn.node, fn.counters, fn.builtin_names, type_of)
+        places = c_places(fn.node, fn.counters, fn.builtin_names, type_of, fn.callees,
+                          fn.locals)
         for sub in ast.walk(fn.node):
             # count += 1 on a C counter, whose result fits (visit_AugAssign: count = count + 1)
             if (isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name)
@@ -72,12 +73,6 @@ class ArithmeticRewrites:
                     and fn.int_interval(ast.BinOp(left=ast.Name(id=sub.target.id, ctx=ast.Load()),
                                                   op=sub.op, right=sub.value))):
                 places += [sub.target, sub.value]
-            # g(i) of a compiled g whose C entry takes a long long there (emit_calls.py)
-            if isinstance(sub, ast.Call) and fn.callees:
-                callee = direct_callee(fn.callees, sub, [type_of(a) for a in sub.args],
-                                       fn.locals)
-                if callee is not None:
-                    places += [a for a, t in zip(sub.args, callee.c_params) if t == "long long"]
         for place in places:
             if getattr(place, "_jitcy_type", OBJECT) == INT and fn.int_interval(place):
                 for n in ast.walk(place):

@@ -581,18 +581,22 @@ cdef class {p}Link:
     cdef str name
     cdef void* fp
     cdef unsigned long long version
+    cdef unsigned long long* calls    # the callee binding's count (calls run inlined)
 
 
 def {p}set_links({p}Binding b, tuple targets):
-    """``targets``: per callee of this module, ``(name, func, code, binding, capsule)`` or
-    None (not compiled now: that call stays a Python call)."""
+    """``targets``: per callee of this module, ``(name, func, code, binding, capsule,
+    counter)`` or None (not compiled now: that call stays a Python call); ``counter``: a
+    capsule of the address of the binding's call count, or None (its body is not inlined)."""
     cdef {p}Link link
     links = []
     for target in targets:
         link = {p}Link()
         if target is not None:
-            link.name, link.func, link.code, link.binding, capsule = target
+            link.name, link.func, link.code, link.binding, capsule, counter = target
             link.fp = PyCapsule_GetPointer(capsule, b"jitcy.cexport")
+            if counter is not None:
+                link.calls = <unsigned long long*>PyCapsule_GetPointer(counter, NULL)
         links.append(link)
     b.links = tuple(links)
 

@@ -19,7 +19,7 @@ import re
 
 from . import naming
 
-_MARK_RE = re.compile(re.escape(naming.LINE_MARK) + r"(\d+)$")
+LINE_MARK_RE = re.compile(re.escape(naming.LINE_MARK) + r"(\d+)$")
 
 
 class _Unparser(ast._Unparser):  # private, but stable from 3.9 to 3.13
@@ -72,7 +72,7 @@ def line_map(pyx_text: str) -> dict:
     """``{pyx line: user line}`` for every marked line of a complete module (1-based)."""
     out = {}
     for number, line in enumerate(pyx_text.split("\n"), start=1):
-        match = _MARK_RE.search(line)
+        match = LINE_MARK_RE.search(line)
         if match:
             out[number] = int(match.group(1))
     return out

@@ -67,4 +67,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0):
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object',), ('str',), 'tuple')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object',), ('str',), 'tuple', None, None)

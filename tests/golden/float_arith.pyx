@@ -1,6 +1,6 @@
 # golden: corpus.float_arith('float', 'float')
 # regenerate: python -m pytest tests/test_golden.py --update-golden
-cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object x, object y):
+cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, double x, double y):
     return (x + y, x - y, x * y, abs(x), min(x, y), max(x, y), __jitcy_fdiv(x, y))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
@@ -47,4 +47,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double'), ('float', 'float'), 'tuple')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double'), ('float', 'float'), 'tuple', None, None)

@@ -60,4 +60,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0, long long _
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('long long', 'long long'), ('int', 'int'), 'int')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('long long', 'long long'), ('int', 'int'), 'int', None, None)

@@ -64,4 +64,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0, double __jitcy
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double', 'long long'), ('float', 'float', 'int'), 'int')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double', 'double', 'long long'), ('float', 'float', 'int'), 'int', None, None)

@@ -62,4 +62,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, double __jitcy_a0):
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double',), ('float',), 'int')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('double',), ('float',), 'int', None, None)

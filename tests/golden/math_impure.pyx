@@ -1,6 +1,6 @@
 # golden: corpus_types.math_impure('list', 'float')
 # regenerate: python -m pytest tests/test_golden.py --update-golden
-cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, object x):
+cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, double x):
     cdef list out
     cdef double __jitcy_ft0
     out = []
@@ -52,4 +52,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, double __jitcy
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object', 'double'), ('list', 'float'), 'list')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object', 'double'), ('list', 'float'), 'list', None, None)

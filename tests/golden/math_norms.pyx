@@ -69,4 +69,4 @@ cdef double __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0, double __ji
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'double'), ('int', 'float'), 'float')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'double'), ('int', 'float'), 'float', None, None)

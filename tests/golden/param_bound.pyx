@@ -66,4 +66,4 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy
 
 
 from cpython.pycapsule cimport PyCapsule_New
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object', 'object', 'object'), ('list', 'int', 'int'), 'list')
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'object', ('object', 'object', 'object'), ('list', 'int', 'int'), 'list', None, None)
