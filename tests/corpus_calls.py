@@ -91,3 +91,14 @@ def scaled_sum(n):
     for i in range(n):
         s += scaled(i * 0.5)
     return s
+
+
+def clamp(x, lo, hi):
+    return max(lo, min(x, hi))   # builtins compiled natively: inlined while not shadowed
+
+
+def clamped_sum(n, hi):
+    s = 0.0
+    for i in range(n):
+        s += clamp(i * 0.5, 1.0, hi)
+    return s

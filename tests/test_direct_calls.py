@@ -119,6 +119,27 @@ def test_a_small_pure_callee_runs_inlined_and_errors_come_from_its_own_code(pair
     assert str(info.value) == str(ref_info.value)
 
 
+def test_an_inlined_callee_sees_its_builtins_shadowed(pair):
+    """clamp's copy uses C min/max: while the module defines a global `min`, the caller
+    makes the real call, which then runs clamp's original code with that global."""
+    ref, jit = pair
+    swapped(jit.clamp, 1.0, 0.0, 2.0)
+    swapped(jit.clamped_sum, 3, 2.0)
+    out = io.StringIO()
+    jitcy.explain(jit.clamped_sum, file=out)
+    assert f"{naming.INLINE}0(" in out.getvalue()
+    assert f"{naming.INLINE_NAMES}0 = ('max', 'min')" in out.getvalue()
+    before = compiled_calls(jit.clamp)
+    assert jit.clamped_sum(20, 3.5) == ref.clamped_sum(20, 3.5)
+    assert compiled_calls(jit.clamp) == before + 20
+    jit.min = ref.min = lambda a, b: a + b
+    assert jit.clamped_sum(20, 3.5) == ref.clamped_sum(20, 3.5) == 165.0
+    del jit.min, ref.min
+    before = compiled_calls(jit.clamp)
+    assert jit.clamped_sum(20, 3.5) == ref.clamped_sum(20, 3.5)
+    assert compiled_calls(jit.clamp) == before + 20
+
+
 def test_a_callee_that_reads_its_globals_is_called_not_inlined(pair):
     """scaled reads the module global SCALE through its own binding (and is not pure: a
     global may be anything): callers call its C entry, not a copy, and a new value of

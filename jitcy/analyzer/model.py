@@ -42,6 +42,7 @@ class CalleeSig:
     guard_types: tuple         # type strings each argument must have (object: any)
     return_type: str           # the type string of what it returns
     inline: str | None = None  # its pure body as an inline function callers may copy
+    inline_builtins: tuple = ()   # builtins that body compiled natively (not shadowed)
 
 
 def direct_callee(callees: dict, node, arg_types, locals_):

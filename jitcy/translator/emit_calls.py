@@ -66,11 +66,12 @@ def exportable(fn: TypedFunction) -> bool:
 
 def inlinable(fn: TypedFunction, ret_c: str) -> bool:
     """May callers run this pure body inlined (see callee_helpers)? Only a body that needs
-    nothing of its module's binding (no globals, builtins, cells or calls of compiled
+    nothing of its module's binding (no globals, ``math``, cells or calls of compiled
     functions: a caller's module has its own) and takes and returns what its C export
-    does (C ints, doubles, bints)."""
+    does (C ints, doubles, bints). Builtins it compiles natively (``abs``, ``min``...) the
+    caller checks are not shadowed, as the callee's entry does."""
     return (exportable(fn) and ret_c in _INLINE_RETURNS
-            and not (fn.builtin_names or fn.known_globals or fn.callees or fn.nogil_blocks)
+            and not (fn.known_globals or fn.callees or fn.nogil_blocks)
             and all(fn.c_type(q) in _INLINE_PARAMS for q in fn.params))
 
 
@@ -137,15 +138,18 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         inline = counter = None
     lines += [f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
               f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r}, "
-              f"{inline!r}, {counter or 'None'})"]
+              f"{(inline, tuple(sorted(fn.builtin_names))) if inline else None!r}, "
+              f"{counter or 'None'})"]
     return "\n".join(lines)
 
 
 def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
     """What a caller's analyzer and translator need from a callee's ``__jitcy_EXPORT``."""
     _, c_ret, c_params, guard_types, return_type, inline, _ = export_tuple
+    text, builtins = inline or (None, ())
     return CalleeSig(name=name, index=index, c_ret=c_ret, c_params=tuple(c_params),
-                     guard_types=tuple(guard_types), return_type=return_type, inline=inline)
+                     guard_types=tuple(guard_types), return_type=return_type, inline=text,
+                     inline_builtins=tuple(builtins))
 
 
 def call_helper_name(callee: CalleeSig, c_args) -> str:
@@ -182,6 +186,8 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     f"({', '.join(callee.c_params)}) noexcept", "",
                     "from cpython.exc cimport PyErr_Clear, PyErr_Occurred", "",
                     callee.inline.replace(f" {naming.INLINE}(", f" {naming.INLINE}{i}(", 1), ""]
+            if callee.inline_builtins:
+                out += [f"cdef tuple {naming.INLINE_NAMES}{i} = {callee.inline_builtins!r}", ""]
         for suffix in variants:
             kinds = suffix[1:] if suffix else "c" * len(callee.c_params)
             args = [f"{'object' if k == 'o' else t} {p}a{n}"
@@ -206,8 +212,10 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
             # The callee's body, inlined: what its C export does, minus the call. Any error
             # makes the Python call instead, which raises it from the callee's own code (a
             # pure body: running it again repeats nothing).
+            ok = (f" and {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i})"
+                  if callee.inline_builtins else "")
             out += [f"    cdef {callee.c_ret} {p}r",
-                    f"    if not {naming.TRACING}():",
+                    f"    if not {naming.TRACING}(){ok}:",
                     "        link.calls[0] += 1",
                     f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
                     f"        if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",

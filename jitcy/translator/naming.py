@@ -147,6 +147,8 @@ CALL_TYPE = PREFIX + "fp_"             # + index: its function pointer type
 INLINE = PREFIX + "inl_"               # + index: a small pure callee's C body, copied into
 #                                        the caller's module (emit_calls.py: inline_text)
 INLINE_TYPE = PREFIX + "inl_t"         # + index: that body as a pointer that propagates nothing
+INLINE_NAMES = PREFIX + "inl_names"    # + index: the builtins it compiled natively
+INLINE_OK = PREFIX + "inline_ok"       # are they still not shadowed by the module?
 CALLS_ADDRESS = PREFIX + "calls_address"   # a binding's compiled-call counter, for callers
 #                                        that run the body inlined (jitcy.stats counts them)
 

@@ -582,6 +582,7 @@ cdef class {p}Link:
     cdef void* fp
     cdef unsigned long long version
     cdef unsigned long long* calls    # the callee binding's count (calls run inlined)
+    cdef unsigned long long builtins_version   # globals checked for the inlined body's builtins
 
 
 def {p}set_links({p}Binding b, tuple targets):
@@ -618,6 +619,20 @@ cdef inline bint {p}linked({p}Binding b, Py_ssize_t i) except -1:
         link.version = version
         return True
     return False
+'''),
+    (naming.INLINE_OK, r'''
+cdef inline bint {p}inline_ok({p}Binding b, {p}Link link, tuple names) except -1:
+    """May the inlined copy of a callee run? Only while the module (the callee's too) does
+    not shadow the builtins its body compiled natively (the callee's own entry checks the
+    same before its body)."""
+    cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
+    if version != 0 and version == link.builtins_version:
+        return True
+    for name in names:
+        if name in b.globals:
+            return False
+    link.builtins_version = version
+    return True
 '''),
     (naming.RECURSION_LEFT, r'''
 cdef extern from *:
