@@ -355,3 +355,38 @@ def augassign_object_then_overflow(o, n):
     s = 0
     s += o                  # runs o.__radd__: the function is not pure
     return n * n            # overflows for a large n
+
+
+def range_steps(xs, a, b, c):
+    """Not pure (stores into xs): range() with a step known only at run time, all C ints
+    (parameters used only as range bounds and indexes), is a counted C loop; a step of 0
+    raises range's own ValueError; j keeps its last value after the loop."""
+    j = -1
+    total = 0
+    for j in range(a, b, c):
+        if 0 <= j < len(xs):
+            xs[j] += 1
+        total += 1
+        if total > 50:
+            break
+    else:
+        total += 1000
+    return j, total, xs
+
+
+def sieve_facts(n):
+    """``while i * i < n``: in the body, before i changes, i * i < n holds, so ``i * i`` is
+    a C int there (analyzer/ranges.py, loop facts); the loop range(i * i, n, i) is counted
+    in C. The condition itself computes i * i on Python ints."""
+    flags = [True] * n
+    found = []
+    i = 2
+    while i * i < n:
+        if flags[i]:
+            found.append(i * i)
+            for j in range(i * i, n, i):
+                flags[j] = False
+        i += 1
+        found.append(i * i)          # after i changed: no fact, Python ints
+    return found, sum(flags)
+

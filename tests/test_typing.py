@@ -93,6 +93,50 @@ def test_step_counters_are_c_ints_in_bodies_that_are_not_pure(corpus):
     assert "__jitcy_mul(__jitcy_obj(count), __jitcy_obj(down))" in pyx
 
 
+def test_loop_conditions_bound_the_body_and_steps_known_at_run_time_count_in_c(corpus):
+    """``while i * i < n``: i * i is a C int in the body until i changes (ranges.py, loop
+    facts), so range(i * i, n, i) has C bounds and j is a C counter; a range whose step is
+    not a constant becomes a counted C loop (rewrite_arith.py), which Cython would not
+    make. n, used only as a repetition count, a comparison operand and a range bound, is
+    converted at the entry."""
+    fn = typed(corpus.sieve_facts, int)
+    assert not fn.c_ints
+    assert {"n", "i", "j"} <= set(fn.counters)
+    pyx = emit_module.emit_module(fn)
+    assert "__jitcy_rg0a = i * i  # line" in pyx
+    assert "for __jitcy_rg0k in range(__jitcy_range_count(__jitcy_rg0a, __jitcy_rg0b, " \
+        "__jitcy_rg0c)):" in pyx
+    assert "j = __jitcy_range_at(__jitcy_rg0a, __jitcy_rg0c, __jitcy_rg0k)" in pyx
+    # Python ints: the condition, i * i after i changed, and i * i appended (an object
+    # there: not a place where C pays)
+    assert "while __jitcy_mul(__jitcy_obj(i), __jitcy_obj(i)) < n:" in pyx
+    assert pyx.count("__jitcy_mul(__jitcy_obj(i), __jitcy_obj(i))") == 3
+    fn = typed(corpus.range_steps, list, int, int, int)
+    assert {"a", "b", "c", "j"} <= set(fn.counters)
+    assert "__jitcy_range_count(" in emit_module.emit_module(fn)
+
+
+def test_loop_facts_hold_only_where_nothing_can_have_changed_the_condition():
+    """A loop fact covers the body statements before the first that assigns a name of
+    the condition; none at all in a function with a nested scope (a closure could rebind
+    the local) or for a condition that calls or reads an attribute."""
+    import ast
+    from jitcy.analyzer import ranges
+
+    def conditions(src):
+        node = ast.parse(src).body[0]
+        locals_ = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {"n"}
+        return [(ast.unparse(e), len(region))
+                for e, _, _, region in ranges.loop_conditions(node, locals_)]
+
+    assert conditions("def f(n):\n i = 0\n while i * i < n:\n  a = i * i\n  i += 1\n"
+                      "  b = i * i\n") == [("i * i", 1), ("n", 1)]
+    assert conditions("def f(n):\n i = 0\n while i < n:\n  g = lambda: i\n  i += 1\n") == []
+    assert conditions("def f(n, xs):\n i = 0\n while len(xs) < n:\n  i += 1\n") == []
+    assert conditions("def f(n):\n i = 0\n while i < n:\n  for k in range(2):\n"
+                      "   i += k\n") == [("i", 0), ("n", 0)]
+
+
 def test_depth_bound_of_self_recursion():
     """analyzer/recursion.py: the depth a call can nest, from a base case that returns and
     self-calls that lower the same parameter by a literal; anything else: no bound."""

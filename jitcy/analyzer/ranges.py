@@ -83,13 +83,91 @@ def interval(node, env: dict, builtins, type_of=None) -> Interval | None:
         if b is None:
             return None
         if isinstance(node.op, ast.Add):
-            return _fits(a[0] + b[0], a[1] + b[1])
+            return _fits(*_narrowed(node, a[0] + b[0], a[1] + b[1]))
         if isinstance(node.op, ast.Sub):
-            return _fits(a[0] - b[1], a[1] - b[0])
+            return _fits(*_narrowed(node, a[0] - b[1], a[1] - b[0]))
         if isinstance(node.op, ast.Mult):
             products = [x * y for x in a for y in b]
-            return _fits(min(products), max(products))
+            return _fits(*_narrowed(node, min(products), max(products)))
     return None
+
+
+def _narrowed(node, lo, hi):
+    """(lo, hi) narrowed by what a loop condition says of this very expression where it is
+    evaluated (:func:`set_loop_facts`): ``while i * i < n:`` bounds ``i * i`` in the body."""
+    fact = getattr(node, FACT, None)
+    if fact is not None:
+        lo = lo if fact[0] is None else max(lo, fact[0])
+        hi = hi if fact[1] is None else min(hi, fact[1])
+    return lo, max(lo, hi)
+
+
+#: AST attribute: (lowest, highest) a loop condition proves for this expression, or None.
+FACT = "_jitcy_fact"
+_COMPARE_FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+
+
+def loop_conditions(node, locals_) -> list:
+    """``(expression, op, other side, region)`` for each ``while a < b:`` (or <=, >, >=)
+    whose sides are int arithmetic on the function's own locals (no call, no attribute), in
+    both directions; ``region``: the body statements before the first that may assign a
+    name of either side (those see the condition still true). None in a function with a
+    nested scope (a closure could rebind a local meanwhile)."""
+    if any(isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+                            ast.Global, ast.Nonlocal))
+           for sub in ast.walk(node) if sub is not node):
+        return []
+    out = []
+    for loop in ast.walk(node):
+        test = getattr(loop, "test", None)
+        if not (isinstance(loop, ast.While) and isinstance(test, ast.Compare)
+                and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE_FLIP):
+            continue
+        left, right = test.left, test.comparators[0]
+        names = set()
+        for side in (left, right):
+            for sub in ast.walk(side):
+                if isinstance(sub, ast.Name):
+                    names.add(sub.id)
+                elif not isinstance(sub, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator,
+                                          ast.unaryop, ast.expr_context)):
+                    names = None
+                    break
+            if names is None:
+                break
+        if names is None or not names <= set(locals_):
+            continue
+        region = []
+        for stmt in loop.body:
+            if any(isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load)
+                   and sub.id in names for sub in ast.walk(stmt)):
+                break
+            region.append(stmt)
+        op = type(test.ops[0])
+        out.append((left, op, right, region))
+        out.append((right, _COMPARE_FLIP[op], left, region))
+    return out
+
+
+def set_loop_facts(conditions, env, builtins, type_of=None) -> None:
+    """Mark, in each condition's region, every expression written as the condition's
+    bounded side with the bound the other side's interval gives (see :func:`_narrowed`)."""
+    for expr, _, _, region in conditions:
+        for stmt in region:
+            for sub in ast.walk(stmt):
+                if hasattr(sub, FACT):
+                    delattr(sub, FACT)
+    for expr, op, other, region in conditions:
+        bound = interval(other, env, builtins, type_of)
+        if bound is None or not isinstance(expr, ast.BinOp):
+            continue
+        fact = {ast.Lt: (None, bound[1] - 1), ast.LtE: (None, bound[1]),
+                ast.Gt: (bound[0] + 1, None), ast.GtE: (bound[0], None)}[op]
+        shape = ast.dump(expr)
+        for stmt in region:
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.BinOp) and ast.dump(sub) == shape:
+                    setattr(sub, FACT, fact)
 
 
 def _range_values(call, env, builtins, type_of) -> Interval | None:
@@ -102,7 +180,15 @@ def _range_values(call, env, builtins, type_of) -> Interval | None:
     if len(args) == 3:
         s = args[2]
         literal = interval(s, {}, ()) if isinstance(s, (ast.Constant, ast.UnaryOp)) else None
-        if literal is None or literal[0] == 0:
+        if literal is None:
+            # A step known only at run time: every value lies between the start and the
+            # stop, whatever its sign (the translator counts the loop, rewrite_arith.py:
+            # no value past the stop is ever computed).
+            bounds = [interval(a, env, builtins, type_of) for a in args]
+            if any(b is None for b in bounds):
+                return None
+            return (min(bounds[0][0], bounds[1][0]), max(bounds[0][1], bounds[1][1]))
+        if literal[0] == 0:
             return None
         step = literal[0]
     bounds = [interval(a, env, builtins, type_of) for a in args[:2]]
@@ -195,9 +281,11 @@ def counters(node, builtins, locals_, excluded, type_of=None, params=(), items=(
     sites = _sites(node)
     params = {p for p in params if p not in sites} | {
         n for n in items if n in sites and len(sites[n]) == 1 and n not in excluded}
+    conditions = loop_conditions(node, locals_)
     while True:
         env = _fixpoint(sites, builtins, locals_, excluded | params, type_of,
-                        {p: (LL_MIN, LL_MAX) for p in params})
+                        {p: (LL_MIN, LL_MAX) for p in params}, conditions)
+        set_loop_facts(conditions, env, builtins, type_of)    # as this env says
         good = set()
         for place in c_places(node, env, builtins, type_of, callees, locals_):
             if interval(place, env, builtins, type_of) is not None:
@@ -211,6 +299,7 @@ def counters(node, builtins, locals_, excluded, type_of=None, params=(), items=(
 
 
 _FLOAT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+_REPEATS = [{"int", kind} for kind in ("list", "tuple", "str", "bytes")]
 
 
 def c_places(node, env, builtins, type_of, callees=None, locals_=()) -> list:
@@ -233,6 +322,11 @@ def c_places(node, env, builtins, type_of, callees=None, locals_=()) -> list:
             places += sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
         elif isinstance(sub, ast.Compare):
             places += [sub.left] + sub.comparators
+        elif (isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mult)
+              and type_of is not None
+              and {str(type_of(sub.left)), str(type_of(sub.right))} in _REPEATS):
+            # [x] * n: the count, a Py_ssize_t either way (PySequence_Repeat)
+            places.append(sub.right if type_of(sub.right) == "int" else sub.left)
         elif isinstance(sub, ast.BinOp) and type_of is not None:
             # i * h with h a float: Python converts i to the nearest double, as C does;
             # a[i] * i, a[i] % n: NumPy converts the Python int itself (to int64 or
@@ -286,7 +380,7 @@ def _step_interval(steps, starts):
     return (lo, hi)
 
 
-def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed) -> dict:
+def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed, conditions=()) -> dict:
     candidates = {}
     for name, where in sites.items():
         if name not in locals_ or name in excluded:
@@ -298,6 +392,7 @@ def _fixpoint(sites, builtins, locals_, excluded, type_of, fixed) -> dict:
         candidates[name] = where
     env, changes = dict(fixed), {}
     for _ in range(64):
+        set_loop_facts(conditions, env, builtins, type_of)
         new = dict(fixed)
         for name, where in candidates.items():
             values, steps = [], []

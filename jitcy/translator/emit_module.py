@@ -80,6 +80,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     binding parameter, as an inline function (the copy callers inline, emit_calls.py)."""
     node = copy.deepcopy(fn.node)
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
+    first_site = len(fn.local_sites)    # the C locals this body's rewrites add follow
     annotate_types(annotated)
     # Before the rewrites, which turn arithmetic into helper calls (a / b: fdiv(a, b)),
     # where a parameter would look used as an object.
@@ -109,7 +110,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     params = set(fn.params)
     decls = [f"cdef {annotated.c_type(v)} {safe_local_name(v)}"
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
-    decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites]
+    decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites[first_site:]]
     text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
     decls += [f"cdef double {naming.HELD_FLOAT}{p} = {safe_local_name(p)}" for p in sorted(held)
               if naming.HELD_FLOAT + p in text]

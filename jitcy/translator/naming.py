@@ -69,6 +69,9 @@ FREE_FORMAT = PREFIX + "free_format"   # ... for an empty free variable
 MAKE_UNPACKER = PREFIX + "make_unpacker"   # unpacking compiled by the interpreter
 FLOAT_DIV = PREFIX + "fdiv"            # float true division with Python's error message
 RANGE_STOP = PREFIX + "range_stop"     # stop of a C range loop whose last step could overflow
+RANGE_COUNT = PREFIX + "range_count"   # how many values range(a, b, c) gives, c known at run time
+RANGE_AT = PREFIX + "range_at"         # its k-th value (a + k * c, computed without overflow)
+RANGE_TEMP = PREFIX + "rg"             # + n + a/b/c/k: the C locals of such a counted loop
 MOD_LL = PREFIX + "mod_ll"             # int % of C long longs: no SIGFPE, Python's message
 UNPACK = PREFIX + "unpack"             # a, b = value with the interpreter's checks and messages
 UNPACK_TEMP = PREFIX + "u"             # temporaries of nested and loop unpacking

@@ -164,6 +164,7 @@ class ArithmeticRewrites:
         ``i += K`` can pass LLONG_MAX: undefined behaviour, in practice an endless loop. The
         stop goes through a check that leaves the C-int body when that could happen."""
         target_kind = self.c_kind(node.target)
+        counted = self._counted_range(node)
         if (self.fn.speculated and isinstance(node.target, ast.Name) and target_kind == FLOAT
                 and getattr(node.iter, "_jitcy_type", OBJECT) in (LIST, TUPLE)):
             # for x in xs (x a speculated float): the element as an object, then checked
@@ -180,7 +181,43 @@ class ArithmeticRewrites:
             step = _constant_int(it.args[2])
             if step is not None and step not in (1, -1):
                 it.args[1] = _call(naming.RANGE_STOP, it.args[1], _const(step))
+        if counted:
+            return self._count_range(node)
         return node
+
+    def _counted_range(self, node) -> bool:
+        """``for i in range(a, b, c)``, all C ints, ``c`` not a constant: Cython would iterate
+        a Python range object (it makes C loops only for constant steps)."""
+        it = node.iter
+        return (isinstance(node.target, ast.Name)
+                and self.fn.c_type(node.target.id) == "long long"
+                and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                and it.func.id == "range" and "range" in self.fn.builtin_names
+                and len(it.args) == 3 and not it.keywords
+                and _constant_int(it.args[2]) is None
+                and all(self.c_kind(a) == INT for a in it.args))
+
+    def _count_range(self, node) -> list:
+        """The counted C loop for :meth:`_counted_range` (arguments evaluated once, in
+        order, as range() does; the step checked, then each value computed from its index):
+        ``a, b, c = ...; for k in range(range_count(a, b, c)): i = range_at(a, c, k)``."""
+        n = sum(1 for name, _ in self.fn.local_sites if name.startswith(naming.RANGE_TEMP))
+        temps = [f"{naming.RANGE_TEMP}{n}{part}" for part in "abck"]
+        for name in temps:
+            self.fn.local_sites.append((name, "unsigned long long" if name == temps[3]
+                                        else "long long"))
+        a, b, c, k = (ast.Name(id=t, ctx=ast.Load()) for t in temps)
+        setup = [ast.copy_location(ast.Assign(targets=[ast.Name(id=t, ctx=ast.Store())],
+                                              value=arg), node)
+                 for t, arg in zip(temps, node.iter.args)]
+        value = ast.copy_location(ast.Assign(targets=[node.target],
+                                             value=_call(naming.RANGE_AT, a, c, k)), node)
+        loop = ast.copy_location(ast.For(
+            target=ast.Name(id=temps[3], ctx=ast.Store()),
+            iter=ast.Call(func=ast.Name(id="range", ctx=ast.Load()),
+                          args=[_call(naming.RANGE_COUNT, a, b, c)], keywords=[]),
+            body=[value] + node.body, orelse=node.orelse, type_comment=None), node)
+        return setup + [loop]
 
     # -- arithmetic whose C meaning is not Python's -----------------------------------
     def visit_BinOp(self, node):

@@ -438,6 +438,33 @@ cdef inline long long {p}range_stop(long long stop, long long step) except? -1:
         raise {p}Deopt()
     return stop
 '''),
+    (naming.RANGE_COUNT, r'''
+cdef extern from *:
+    """
+    /* range(a, b, c) with C ints and c != 0: how many values, and the k-th, in unsigned
+       arithmetic (b - a may not fit a long long; a value past b is never computed). */
+    static inline unsigned long long {p}range_n(long long a, long long b, long long c) {
+        if (c > 0)
+            return a < b ? ((unsigned long long)b - (unsigned long long)a - 1)
+                           / (unsigned long long)c + 1 : 0;
+        return a > b ? ((unsigned long long)a - (unsigned long long)b - 1)
+                       / (0ULL - (unsigned long long)c) + 1 : 0;
+    }
+    static inline long long {p}range_at(long long a, long long c, unsigned long long k) {
+        return (long long)((unsigned long long)a + k * (unsigned long long)c);
+    }
+    """
+    unsigned long long {p}range_n(long long a, long long b, long long c)
+    long long {p}range_at(long long a, long long c, unsigned long long k)
+
+
+cdef inline unsigned long long {p}range_count(long long a, long long b, long long c) except? 0:
+    """The number of values of ``range(a, b, c)`` (a step of 0: the interpreter's own
+    ValueError, from range itself)."""
+    if c == 0:
+        range(a, b, c)
+    return {p}range_n(a, b, c)
+'''),
     (naming.NDARRAY, r'''
 cdef object {p}ndarray = __import__("numpy").ndarray   # only modules with array arguments
 '''),
