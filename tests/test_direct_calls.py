@@ -140,6 +140,27 @@ def test_an_inlined_callee_sees_its_builtins_shadowed(pair):
     assert compiled_calls(jit.clamp) == before + 20
 
 
+def test_an_inlined_callee_sees_math_rebound(pair):
+    """norm's copy calls C sqrt: while the module's global `math` is another object, the
+    caller makes the real call, which runs norm's original code with that object."""
+    import types
+    ref, jit = pair
+    swapped(jit.norm, 3.0, 4.0)
+    swapped(jit.total, 3, 0.5)
+    out = io.StringIO()
+    jitcy.explain(jit.total, file=out)
+    assert f"{naming.INLINE}0(" in out.getvalue()
+    assert f"{naming.INLINE_KNOWN}0 = (('math', {naming.MATH_MODULE}), )" in out.getvalue()
+    assert jit.total(50, 0.25) == ref.total(50, 0.25)
+    real_math = jit.math
+    jit.math = ref.math = types.SimpleNamespace(sqrt=lambda v: -v)
+    assert jit.total(10, 1.0) == ref.total(10, 1.0) == -295.0
+    jit.math = ref.math = real_math
+    before = compiled_calls(jit.norm)
+    assert jit.total(10, 1.0) == ref.total(10, 1.0)
+    assert compiled_calls(jit.norm) == before + 10
+
+
 def test_a_callee_that_reads_its_globals_is_called_not_inlined(pair):
     """scaled reads the module global SCALE through its own binding (and is not pure: a
     global may be anything): callers call its C entry, not a copy, and a new value of

@@ -43,6 +43,7 @@ class CalleeSig:
     return_type: str           # the type string of what it returns
     inline: str | None = None  # its pure body as an inline function callers may copy
     inline_builtins: tuple = ()   # builtins that body compiled natively (not shadowed)
+    inline_known: tuple = ()      # (name, target) of its known globals (math, math.sqrt)
 
 
 def direct_callee(callees: dict, node, arg_types, locals_):

@@ -30,6 +30,7 @@ pure callee that does not call itself cannot recurse: its entry skips the count)
 """
 from __future__ import annotations
 
+import ast
 import re
 
 from ..analyzer.model import INT, CalleeSig, TypedFunction, observed_type
@@ -44,6 +45,9 @@ LONG_LONG = "long long"
 RARE_DOUBLE = "-1.2345678910111213e-300"
 _INLINE_RETURNS = {"double": RARE_DOUBLE, "bint": "-1"}
 _INLINE_PARAMS = (LONG_LONG, "double", "bint")
+#: A body of more AST nodes than this is called, not copied into each caller (its C would
+#: be compiled again in every caller's module; a call costs little next to a long body).
+MAX_INLINE_NODES = 80
 #: Names of a module's own, outside the support code every module can emit for itself
 #: (runtime.support_code, flex_code): a body that uses one cannot be copied.
 _MODULE_OWN = re.compile(rf"\b({naming.BINDING_ARG}|{naming.DEOPT}|{naming.DEOPT_ERROR}"
@@ -66,12 +70,13 @@ def exportable(fn: TypedFunction) -> bool:
 
 def inlinable(fn: TypedFunction, ret_c: str) -> bool:
     """May callers run this pure body inlined (see callee_helpers)? Only a body that needs
-    nothing of its module's binding (no globals, ``math``, cells or calls of compiled
-    functions: a caller's module has its own) and takes and returns what its C export
-    does (C ints, doubles, bints). Builtins it compiles natively (``abs``, ``min``...) the
-    caller checks are not shadowed, as the callee's entry does."""
+    nothing of its module's binding (no globals, cells or calls of compiled functions: a
+    caller's module has its own) and takes and returns what its C export does (C ints,
+    doubles, bints). The builtins it compiles natively (``abs``, ``min``...) and its known
+    globals (``math``, ``sqrt``) the caller checks, as the callee's entry does."""
     return (exportable(fn) and ret_c in _INLINE_RETURNS
-            and not (fn.known_globals or fn.callees or fn.nogil_blocks)
+            and sum(1 for _ in ast.walk(fn.node)) <= MAX_INLINE_NODES
+            and not (fn.callees or fn.nogil_blocks)
             and all(fn.c_type(q) in _INLINE_PARAMS for q in fn.params))
 
 
@@ -138,7 +143,7 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         inline = counter = None
     lines += [f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
               f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r}, "
-              f"{(inline, tuple(sorted(fn.builtin_names))) if inline else None!r}, "
+              f"{(inline, tuple(sorted(fn.builtin_names)), tuple(sorted(fn.known_globals.items()))) if inline else None!r}, "
               f"{counter or 'None'})"]
     return "\n".join(lines)
 
@@ -146,10 +151,10 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
 def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
     """What a caller's analyzer and translator need from a callee's ``__jitcy_EXPORT``."""
     _, c_ret, c_params, guard_types, return_type, inline, _ = export_tuple
-    text, builtins = inline or (None, ())
+    text, builtins, known = inline or (None, (), ())
     return CalleeSig(name=name, index=index, c_ret=c_ret, c_params=tuple(c_params),
                      guard_types=tuple(guard_types), return_type=return_type, inline=text,
-                     inline_builtins=tuple(builtins))
+                     inline_builtins=tuple(builtins), inline_known=tuple(known))
 
 
 def call_helper_name(callee: CalleeSig, c_args) -> str:
@@ -186,8 +191,14 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     f"({', '.join(callee.c_params)}) noexcept", "",
                     "from cpython.exc cimport PyErr_Clear, PyErr_Occurred", "",
                     callee.inline.replace(f" {naming.INLINE}(", f" {naming.INLINE}{i}(", 1), ""]
-            if callee.inline_builtins:
-                out += [f"cdef tuple {naming.INLINE_NAMES}{i} = {callee.inline_builtins!r}", ""]
+            if callee.inline_builtins or callee.inline_known:
+                # builtins that must not be shadowed; known globals with the objects the
+                # copy was compiled for (math_support.py: the module's own math import)
+                known = "".join(f"({name!r}, {naming.MATH_MODULE}"
+                                f"{'' if target == 'math' else '.' + target.split('.', 1)[1]}), "
+                                for name, target in callee.inline_known)
+                out += [f"cdef tuple {naming.INLINE_NAMES}{i} = {callee.inline_builtins!r}",
+                        f"cdef tuple {naming.INLINE_KNOWN}{i} = ({known})", ""]
         for suffix in variants:
             kinds = suffix[1:] if suffix else "c" * len(callee.c_params)
             args = [f"{'object' if k == 'o' else t} {p}a{n}"
@@ -212,8 +223,9 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
             # The callee's body, inlined: what its C export does, minus the call. Any error
             # makes the Python call instead, which raises it from the callee's own code (a
             # pure body: running it again repeats nothing).
-            ok = (f" and {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i})"
-                  if callee.inline_builtins else "")
+            ok = (f" and {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i}, "
+                  f"{naming.INLINE_KNOWN}{i})"
+                  if callee.inline_builtins or callee.inline_known else "")
             out += [f"    cdef {callee.c_ret} {p}r",
                     f"    if not {naming.TRACING}(){ok}:",
                     "        link.calls[0] += 1",

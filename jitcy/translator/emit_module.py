@@ -92,7 +92,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
         rewriters.append(RewriteArrays(annotated, c_ints=c_ints))
         rewriters.append(RewriteScalars(annotated, c_ints=c_ints))   # NumPy scalars: elements
     rewriters.append(RewriteNames(annotated, c_ints=c_ints, impl_name=name,
-                                  depth_counted=depth_counted))
+                                  depth_counted=depth_counted, inline=not bound))
     for rewriter in rewriters:
         body = []
         for stmt in node.body:

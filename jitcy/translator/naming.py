@@ -151,7 +151,8 @@ INLINE = PREFIX + "inl_"               # + index: a small pure callee's C body, 
 #                                        the caller's module (emit_calls.py: inline_text)
 INLINE_TYPE = PREFIX + "inl_t"         # + index: that body as a pointer that propagates nothing
 INLINE_NAMES = PREFIX + "inl_names"    # + index: the builtins it compiled natively
-INLINE_OK = PREFIX + "inline_ok"       # are they still not shadowed by the module?
+INLINE_KNOWN = PREFIX + "inl_known"    # + index: its known globals and their objects
+INLINE_OK = PREFIX + "inline_ok"       # are they still what it was compiled for?
 CALLS_ADDRESS = PREFIX + "calls_address"   # a binding's compiled-call counter, for callers
 #                                        that run the body inlined (jitcy.stats counts them)
 

@@ -145,7 +145,10 @@ class ArithmeticRewrites:
 
     def _known_checked(self) -> bool:
         """Inside a nogil block of a body that is not pure, the known globals are checked
-        once before the block (see ``visit_With``): count the use, skip the check."""
+        once before the block (see ``visit_With``): count the use, skip the check. In the
+        copy of a pure body that callers inline, the caller checks them before it runs."""
+        if self.inline:
+            return True
         if self.in_nogil:
             self.nogil_known_checks += 1
         return self.in_nogil

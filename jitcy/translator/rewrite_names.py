@@ -77,11 +77,13 @@ def _binding():
 
 class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
     def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str,
-                 depth_counted: bool = True):
+                 depth_counted: bool = True, inline: bool = False):
         self.fn = fn
         self.c_ints = c_ints
         self.impl_name = impl_name
         self.depth_counted = depth_counted    # self-calls pass the levels left (C ints)
+        self.inline = inline           # the copy callers inline: they check the known
+        #                                globals (math) before running it (emit_calls.py)
         self.cells = {name: i for i, name in enumerate(fn.freevars)}
         self.globals = fn.global_names | fn.declared_global
         self.expression_type = fn.expression_typer()

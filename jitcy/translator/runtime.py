@@ -648,15 +648,21 @@ cdef inline bint {p}linked({p}Binding b, Py_ssize_t i) except -1:
     return False
 '''),
     (naming.INLINE_OK, r'''
-cdef inline bint {p}inline_ok({p}Binding b, {p}Link link, tuple names) except -1:
+cdef inline bint {p}inline_ok({p}Binding b, {p}Link link, tuple names, tuple known) except -1:
     """May the inlined copy of a callee run? Only while the module (the callee's too) does
-    not shadow the builtins its body compiled natively (the callee's own entry checks the
-    same before its body)."""
+    not shadow the builtins its body compiled natively and its known globals (``math``,
+    ``sqrt``) are still the objects it was compiled for: what the callee's own entry
+    checks before its body."""
     cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
+    cdef PyObject* value
     if version != 0 and version == link.builtins_version:
         return True
     for name in names:
         if name in b.globals:
+            return False
+    for name, target in known:
+        value = PyDict_GetItemWithError(b.globals, name)
+        if value is NULL or value != <PyObject*>target:
             return False
     link.builtins_version = version
     return True
