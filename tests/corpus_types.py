@@ -160,8 +160,9 @@ def enumerate_str(s):
 
 def step_counters(flags, n):
     """Not pure (a loop over a list): ``count += 1`` and ``down -= 3`` are step counters
-    (C long longs, analyzer/ranges.py); ``big`` starts at a parameter that may be huge, and
-    ``doubling`` is multiplied: both stay Python ints."""
+    (C long longs, analyzer/ranges.py); ``big`` starts at a parameter, C within +-2**61
+    (a larger one runs the original code), so it is one too; ``doubling`` is multiplied:
+    it stays a Python int."""
     count = 0
     down = 10
     big = n
@@ -390,3 +391,17 @@ def sieve_facts(n):
         found.append(i * i)          # after i changed: no fact, Python ints
     return found, sum(flags)
 
+
+
+def param_reach(xs, n):
+    """Not pure (stores into xs). n is C within +-2**61 (ranges.PARAM_REACH: the entry runs
+    the original code for any other int), so n + 1, n - 1, m = n - 1 and the step counter
+    r = n; r -= 1 stay C; list(range(1, n + 1)) builds the same list from C ints."""
+    m = n - 1
+    r = n
+    firsts = list(range(1, n + 1))[:3]
+    while r > 0 and r > n - 4:
+        if r - 1 < len(xs):
+            xs[r - 1] = r
+        r -= 1
+    return m, r, firsts, xs

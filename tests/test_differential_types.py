@@ -80,6 +80,11 @@ CASES = [
          examples=(([1], 0, 5, 0), ([1, 2], 5, -1, -2), ([], -2**63, 2**63 - 1, 2**62),
                    ([1], 2**63 - 1, -2**63, -2**63), ([1], 0, 10, 2**63), ([1], 2**64, 0, -1),
                    ([1, 2, 3], 2, 2, 1), ([1], -2**63, 2**63 - 1, 1))),
+    Case("param_reach", args(st.lists(small_ints, max_size=5),
+                             st.integers(-3, 8) | big_ints
+                             | st.sampled_from([2**61, 2**61 + 1, -2**61, -2**61 - 1])),
+         ([0, 0, 0], 3), examples=(([1], 2**61), ([1], 2**61 + 1), ([1], -2**61 - 1),
+                                   ([1, 2], 0), ([1, 2, 3, 4, 5], 5))),
     Case("sieve_facts", args(st.integers(-3, 400) | st.sampled_from([2**62, 2**63, -2**63])),
          (30,), examples=((0,), (2,), (5,), (101,))),
     Case("counter_nested", args(st.lists(st.lists(big_ints, min_size=5, max_size=6),

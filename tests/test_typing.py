@@ -85,10 +85,13 @@ def test_step_counters_are_c_ints_in_bodies_that_are_not_pure(corpus):
     assert not fn.c_ints
     assert fn.counters["count"] == (0, 2**62) and fn.c_type("count") == "long long"
     assert fn.counters["down"] == (-2**62, 10)
-    assert "big" not in fn.counters and "doubling" not in fn.counters   # may grow past 2**63
+    assert "doubling" not in fn.counters        # may grow past 2**63
+    # big starts at n, a parameter the entry checks within +-2**61 (ranges.PARAM_REACH)
+    assert fn.counters["big"] == (-2**61, 2**62)
     pyx = emit_module.emit_module(fn)
     assert "count = count + 1  # line" in pyx and "down = down - 3  # line" in pyx
-    assert "big = __jitcy_iadd(big, 1)  # line" in pyx     # Python ints: unbounded
+    assert "big = big + 1  # line" in pyx
+    assert "doubling = doubling * 2  # line" in pyx     # Python ints (an object local)
     # count * down may leave a long long: computed on Python ints
     assert "__jitcy_mul(__jitcy_obj(count), __jitcy_obj(down))" in pyx
 
@@ -114,6 +117,21 @@ def test_loop_conditions_bound_the_body_and_steps_known_at_run_time_count_in_c(c
     fn = typed(corpus.range_steps, list, int, int, int)
     assert {"a", "b", "c", "j"} <= set(fn.counters)
     assert "__jitcy_range_count(" in emit_module.emit_module(fn)
+
+
+def test_int_parameters_of_bodies_that_are_not_pure_are_c_within_their_reach(corpus):
+    """ranges.PARAM_REACH: an int parameter is C within +-2**61 (checked at the entry), so
+    n + 1 and the step counter r = n; r -= 1 fit; range() arguments are C places."""
+    from jitcy.analyzer.ranges import PARAM_REACH
+    fn = typed(corpus.param_reach, list, int)
+    assert not fn.c_ints
+    assert fn.counters["n"] == (-PARAM_REACH, PARAM_REACH)
+    assert fn.counters["m"] == (-PARAM_REACH - 1, PARAM_REACH - 1)
+    assert "r" in fn.counters
+    pyx = emit_module.emit_module(fn)
+    assert (f"if __jitcy_overflow or __jitcy_c1 < -{PARAM_REACH} or __jitcy_c1 > {PARAM_REACH}:"
+            in pyx)
+    assert "list(range(1, n + 1))" in pyx
 
 
 def test_loop_facts_hold_only_where_nothing_can_have_changed_the_condition():

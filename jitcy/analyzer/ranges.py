@@ -284,7 +284,7 @@ def counters(node, builtins, locals_, excluded, type_of=None, params=(), items=(
     conditions = loop_conditions(node, locals_)
     while True:
         env = _fixpoint(sites, builtins, locals_, excluded | params, type_of,
-                        {p: (LL_MIN, LL_MAX) for p in params}, conditions)
+                        {p: (-PARAM_REACH, PARAM_REACH) for p in params}, conditions)
         set_loop_facts(conditions, env, builtins, type_of)    # as this env says
         good = set()
         for place in c_places(node, env, builtins, type_of, callees, locals_):
@@ -322,6 +322,11 @@ def c_places(node, env, builtins, type_of, callees=None, locals_=()) -> list:
             places += sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
         elif isinstance(sub, ast.Compare):
             places += [sub.left] + sub.comparators
+        elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+              and sub.func.id == "range" and "range" in builtins and not sub.keywords
+              and 1 <= len(sub.args) <= 3
+              and not any(isinstance(a, ast.Starred) for a in sub.args)):
+            places += sub.args       # range(a, b): the same range from C ints
         elif (isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mult)
               and type_of is not None
               and {str(type_of(sub.left)), str(type_of(sub.right))} in _REPEATS):
@@ -357,6 +362,11 @@ def c_places(node, env, builtins, type_of, callees=None, locals_=()) -> list:
 #: OverflowError: never a wrong value.)
 MAX_STEP = 8
 STEP_START, STEP_REACH = 2**61, 2**62
+#: An int parameter (or tuple item) of a body that is not pure is a C long long within
+#: +-PARAM_REACH: the entry converts and checks it, and runs the original code for any
+#: other int (nothing has run yet). The room above lets ``n + 1``, ``n - 1``, ``r = n``
+#: then ``r += 1`` (a step counter) stay C; a program passing larger ints runs interpreted.
+PARAM_REACH = STEP_START
 
 
 def _step(name, value):

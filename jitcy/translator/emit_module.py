@@ -28,6 +28,7 @@ import ast
 import copy
 
 from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction, unpacked_items
+from ..analyzer.ranges import PARAM_REACH
 from ..profiler.arrays import ArrayType, TupleType
 from . import emit_calls, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
@@ -407,11 +408,19 @@ def _counter_items(fn: TypedFunction, use_c: bool) -> list:
 
 
 def _counter_decls(fn: TypedFunction, use_c: bool) -> list:
-    obj_c = _counter_obj(fn, use_c)
-    if not obj_c:
-        return [f"cdef int {naming.PREFIX}overflow = 0"] if _counter_items(fn, use_c) else []
+    obj_c, items = _counter_obj(fn, use_c), _counter_items(fn, use_c)
+    if not (obj_c or items):
+        return []
     return ([f"cdef long long {naming.PREFIX}c{i}" for i in obj_c]
+            + [f"cdef long long {naming.PREFIX}item"] * bool(items)
             + [f"cdef int {naming.PREFIX}overflow = 0"])
+
+
+def _out_of_reach(value: str) -> str:
+    """The entry's test that a converted int is outside the interval the analyzer gave
+    int parameters of a body that is not pure (ranges.PARAM_REACH)."""
+    return (f"{naming.PREFIX}overflow or {value} < -{PARAM_REACH} "
+            f"or {value} > {PARAM_REACH}")
 
 
 def _obj_call(fn, use_c, raw, views) -> str:
@@ -429,11 +438,12 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
     for i in _counter_obj(fn, use_c):
         body += [f"{naming.PREFIX}c{i} = PyLong_AsLongLongAndOverflow({raw[i]}, "
                  f"&{naming.PREFIX}overflow)",
-                 f"if {naming.PREFIX}overflow:",
+                 f"if {_out_of_reach(f'{naming.PREFIX}c{i}')}:",
                  f"    return {b}.original({_original_call_arguments(fn, raw)})"]
     for i, k in _counter_items(fn, use_c):
-        body += [f"PyLong_AsLongLongAndOverflow((<tuple>{raw[i]})[{k}], &{naming.PREFIX}overflow)",
-                 f"if {naming.PREFIX}overflow:",
+        body += [f"{naming.PREFIX}item = PyLong_AsLongLongAndOverflow((<tuple>{raw[i]})[{k}], "
+                 f"&{naming.PREFIX}overflow)",
+                 f"if {_out_of_reach(f'{naming.PREFIX}item')}:",
                  f"    return {b}.original({_original_call_arguments(fn, raw)})"]
     if use_c:
         for i in c_params:

@@ -27,7 +27,7 @@ cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object
         __jitcy_t0 = __jitcy_perf_counter()
     try:
         __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
-        if __jitcy_overflow:
+        if __jitcy_overflow or __jitcy_c1 < -2305843009213693952 or __jitcy_c1 > 2305843009213693952:
             return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
         return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_c1, __jitcy_a2)
     finally:
@@ -58,7 +58,7 @@ cdef object __jitcy_cexport(object __jitcy_bo, object __jitcy_a0, object __jitcy
     Py_EnterRecursiveCall(b" in a jitcy direct call")
     try:
         __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
-        if __jitcy_overflow:
+        if __jitcy_overflow or __jitcy_c1 < -2305843009213693952 or __jitcy_c1 > 2305843009213693952:
             return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
         return __jitcy_impl_obj(__jitcy_b, __jitcy_a0, __jitcy_c1, __jitcy_a2)
     finally:
