@@ -396,10 +396,11 @@ def sieve_facts(n):
 def param_reach(xs, n):
     """Not pure (stores into xs). n is C within +-2**61 (ranges.PARAM_REACH: the entry runs
     the original code for any other int), so n + 1, n - 1, m = n - 1 and the step counter
-    r = n; r -= 1 stay C; list(range(1, n + 1)) builds the same list from C ints."""
+    r = n; r -= 1 stay C; list(range(n + 1, n - 3, -1)) builds the same list from C
+    ints."""
     m = n - 1
     r = n
-    firsts = list(range(1, n + 1))[:3]
+    firsts = list(range(n + 1, n - 3, -1))
     while r > 0 and r > n - 4:
         if r - 1 < len(xs):
             xs[r - 1] = r
