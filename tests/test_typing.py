@@ -153,6 +153,10 @@ def test_loop_facts_hold_only_where_nothing_can_have_changed_the_condition():
     assert conditions("def f(n, xs):\n i = 0\n while len(xs) < n:\n  i += 1\n") == []
     assert conditions("def f(n):\n i = 0\n while i < n:\n  for k in range(2):\n"
                       "   i += k\n") == [("i", 0), ("n", 0)]
+    assert conditions("def f(n):\n i = 0\n while i < n:\n  a = i\n  try:\n   pass\n"
+                      "  except E as i:\n   pass\n") == [("i", 1), ("n", 1)]
+    assert conditions("def f(n):\n i = 0\n while i < n:\n  match n:\n   case [*i]:\n"
+                      "    pass\n") == [("i", 0), ("n", 0)]
 
 
 def test_depth_bound_of_self_recursion():

@@ -139,13 +139,30 @@ def loop_conditions(node, locals_) -> list:
             continue
         region = []
         for stmt in loop.body:
-            if any(isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load)
-                   and sub.id in names for sub in ast.walk(stmt)):
+            if _bound_names(stmt) & names:
                 break
             region.append(stmt)
         op = type(test.ops[0])
         out.append((left, op, right, region))
         out.append((right, _COMPARE_FLIP[op], left, region))
+    return out
+
+
+def _bound_names(stmt) -> set:
+    """Every name ``stmt`` may bind or delete, however (assignment targets, ``except ... as``,
+    imports, ``case`` patterns)."""
+    out = set()
+    for sub in ast.walk(stmt):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            out.add(sub.id)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            out.add(sub.name)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            out.update((a.asname or a.name).split(".")[0] for a in sub.names)
+        elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
+            out.add(sub.name)
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            out.add(sub.rest)
     return out
 
 

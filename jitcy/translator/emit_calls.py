@@ -27,6 +27,13 @@ compiled trampoline it had when linked (an unswap, a revert or the program's own
 assignment are seen); otherwise the call is the plain Python call. The C entry counts
 against Python's recursion limit, so mutual direct calls cannot overflow the C stack (a
 pure callee that does not call itself cannot recurse: its entry skips the count).
+
+Inlining: a small pure callee that needs nothing of its module's binding also publishes its
+body as ``cdef inline`` text (``inline_text``). A caller copies it into its own module and
+its call helper runs the copy in place of the call, so the C compiler optimizes the two
+together; the helper first checks what the callee's entry would (tracing; builtins not
+shadowed, known globals unchanged), and any error in the copy makes the real call, which
+raises it from the callee's own code (pure: running it again repeats nothing).
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ import re
 
 from ..analyzer.model import INT, CalleeSig, TypedFunction, observed_type
 from . import naming
+from .math_support import known_pairs
 from .rewrite_arrays import array_params
 from .unparse_lines import LINE_MARK_RE as _LINE_MARK_RE
 
@@ -85,8 +93,7 @@ def inline_text(impl: str) -> str | None:
     <ret> INLINE(<C parameters>)``), without the user's line marks (an error in it is
     never raised from the copy: the caller makes the call instead, see callee_helpers);
     None if it uses a name of its own module's."""
-    head, _, body = impl.partition("\n")
-    if _MODULE_OWN.search(body):
+    if _MODULE_OWN.search(impl.partition("\n")[2]):
         return None
     return "\n".join(_LINE_MARK_RE.sub("", line) for line in impl.split("\n"))
 
@@ -141,10 +148,11 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         counter = naming.CALLS_ADDRESS
     else:
         inline = counter = None
+    copy = (inline, tuple(sorted(fn.builtin_names)), tuple(sorted(fn.known_globals.items()))
+            ) if inline else None
     lines += [f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
               f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r}, "
-              f"{(inline, tuple(sorted(fn.builtin_names)), tuple(sorted(fn.known_globals.items()))) if inline else None!r}, "
-              f"{counter or 'None'})"]
+              f"{copy!r}, {counter or 'None'})"]
     return "\n".join(lines)
 
 
@@ -193,12 +201,10 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     callee.inline.replace(f" {naming.INLINE}(", f" {naming.INLINE}{i}(", 1), ""]
             if callee.inline_builtins or callee.inline_known:
                 # builtins that must not be shadowed; known globals with the objects the
-                # copy was compiled for (math_support.py: the module's own math import)
-                known = "".join(f"({name!r}, {naming.MATH_MODULE}"
-                                f"{'' if target == 'math' else '.' + target.split('.', 1)[1]}), "
-                                for name, target in callee.inline_known)
+                # copy was compiled for
                 out += [f"cdef tuple {naming.INLINE_NAMES}{i} = {callee.inline_builtins!r}",
-                        f"cdef tuple {naming.INLINE_KNOWN}{i} = ({known})", ""]
+                        f"cdef tuple {naming.INLINE_KNOWN}{i} = "
+                        f"({known_pairs(callee.inline_known)})", ""]
         for suffix in variants:
             kinds = suffix[1:] if suffix else "c" * len(callee.c_params)
             args = [f"{'object' if k == 'o' else t} {p}a{n}"
@@ -228,9 +234,9 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                   if callee.inline_builtins or callee.inline_known else "")
             out += [f"    cdef {callee.c_ret} {p}r",
                     f"    if not {naming.TRACING}(){ok}:",
-                    "        link.calls[0] += 1",
                     f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
                     f"        if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",
+                    "            link.calls[0] += 1",
                     f"            return {p}r",
                     "        PyErr_Clear()",
                     f"    return {python_call}", ""]

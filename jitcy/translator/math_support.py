@@ -65,6 +65,14 @@ def _used(body: str, prefix: str, names) -> list:
     return sorted(n for n in found if n in names)
 
 
+def known_pairs(known) -> str:
+    """``('sqrt', math.sqrt), ...``: each known global (name, target) with the object the
+    code was compiled for, as Cython tuple items (the module's own math import)."""
+    return "".join(f"({name!r}, {naming.MATH_MODULE}"
+                   f"{'' if target == 'math' else '.' + target.split('.', 1)[1]}), "
+                   for name, target in sorted(known))
+
+
 def math_support(body: str, known: dict) -> str:
     """Module-level text for the math helpers, constants and ``known_ok`` that ``body``
     uses (empty if none)."""
@@ -81,10 +89,7 @@ def math_support(body: str, known: dict) -> str:
     out += [f"cdef double {naming.MATH_CONST}{n} = {naming.MATH_MODULE}.{n}\n" for n in constants]
     out += [_helper(n) for n in functions]
     if uses_known:
-        pairs = "".join(
-            f"({name!r}, {naming.MATH_MODULE}"
-            f"{'' if target == 'math' else '.' + target.split('.', 1)[1]}), "
-            for name, target in sorted(known.items()))
+        pairs = known_pairs(known.items())
         out.append(f'''
 cdef tuple {p}KNOWN = ({pairs})
 
