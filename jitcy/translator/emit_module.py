@@ -252,8 +252,8 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
 
 def _inline_text(fn: TypedFunction, ret: str) -> str | None:
     """A pure body as an inline function callers can copy (emit_calls.inline_text), or
-    None when it needs anything of this module's: the binding (globals, builtins, cells,
-    direct calls), module-level names, or a return type its export converts."""
+    None when it needs anything of this module's: the binding (globals, cells, direct
+    calls), module-level names, or a return type its export converts."""
     if fn.self_recursive or not emit_calls.inlinable(fn, ret):
         return None
     sites = list(fn.global_sites), list(fn.local_sites)
