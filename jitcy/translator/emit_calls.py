@@ -211,11 +211,14 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     for n, (t, k) in enumerate(zip(callee.c_params, kinds))]
             passed = "".join(f", {p}c{n}" if k == "o" else f", {p}a{n}"
                              for n, k in enumerate(kinds))
+            # The link, borrowed (__jitcy_linked checked it just before): reads through the
+            # pointer take no reference.
             out += [f"cdef inline {callee.c_ret} {base}{suffix}("
                     f"{', '.join([f'{naming.BINDING_CLASS} {b}'] + args)}){exc}:",
-                    f"    cdef {link} link = <{link}>{b}.links[{i}]"]
+                    f"    cdef PyObject* lp = {naming.TUPLE_ITEM}(<PyObject*>{b}.links, {i})"]
             converted = [n for n, k in enumerate(kinds) if k == "o"]
-            python_call = f"link.func({', '.join(f'{p}a{n}' for n in range(len(kinds)))})"
+            python_call = (f"(<{link}>lp).func("
+                           f"{', '.join(f'{p}a{n}' for n in range(len(kinds)))})")
             if converted:
                 out += [f"    cdef int {p}overflow = 0"]
                 for n in converted:
@@ -224,19 +227,20 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                             f"    if {p}overflow:",
                             f"        return {python_call}"]
             if callee.inline is None:
-                out += [f"    return (<{naming.CALL_TYPE}{i}>link.fp)(link.binding{passed})", ""]
+                out += [f"    return (<{naming.CALL_TYPE}{i}>(<{link}>lp).fp)((<{link}>lp).binding"
+                        f"{passed})", ""]
                 continue
             # The callee's body, inlined: what its C export does, minus the call. Any error
             # makes the Python call instead, which raises it from the callee's own code (a
             # pure body: running it again repeats nothing).
-            ok = (f" and {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i}, "
+            ok = (f" and {naming.INLINE_OK}({b}, <{link}>lp, {naming.INLINE_NAMES}{i}, "
                   f"{naming.INLINE_KNOWN}{i})"
                   if callee.inline_builtins or callee.inline_known else "")
             out += [f"    cdef {callee.c_ret} {p}r",
                     f"    if not {naming.TRACING}(){ok}:",
                     f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
                     f"        if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",
-                    "            link.calls[0] += 1",
+                    f"            (<{link}>lp).calls[0] += 1",
                     f"            return {p}r",
                     "        PyErr_Clear()",
                     f"    return {python_call}", ""]

@@ -145,6 +145,7 @@ CEXPORT = PREFIX + "cexport"           # cdef: the entry for direct C calls from
 LINK_CLASS = PREFIX + "Link"           # one direct call target (func, code, binding, pointer)
 SET_LINKS = PREFIX + "set_links"       # the pipeline binds a module's direct call targets
 LINKED = PREFIX + "linked"             # may callee i be called in C right now?
+TUPLE_ITEM = PREFIX + "tuple_item"     # PyTuple_GET_ITEM, borrowed (a binding's links)
 CALL = PREFIX + "call_"                # + index: the direct call of callee i
 CALL_TYPE = PREFIX + "fp_"             # + index: its function pointer type
 INLINE = PREFIX + "inl_"               # + index: a small pure callee's C body, copied into

@@ -76,6 +76,7 @@ cdef extern from *:
     unsigned long long {p}dict_version(PyObject *d)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
     PyObject* PyCell_GET(PyObject* cell)
+    PyObject* {p}tuple_item "PyTuple_GET_ITEM" (PyObject* t, Py_ssize_t i)   # borrowed, unchecked
     int PyCell_Set(object cell, object value) except -1
     int Py_EnterRecursiveCall(const char *where) except -1
     int Py_GetRecursionLimit()
@@ -635,12 +636,16 @@ cdef inline bint {p}linked({p}Binding b, Py_ssize_t i) except -1:
     linked (not unswapped, reverted or replaced)."""
     if b.links is None:
         return False
-    cdef {p}Link link = <{p}Link>b.links[i]
-    if link.fp == NULL or PyFunction_GET_CODE(<PyObject*>link.func) != <PyObject*>link.code:
+    # Borrowed, no index check: set_links made one link per callee, and reads through the
+    # pointer take no reference (this runs before every direct call).
+    cdef PyObject* lp = {p}tuple_item(<PyObject*>b.links, i)
+    if ((<{p}Link>lp).fp == NULL
+            or PyFunction_GET_CODE(<PyObject*>(<{p}Link>lp).func) != <PyObject*>(<{p}Link>lp).code):
         return False
     cdef unsigned long long version = {p}dict_version(<PyObject*>b.globals)
-    if version != 0 and version == link.version:
+    if version != 0 and version == (<{p}Link>lp).version:
         return True
+    cdef {p}Link link = <{p}Link>lp
     cdef PyObject* value = PyDict_GetItemWithError(b.globals, link.name)
     if value is not NULL and value == <PyObject*>link.func:
         link.version = version
