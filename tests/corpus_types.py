@@ -406,3 +406,18 @@ def param_reach(xs, n):
             xs[r - 1] = r
         r -= 1
     return m, r, firsts, xs
+
+
+def flex_ints(xs, n):
+    """Not pure. x, a list element in arithmetic, is a flex local (an object with a double
+    beside it): exact ints within 30 bits with a C int take the boxed path's int shortcut
+    (C arithmetic, overflow-checked; exact comparisons), floats the C path, anything else
+    (bools, big ints, an overflow) Python's operator."""
+    out = []
+    for i in range(n):
+        for x in xs:
+            out.append((x + i, x - i, i - x, x * i, x < i, i <= x, x == i, x != 3,
+                        x * 3000000000000, x - 9223372036854775807))
+            x += 2
+            out.append(x)
+    return out

@@ -85,6 +85,11 @@ CASES = [
                              | st.sampled_from([2**61, 2**61 + 1, -2**61, -2**61 - 1])),
          ([0, 0, 0], 3), examples=(([1], 2**61), ([1], 2**61 + 1), ([1], -2**61 - 1),
                                    ([1, 2], 0), ([1, 2, 3, 4, 5], 5))),
+    Case("flex_ints", args(st.lists(st.integers(-2**31, 2**31) | big_ints | bools | floats
+                                    | st.sampled_from([2**30 - 1, 2**30, -2**30 + 1, -2**30]),
+                                    max_size=4), st.integers(0, 3)),
+         ([1, 2.5], 2), examples=(([2**30 - 1, -2**30 + 1, 2**30], 3), ([True, 7], 2),
+                                  ([-2**63, 2**63 - 1], 2), ([math.nan, -0.0], 2))),
     Case("sieve_facts", args(st.integers(-3, 400) | st.sampled_from([2**62, 2**63, -2**63])),
          (30,), examples=((0,), (2,), (5,), (101,))),
     Case("counter_nested", args(st.lists(st.lists(big_ints, min_size=5, max_size=6),

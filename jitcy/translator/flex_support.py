@@ -13,7 +13,9 @@ flex operation is one of:
 When both values are floats (or a float and a C int) the operation is C arithmetic and the
 result is the marker plus the double (no float object is made); otherwise both operands are
 boxed and the interpreter's own operator runs (``PyNumber_Add``, ``PyObject_RichCompare``...),
-so every other type, every error and every message is Python's. A true division by zero
+so every other type, every error and every message is Python's (with one shortcut there:
+an exact int of at most 30 bits and a C int add, subtract, multiply and compare in C when
+the result fits, giving the same int Python's operator would). A true division by zero
 and a comparison of a float with a C int beyond 2**53 (Python compares those exactly) take
 that path too. A flex value that leaves for anywhere else is boxed (``box``).
 """
@@ -87,6 +89,43 @@ def _int_exact(kind: str, n: str) -> str:
     return f"if ({n} > 9007199254740992LL || {n} < -9007199254740992LL) goto boxed;\n        "
 
 
+#: Operations an exact int object and a C int (kinds FI, IF) do in C on the boxed path: the
+#: flex local holds an int (a list element, a counter kept as an object), not a float.
+_INT_OPS = {"add": "__builtin_add_overflow", "iadd": "__builtin_add_overflow",
+            "sub": "__builtin_sub_overflow", "isub": "__builtin_sub_overflow",
+            "mul": "__builtin_mul_overflow", "imul": "__builtin_mul_overflow"}
+
+
+def _int_path(name: str, kinds: str) -> str:
+    """C: the boxed path's shortcut for an exact int operand with a C int (GCC/clang):
+    the same value Python's int operation gives (no overflow, else the interpreter's), a
+    comparison exact."""
+    if kinds not in ("FI", "IF"):
+        return ""
+    obj, c = ("a", "b") if kinds == "FI" else ("b", "a")
+    x, y = ("x", c) if kinds == "FI" else (c, "x")
+    if name in _INT_OPS:
+        return f"""#if defined(__GNUC__) || defined(__clang__)
+        {{
+            long long x, v;
+            if ({{p}}small_int({obj}, &x) && !{_INT_OPS[name]}({x}, {y}, &v))
+                return PyLong_FromLongLong(v);
+        }}
+        #endif
+        """
+    if name in COMPARE:
+        return f"""{{
+            long long x;
+            if ({{p}}small_int({obj}, &x)) {{
+                res = ({x} {COMPARE[name][0]} {y}) ? Py_True : Py_False;
+                Py_INCREF(res);
+                return res;
+            }}
+        }}
+        """
+    return ""
+
+
 def _binary(name: str, kinds: str, body_fast: str, body_slow: str) -> str:
     ka, kb = kinds
     params = ", ".join([_C_PARAM[ka].format(n="a"), _C_PARAM[kb].format(n="b")])
@@ -97,7 +136,7 @@ def _binary(name: str, kinds: str, body_fast: str, body_slow: str) -> str:
     return f"""
     static PyObject *{{p}}fx_{name}_{kinds}_boxed(double *r, {params}) {{
         PyObject *Ba, *Bb, *res;
-        {_box(ka, "a")}        if (Ba == NULL) return NULL;
+        {_int_path(name, kinds)}{_box(ka, "a")}        if (Ba == NULL) return NULL;
         {_box(kb, "b")}        if (Bb == NULL) {{ Py_DECREF(Ba); return NULL; }}
         {body_slow}
         Py_DECREF(Ba);
@@ -166,6 +205,24 @@ def c_text() -> str:
         if ({p}U == NULL)
             {p}U = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
         return {p}U == NULL ? -1 : 0;
+    }
+
+    /* An exact int within 30 bits (3.11: one digit), as a C long long; 0 if not one (any
+       other object, the flex marker, a bool, a bigger int: the caller's boxed path). */
+    static inline int {p}small_int(PyObject *a, long long *v) {
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+        Py_ssize_t size;
+        if (!Py_IS_TYPE(a, &PyLong_Type))
+            return 0;
+        size = Py_SIZE(a);
+        if (size < -1 || size > 1)
+            return 0;
+        *v = (long long)size * (long long)((PyLongObject *)a)->ob_digit[0];
+        return 1;
+    #else
+        (void)a; (void)v;
+        return 0;
+    #endif
     }
 
     static {p}FX_INLINE double {p}fx_value_F(PyObject *a, double *ad) {
