@@ -178,6 +178,23 @@ def test_a_callee_that_reads_its_globals_is_called_not_inlined(pair):
     assert jit.scaled_sum(10) == ref.scaled_sum(10) == 67.5
 
 
+def test_a_module_given_fewer_link_targets_than_it_reads_refuses_them(pair):
+    """The call helpers read a binding's links by index, unchecked (emit_calls.py): the
+    module refuses a links tuple shorter than the helpers read, and the links it had stay."""
+    ref, jit = pair
+    swapped(jit.safe_div, 1.0, 2.0)
+    swapped(jit.ratios, 3, 2.0)
+    spec = jitcy.pipeline.lookup(jit.ratios).primary
+    module = sys.modules[spec.module_name]
+    assert getattr(module, naming.LINKS_NEEDED) == 1
+    with pytest.raises(ValueError, match="calls 1 compiled functions directly but was given "
+                                         "0 link targets"):
+        getattr(module, naming.SET_LINKS)(spec.binding, ())
+    before = compiled_calls(jit.safe_div)
+    assert jit.ratios(5, 2.0) == ref.ratios(5, 2.0)
+    assert compiled_calls(jit.safe_div) == before + 5
+
+
 def test_an_inlined_callee_is_traced_once_a_trace_function_is_set(pair):
     """A trace function set by Python code the caller runs mid-loop sees every later call
     of the inlined callee, as the interpreter's would."""

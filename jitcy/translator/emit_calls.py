@@ -246,4 +246,7 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     f"    return {python_call}", ""]
     if used:
         out.append(f"{naming.DIRECT} = {tuple(used)!r}")
+        # The helpers read links by index, unchecked: set_links refuses fewer targets.
+        out.append(f"{naming.LINKS_NEEDED} = "
+                   f"{max(c.index for c in fn.callees.values() if c.name in used) + 1}")
     return "\n".join(out)

@@ -141,6 +141,7 @@ NP_RAW_DIV = PREFIX + "rdiv"           # a / b in C, unchecked (fast loops: chec
 INDEX_ERROR = PREFIX + "index_error"   # NumPy's own error for an int index past 64 bits
 EXPORT = PREFIX + "EXPORT"             # module global: (capsule, C signature) of the C entry below
 DIRECT = PREFIX + "DIRECT"             # module global: names of the callees it calls in C
+LINKS_NEEDED = PREFIX + "LINKS_NEEDED" # module global: how many links its call helpers read
 CEXPORT = PREFIX + "cexport"           # cdef: the entry for direct C calls from other modules
 LINK_CLASS = PREFIX + "Link"           # one direct call target (func, code, binding, pointer)
 SET_LINKS = PREFIX + "set_links"       # the pipeline binds a module's direct call targets

@@ -618,6 +618,9 @@ def {p}set_links({p}Binding b, tuple targets):
     counter)`` or None (not compiled now: that call stays a Python call); ``counter``: a
     capsule of the address of the binding's call count, or None (its body is not inlined)."""
     cdef {p}Link link
+    if len(targets) < {p}LINKS_NEEDED:     # the call helpers read links unchecked
+        raise ValueError(f"jitcy: this module calls {{p}LINKS_NEEDED} compiled functions "
+                         f"directly but was given {len(targets)} link targets")
     links = []
     for target in targets:
         link = {p}Link()
