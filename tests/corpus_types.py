@@ -421,3 +421,14 @@ def flex_ints(xs, n):
             x += 2
             out.append(x)
     return out
+
+
+def range_with_call(xs, n):
+    """Not pure (appends to xs). n is a long long argument of a direct call (when
+    helper_scale is compiled) and a range() argument: both C places."""
+    xs.append(helper_scale(n))
+    return list(range(n - 1, n + 2))
+
+
+def helper_scale(k):
+    return k * 0.5

@@ -134,6 +134,18 @@ def test_int_parameters_of_bodies_that_are_not_pure_are_c_within_their_reach(cor
     assert "list(range(n + 1, n - 3, -1))" in pyx
 
 
+def test_range_arguments_are_c_places_beside_direct_calls(corpus):
+    """A call that is not a direct call (range) still makes its arguments C places when the
+    function also calls compiled functions directly."""
+    from jitcy.analyzer.model import CalleeSig
+    f = corpus.range_with_call
+    sig = CalleeSig(name="helper_scale", index=0, c_ret="double", c_params=("long long",),
+                    guard_types=("int",), return_type="float")
+    fn = analyzer.analyze(f, f.__code__, analyzer.normalize_types((list, int)),
+                          {"helper_scale": sig})
+    assert "n" in fn.counters
+
+
 def test_loop_facts_hold_only_where_nothing_can_have_changed_the_condition():
     """A loop fact covers the body statements before the first that assigns a name of
     the condition; none at all in a function with a nested scope (a closure could rebind

@@ -111,7 +111,7 @@ def loop_conditions(node, locals_) -> list:
     """``(expression, op, other side, region)`` for each ``while a < b:`` (or <=, >, >=)
     whose sides are int arithmetic on the function's own locals (no call, no attribute), in
     both directions; ``region``: the body statements before the first that may assign a
-    name of either side (those see the condition still true). None in a function with a
+    name of either side (those see the condition still true). None at all in a function with a
     nested scope (a closure could rebind a local meanwhile)."""
     if any(isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
                             ast.Global, ast.Nonlocal))
@@ -169,7 +169,7 @@ def _bound_names(stmt) -> set:
 def set_loop_facts(conditions, env, builtins, type_of=None) -> None:
     """Mark, in each condition's region, every expression written as the condition's
     bounded side with the bound the other side's interval gives (see :func:`_narrowed`)."""
-    for expr, _, _, region in conditions:
+    for _, _, _, region in conditions:
         for stmt in region:
             for sub in ast.walk(stmt):
                 if hasattr(sub, FACT):
