@@ -102,3 +102,16 @@ def clamped_sum(n, hi):
     for i in range(n):
         s += clamp(i * 0.5, 1.0, hi)
     return s
+
+
+def weight(i, j):
+    return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
+
+
+def weighted_row(i, xs):
+    """Pure while weight is linked (spectral_norm's part_A_times_u): weight's inlined copy,
+    the elements read as numbers, a float sum that starts as the int 0."""
+    total = 0
+    for j, x in enumerate(xs):
+        total += weight(i, j) * x
+    return total

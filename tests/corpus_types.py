@@ -341,6 +341,50 @@ def spec_index(xs, t, i):
     return s, xs[-1] ** 2
 
 
+def spec_enumerate_dot(xs, w):
+    """Pure, speculated. ``total`` starts as the int 0 (a double with a flag: the int 0 of
+    an empty list comes back through the original code); x is read only as an operand of
+    float arithmetic, so an int element of at most 2**53 passes, converted exactly (any
+    other element leaves the body); j is a C counter."""
+    total = 0
+    for j, x in enumerate(xs):
+        total += x * w + j * 0.5
+    return total
+
+
+def spec_walk_control(xs, t, limit):
+    """Pure, speculated: a list and a tuple walked by index (the items read borrowed), with
+    continue, break and else. x is read as a number (comparison, float sum); y also times
+    an int, so only floats pass for it."""
+    total = 0.0
+    for x in xs:
+        if x < 0.0:
+            continue
+        total += x
+        if total > limit:
+            break
+    else:
+        total = -total
+    for j, y in enumerate(t):
+        if y > limit:
+            break
+        total += y * j
+    return total
+
+
+def spec_strict_reads(xs, w):
+    """Pure, speculated. x is also stored (``last = x``): an int would show, so only floats
+    pass; ``total`` starts as the int 0 and is compared and returned."""
+    total = 0
+    last = 0.0
+    for x in xs:
+        total += x * w
+        last = x
+        if total > 100:
+            total = total / 2
+    return total, last, total < 1
+
+
 class Added:
     """Logs __radd__: code that a "pure" compiled body must not run twice."""
 

@@ -139,6 +139,21 @@ CASES = [
                             st.lists(math_floats, max_size=4).map(tuple), small_ints),
          ([1.0, 2.0], (3.0, 4.0), 1), examples=(([], (), 0), ([1.0], (2.0,), 5),
                                                ([1], (2.0,), 0), ([1.0, 2.0], (1.0,), 2**70))),
+    Case("spec_enumerate_dot", args(st.lists(math_floats | small_ints | big_ints | bools
+                                             | st.sampled_from([2**53, -2**53, 2**53 + 1]),
+                                             max_size=5), math_floats),
+         ([1.0, 2.0], 0.5), examples=(([], 1.0), ([1, 2], 0.5), ([2**53, 1.5], 1.0),
+                                      ([2**53 + 1], 1.0), ([True, 1.5], 2.0),
+                                      ([-0.0], -0.0), ([3], math.inf), ([1e308, 1e308], 2.0))),
+    Case("spec_walk_control", args(st.lists(math_floats | small_ints, max_size=6),
+                                   st.lists(math_floats | small_ints, max_size=4).map(tuple),
+                                   math_floats), ([1.0, -2.0, 3.0], (1.0, 2.0), 10.0),
+         examples=(([], (), 0.0), ([1.0, 2], (1.0, 5), 2.5), ([-1.0], (3.0,), 1.0),
+                   ([math.nan, 1.0], (math.nan,), 1.0), ([5.0, 6.0], (), 4.0))),
+    Case("spec_strict_reads", args(st.lists(math_floats | small_ints | bools, max_size=5),
+                                   math_floats), ([1.0, 2.0], 0.5),
+         examples=(([], 1.0), ([3], 1.0), ([1.0, 2], 1.0), ([300.0, 1.0], 1.0),
+                   ([math.nan], 1.0), ([-0.0], 1.0))),
 ]
 
 
@@ -195,8 +210,10 @@ def test_math_rebound_is_seen(pair):
 
 
 def test_speculated_floats_leave_for_subclasses_and_ints(pair):
-    """A float subclass (its own __add__) or an int in the list: the compiled body leaves at
-    the first such element and the call is re-run by the original code."""
+    """A float subclass (its own __add__) or an int too large for an exact double in the
+    list: the compiled body leaves at the first such element and the call is re-run by the
+    original code. (Its elements are read only as float operands: a smaller int passes,
+    converted exactly, with the same results.)"""
     f_ref, f_jit = pair.ref.spec_stats, pair.jit.spec_stats
     assert_swapped(compile_and_swap(f_jit, ([1.0, 2.0],)))
     for xs in ([pair.ref.MyFloat(1.5), 2.0], [1.0, 2**70], [2.0, 3]):

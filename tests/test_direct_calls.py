@@ -239,6 +239,54 @@ def test_int_items_of_a_tuple_pass_as_c_long_longs(pair, i, j):
     assert r[0] == k[0] and (same(r[1], k[1]) if r[0] == "ok" else r == k), (i, j, r, k)
 
 
+@SETTINGS
+@given(i=st.integers(-3, 40) | st.sampled_from([2**62, -2**63, 2**70]),
+       xs=st.lists(st.floats(-1e3, 1e3) | st.integers(-5, 5)
+                   | st.sampled_from([2**53 + 1, True, math.nan]), max_size=6))
+def test_a_pure_caller_of_a_pure_callee_gives_the_interpreters_answers(pair, i, xs):
+    """weighted_row calls weight (linked: its inlined copy), so it is pure: C ints (an
+    overflow re-runs the call with the original code), its elements read as numbers (a
+    float, or an exact int; anything else re-runs), its sum a double that starts as the int
+    0 (an empty list returns the int 0). Errors come from weight's own code."""
+    ref, jit = pair
+    if jitcy.pipeline.lookup(jit.weighted_row) is None:
+        swapped(jit.weight, 1, 2)
+        swapped(jit.weighted_row, 3, [1.0, 2.0])
+        out = io.StringIO()
+        jitcy.explain(jit.weighted_row, file=out)
+        text = out.getvalue()
+        for part in ("cdef double total", "__jitcy_spec_number_at(__jitcy_list_at(",
+                     "__jitcy_call_0(__jitcy_b, i, j) if __jitcy_linked(__jitcy_b, 0) "
+                     "else __jitcy_deopt_double()"):
+            assert part in text, part
+    r, k = outcome(ref.weighted_row, i, xs), outcome(jit.weighted_row, i, xs)
+    assert r[0] == k[0] and (same(r[1], k[1]) if r[0] == "ok" else r == k), (i, xs, r, k)
+
+
+def test_a_pure_caller_leaves_while_its_callee_is_not_linked(pair):
+    """While weight names another function the pure caller cannot call it in C: it leaves,
+    and the original code calls whatever weight is now. Linked again once restored."""
+    ref, jit = pair
+    swapped(jit.weight, 1, 2)
+    swapped(jit.weighted_row, 3, [1.0, 2.0])
+    before = compiled_calls(jit.weight)
+    assert same(jit.weighted_row(2, [1.0, 2, 3.5]), ref.weighted_row(2, [1.0, 2, 3.5]))
+    assert compiled_calls(jit.weight) == before + 3          # ran inlined
+    assert jit.weighted_row(2, []) == 0 and type(jit.weighted_row(2, [])) is int
+    compiled_weight = jit.weight
+    jit.weight = lambda i, j: 10 * i + j
+    ref.weight = lambda i, j: 10 * i + j
+    assert same(jit.weighted_row(2, [1, 2]), ref.weighted_row(2, [1, 2]))
+    assert type(jit.weighted_row(2, [1, 2])) is int           # the lambda's int, as Python
+    jit.weight = compiled_weight
+    before = compiled_calls(jit.weight)
+    jit.weighted_row(1, [1.0, 2.0])
+    assert compiled_calls(jit.weight) == before + 2           # linked again
+    with pytest.raises(ZeroDivisionError) as info:
+        jit.weighted_row(-1, [1.0])
+    assert [e.name for e in info.traceback][-1] == "weight"
+
+
 def test_a_rebinding_of_the_callee_is_seen_at_once(pair):
     ref, jit = pair
     swapped(jit.norm, 3.0, 4.0)

@@ -224,7 +224,52 @@ def test_list_elements_speculated_only_where_they_type_the_body(corpus):
     fn = typed(corpus.counter_index, list)          # not pure: elements stay objects
     assert not fn.speculated
     pyx = emit_module.emit_module(typed(corpus.spec_stats, list))
-    assert "x = __jitcy_spec_float(__jitcy_e)" in pyx
+    # the list walked by index, each item read borrowed; x is read only as an operand of
+    # float arithmetic: an exact int passes too
+    for line in ("__jitcy_sq0 = xs", "__jitcy_sk0 = 0",
+                 "while __jitcy_sk0 < __jitcy_seq_size(__jitcy_sq0):",
+                 "x = __jitcy_spec_number_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))",
+                 "__jitcy_sk0 += 1"):
+        assert line in pyx, line
+    pyx = emit_module.emit_module(typed(corpus.spec_strict_reads, list, float))
+    # last = x: an int would show
+    assert "x = __jitcy_spec_float_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))" in pyx
+
+
+def test_float_locals_that_start_as_an_int_literal(corpus):
+    """``total = 0`` then float additions: a C double with a flag in a pure, speculated
+    body; the flag is checked only where the int would show (returned, stored)."""
+    fn = typed(corpus.spec_enumerate_dot, list, float)
+    assert fn.c_ints and fn.speculated and fn.int_starts == {"total"}
+    assert fn.c_type("total") == "double" and fn.c_type("j") == "long long"
+    pyx = emit_module.emit_module(fn)
+    for line in ("total = 0.0", "__jitcy_is_int_total = True",
+                 "x = __jitcy_spec_number_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))",
+                 "j = __jitcy_sk0", "total = total + (x * w + j * 0.5)",
+                 "__jitcy_is_int_total = False",
+                 "return __jitcy_int_start_read(__jitcy_is_int_total, total)"):
+        assert line in pyx, line
+    pyx = emit_module.emit_module(typed(corpus.spec_strict_reads, list, float))
+    assert "if total > 100:" in pyx                            # a comparison: the double
+    assert "return (__jitcy_int_start_read(__jitcy_is_int_total, total), last, total < 1)" in pyx
+
+
+def test_int_starts_only_where_every_assignment_gives_a_float(tmp_path):
+    path = tmp_path / "int_starts.py"
+    path.write_text(
+        "def count(xs):\n    n = 0\n    for x in xs:\n        n += 1\n    return n\n"
+        "def squares(xs):\n    s = 0\n    for x in xs:\n        s += x * x\n    return s\n"
+        "def chained(xs):\n    s = 0\n    t = 0\n    for x in xs:\n"
+        "        t += x * 0.5\n        s += t\n    return s, t\n"
+        "def halves(xs):\n    h = 0\n    for x in xs:\n        h = x / 2\n    return h\n"
+        "def big(xs):\n    s = 1152921504606846976\n    for x in xs:\n        s += x * 0.5\n    return s\n")
+    module = load_fresh_module(path, "int_starts_cases")
+    # an int plus an int stays an int; x * x of int elements is an int; t may be an int
+    for name in ("count", "squares", "chained"):
+        fn = typed(getattr(module, name), list)
+        assert not fn.int_starts and not fn.speculated, name
+    assert typed(module.halves, list).int_starts == {"h"}        # / gives a float
+    assert not typed(module.big, list).int_starts     # past 2**53: not exactly a float
 
 
 def test_no_speculation_without_a_float(tmp_path):

@@ -73,6 +73,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         chars=result.chars,
         nonneg=result.nonneg,
         speculated=result.speculated,
+        int_starts=result.int_starts,
         tuple_items=items,
         depth_bound=(recursion.depth_bound(node, params, result.types)
                      if self_recursive and c_ints and not nogil_withs else None),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from . import arrays, known_globals, npscalars, purity, ranges, signs, unbound
+from . import arrays, int_starts, known_globals, npscalars, purity, ranges, signs, unbound
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, F8, FLOAT, FLOAT_OR_F8, INT, LIST, NONE,
@@ -58,6 +58,7 @@ class Inference:
     chars: frozenset = frozenset()    # str locals held as Py_UCS4 (chars.py)
     nonneg: frozenset = frozenset()   # locals never negative (signs.py)
     speculated: bool = False          # list/tuple elements typed float, checked at each read
+    int_starts: frozenset = frozenset()   # float locals that start as an int literal
     unbound_in_comprehensions: list = dataclasses.field(default_factory=list)  # (line, name)
 
 
@@ -100,6 +101,7 @@ class ExpressionTyper:
         self.known = known or {}       # known_globals: name -> 'math' or 'math.<function>'
         self.nonneg_names = frozenset()   # locals never negative (signs.py)
         self.speculate = False         # list/tuple elements are floats (checked; pure only)
+        self.int_starts = frozenset()  # float locals that start as an int literal (int_starts.py)
         self.tuple_items = {}          # tuple parameter -> its items' types (guarded)
         self.return_type = None
 
@@ -339,6 +341,12 @@ def _assignments(node: ast.FunctionDef):
 def _bindings_of(sub):
     """(name, value_thunk) for the names one node binds (see _assignments)."""
     if isinstance(sub, ast.Assign):
+        if (len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name)
+                and int_starts.is_int_literal(sub.value)):
+            # total = 0: a float while total is typed as one that starts as an int
+            yield sub.targets[0].id, (lambda t, v=sub.value, n=sub.targets[0].id:
+                                      FLOAT if n in t.int_starts else t.expr(v))
+            return
         for target in sub.targets:
             yield from _bind(target, sub.value)
     elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
@@ -488,13 +496,22 @@ def _worth_speculating(node, types, arg_types) -> bool:
             and any(t == FLOAT for n, t in locals_.items() if n not in loop_vars))
 
 
+def speculated_enumerate(loop, typer) -> bool:
+    """``for j, x in enumerate(xs)`` with ``x`` a speculated float: ``xs`` an exact list or
+    tuple, ``enumerate`` the builtin, both targets plain names."""
+    return (isinstance(loop, ast.For) and typer.speculate and _is_enumerate(loop)
+            and isinstance(loop.target.elts[1], ast.Name) and "enumerate" in typer.builtins
+            and typer.expr(loop.iter.args[0]) in (LIST, TUPLE))
+
+
 def _speculated(node, typer) -> bool:
     """Does the function read a list or tuple element (as a speculated float)?"""
     for sub in ast.walk(node):
         if isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) \
                 and not isinstance(sub.slice, ast.Slice) and typer.expr(sub.value) in (LIST, TUPLE):
             return True
-        if isinstance(sub, ast.For) and typer.expr(sub.iter) in (LIST, TUPLE):
+        if isinstance(sub, ast.For) and (typer.expr(sub.iter) in (LIST, TUPLE)
+                                         or speculated_enumerate(sub, typer)):
             return True
     return False
 
@@ -511,18 +528,24 @@ def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, 
     typer.nonneg_names = frozenset(signs.nonneg_locals(node, typer.builtins, set(arg_types),
                                                        typer.math_function))
     bindings = list(_assignments(node))
-    history = {}             # name -> {type assigned at some round: line} (for the notes)
-    for _ in range(50):  # joins only go up a lattice of height 3: this ends in a few rounds
-        before = (dict(env), typer.return_type)
-        for name, thunk, line in bindings:
-            if name in typer.locals:
-                t = thunk(typer)
-                env[name] = join(env.get(name), t)
-                if t is not None:
-                    history.setdefault(name, {}).setdefault(t, line)
-        typer.return_type = _return_type(node, typer)
-        if (dict(env), typer.return_type) == before:
+    start = dict(env)
+    # Float locals that start as an int literal (int_starts.py): tried where elements are
+    # speculated (pure bodies only); each one that does not hold is dropped, and the
+    # types are inferred again without it.
+    starts = {n: v for n, v in int_starts.candidates(node).items() if n in locals_} \
+        if speculate else {}
+    while True:
+        typer.int_starts = frozenset(starts)
+        env.clear()
+        env.update(start)
+        typer.return_type = None
+        history = _fixpoint(node, typer, env, bindings)
+        maybe_int = set(starts) | int_starts.element_names(node, typer.expr)
+        failed = {n for n, values in starts.items()
+                  if env.get(n) != FLOAT or not int_starts.holds(n, values, typer, maybe_int)}
+        if not failed:
             break
+        starts = {n: v for n, v in starts.items() if n not in failed}
     notes = []
     maybe_unbound, in_comprehensions = unbound.maybe_unbound(node, set(arg_types),
                                                              transparent)
@@ -531,6 +554,7 @@ def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, 
         if env.get(name) in C_SCALARS | NUMPY_SCALARS:
             notes.append((node.lineno, f"{name!r} may be read before assignment: kept as object"))
             env[name] = OBJECT
+    starts = {n: v for n, v in starts.items() if env.get(n) == FLOAT}
     for name in locals_:
         if env.get(name) is None:
             env[name] = OBJECT
@@ -555,10 +579,29 @@ def _infer(node, arg_types, *, own_name, builtins, locals_, known, transparent, 
     return Inference(types=env, return_type=typer.return_type or NONE, pure=pure,
                      counters=counters, chars=frozenset(chars), nonneg=typer.nonneg_names,
                      speculated=speculate and _speculated(node, typer),
+                     int_starts=frozenset(starts),
                      self_recursive=recursive, notes=notes,
                      maybe_unbound=frozenset(maybe_unbound),
                      unbound_in_comprehensions=sorted(
                          (line, name) for name, line in in_comprehensions if name in locals_))
+
+
+def _fixpoint(node, typer, env, bindings) -> dict:
+    """Join each local's assigned types in ``env`` until nothing changes; the history:
+    name -> {type assigned at some round: line} (for the notes)."""
+    history = {}
+    for _ in range(50):  # joins only go up a lattice of height 3: this ends in a few rounds
+        before = (dict(env), typer.return_type)
+        for name, thunk, line in bindings:
+            if name in typer.locals:
+                t = thunk(typer)
+                env[name] = join(env.get(name), t)
+                if t is not None:
+                    history.setdefault(name, {}).setdefault(t, line)
+        typer.return_type = _return_type(node, typer)
+        if (dict(env), typer.return_type) == before:
+            break
+    return history
 
 
 def _return_type(node, typer) -> str | None:

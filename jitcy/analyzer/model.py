@@ -203,6 +203,8 @@ class TypedFunction:
     nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
     speculated: bool = False         # list/tuple elements are floats, checked at each read
     #                                  (pure bodies only: a miss re-runs the original code)
+    int_starts: frozenset = frozenset()   # float locals that start as an int literal
+    #                                  (analyzer/int_starts.py; pure, speculated bodies)
     depth_bound: tuple | None = None    # (index, offset): a self-recursive pure body nests
     #                        at most params[index] + offset levels (analyzer/recursion.py)
     tuple_items: dict = dataclasses.field(default_factory=dict)   # tuple parameter -> the

@@ -18,7 +18,7 @@ import ast
 
 from . import arrays
 from .model import (BOOL, C_SCALARS, CONTAINERS, FLOAT, INT, LIST, NONE, OBJECT, STR, TUPLE,
-                    unpacks_tuple_parameter)
+                    direct_callee, unpacks_tuple_parameter)
 
 _PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "bool", "range", "len"})
 #: Types whose truth value runs no user code (exact builtins).
@@ -28,7 +28,7 @@ _PURE_TRUTH = C_SCALARS | CONTAINERS | {NONE}
 def purity(node, typer, transparent=frozenset()):
     """(pure, self_recursive, note): see the module docstring for what pure means.
     ``transparent``: ids of ``with jitcy.nogil():`` statements (the with line does nothing)."""
-    from .infer_types import element_type as _element_type
+    from .infer_types import element_type as _element_type, speculated_enumerate
     recursive = False
     # Defaults and annotations are evaluated by ``def``, not by the body.
     skip = {id(n) for part in (node.args, node.returns) if part is not None
@@ -66,6 +66,13 @@ def purity(node, typer, transparent=frozenset()):
     for sub in ast.walk(node):       # i, u = i_u: the items of a guarded tuple parameter
         if _unpacks_tuple_parameter(sub, typer.tuple_items):
             not_values.add(id(sub.targets[0]))
+    # for j, x in enumerate(xs), xs an exact list or tuple whose elements are speculated
+    # floats: Cython's C loop over the items (no iterator object, no user code), the
+    # counter a C int, each element checked as any speculated read.
+    enumerated = {id(sub) for sub in ast.walk(node) if speculated_enumerate(sub, typer)}
+    for sub in ast.walk(node):
+        if id(sub) in enumerated:
+            not_values.update({id(sub.target), id(sub.iter), id(sub.iter.func)})
     for sub in ast.walk(node):
         if sub is node or id(sub) in skip or isinstance(sub, (
                 ast.arguments, ast.arg, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
@@ -94,8 +101,8 @@ def purity(node, typer, transparent=frozenset()):
                     return fail(sub, "unpacking (it iterates the value)")
                 if not (isinstance(target, ast.Name) and target.id in typer.locals):
                     return fail(sub, "it stores outside its own local variables")
-            speculated = typer.speculate and typer.expr(sub.iter) in (LIST, TUPLE) \
-                if isinstance(sub, ast.For) else False
+            speculated = (typer.speculate and typer.expr(sub.iter) in (LIST, TUPLE)
+                          or id(sub) in enumerated) if isinstance(sub, ast.For) else False
             if isinstance(sub, ast.For) and _element_type(typer, sub.iter) != INT \
                     and typer.expr(sub.iter) != STR and not speculated:
                 # range() of ints, or the characters of an exact str (immutable: a re-run
@@ -117,6 +124,15 @@ def purity(node, typer, transparent=frozenset()):
                 return fail(sub, "it calls code jitcy cannot see")
             if func.id == typer.own_name and func.id not in typer.locals:
                 recursive = True
+                continue
+            callee = direct_callee(typer.callees, sub, [typer.expr(a) for a in sub.args],
+                                   typer.locals)
+            if callee is not None and callee.inline is not None:
+                # Another compiled function whose body is pure (it publishes an inline
+                # copy only then: emit_calls.inlinable), with C scalar arguments: the
+                # direct call runs no user code; while it is not linked (rebound,
+                # unswapped) the body leaves to the original code instead of calling.
+                not_values.add(id(func))
                 continue
             if func.id not in _PURE_BUILTINS or func.id not in typer.builtins:
                 return fail(sub, f"it calls {func.id}()")

@@ -30,7 +30,7 @@ import copy
 from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction, unpacked_items
 from ..analyzer.ranges import PARAM_REACH
 from ..profiler.arrays import ArrayType, TupleType
-from . import emit_calls, naming
+from . import emit_calls, int_starts, naming
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
@@ -83,6 +83,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     annotated = TypedFunction(**{**fn.__dict__, "node": node, "c_ints": c_ints})
     first_site = len(fn.local_sites)    # the C locals this body's rewrites add follow
     annotate_types(annotated)
+    int_starts.rewrite(annotated, node)     # total = 0 of a float total: a flag beside it
     # Before the rewrites, which turn arithmetic into helper calls (a / b: fdiv(a, b)),
     # where a parameter would look used as an object.
     held = held_float_params(annotated)
@@ -112,6 +113,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     decls = [f"cdef {annotated.c_type(v)} {safe_local_name(v)}"
              for v in sorted(fn.locals - params) if annotated.c_type(v) != OBJECT]
     decls += [f"cdef {c_type} {name}" for name, c_type in fn.local_sites[first_site:]]
+    decls += int_starts.declarations(fn)
     text = unparse_with_lines(module)   # each line ends with '# line N' (user's)
     decls += [f"cdef double {naming.HELD_FLOAT}{p} = {safe_local_name(p)}" for p in sorted(held)
               if naming.HELD_FLOAT + p in text]

@@ -25,6 +25,7 @@ from ..analyzer.known_globals import C_MATH, CONSTANTS, DOUBLE_ARGS
 from ..analyzer.ranges import c_places
 from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
 from . import naming
+from .int_starts import NUMBER_TARGET
 from .rewrite_flex import mark_c_operands
 
 
@@ -170,12 +171,11 @@ class ArithmeticRewrites:
         counted = self._counted_range(node)
         if (self.fn.speculated and isinstance(node.target, ast.Name) and target_kind == FLOAT
                 and getattr(node.iter, "_jitcy_type", OBJECT) in (LIST, TUPLE)):
-            # for x in xs (x a speculated float): the element as an object, then checked
-            item = ast.Name(id=naming.SPEC_ITEM, ctx=ast.Load())
-            check = ast.copy_location(ast.Assign(
-                targets=[node.target], value=_call(naming.SPEC_FLOAT, item)), node)
-            node.target = ast.Name(id=naming.SPEC_ITEM, ctx=ast.Store())
-            node.body = [check] + node.body
+            return self._walk_sequence(node, node.iter, None, node.target)   # for x in xs
+        if (self.fn.speculated and _enumerates_sequence(node)
+                and self.c_kind(node.target.elts[1]) == FLOAT):
+            # for j, x in enumerate(xs)
+            return self._walk_sequence(node, node.iter.args[0], *node.target.elts)
         self.generic_visit(node)
         it = node.iter
         if (self.c_ints and target_kind == INT and isinstance(it, ast.Call)
@@ -187,6 +187,55 @@ class ArithmeticRewrites:
         if counted:
             return self._count_range(node)
         return node
+
+    def _walk_sequence(self, node, sequence, counter, element) -> list:
+        """A loop over a list or tuple whose elements are speculated floats (a pure body),
+        as the list iterator runs it: the length read again before each item (so a list
+        that changes is walked as Python walks it), each item read borrowed and checked
+        into its C double at once (spec_float_at / spec_number_at); no reference to it is
+        taken, none to drop (2-3x Cython's ``for x in xs``, which takes one per item)::
+
+            sq = xs; sk = 0
+            while sk < Py_SIZE(sq):
+                x = spec_float_at(PyList_GET_ITEM(sq, sk)); j = sk; sk += 1
+                <body>
+            else:
+                <orelse>
+        """
+        n = sum(1 for name, _ in self.fn.local_sites if name.startswith(naming.SEQ_TEMP))
+        seq, index = f"{naming.SEQ_TEMP}{n}", f"{naming.SEQ_INDEX}{n}"
+        kind = getattr(sequence, "_jitcy_type", OBJECT)
+        self.fn.local_sites.extend([(seq, kind), (index, "Py_ssize_t")])
+
+        def visited(stmts):
+            out = []
+            for stmt in stmts:
+                new = self.visit(stmt)
+                out.extend(new if isinstance(new, list) else [new] if new is not None else [])
+            return out
+
+        def name(ident, ctx=None):
+            return ast.Name(id=ident, ctx=ctx or ast.Load())
+
+        def at(stmt):
+            return ast.copy_location(stmt, node)
+
+        # The new statements are C as written (Py_ssize_t index, C double element): only
+        # the user's parts are rewritten.
+        sequence = self.visit(sequence)
+        element = self.visit(element)
+        item = _call(naming.LIST_AT if kind == LIST else naming.TUPLE_AT, name(seq), name(index))
+        body = [at(ast.Assign(targets=[element], value=_call(_element_check(node), item)))]
+        if counter is not None:
+            body.append(at(ast.Assign(targets=[self.visit(counter)], value=name(index))))
+        body.append(at(ast.AugAssign(target=name(index, ast.Store()), op=ast.Add(),
+                                     value=_const(1))))
+        test = ast.Compare(left=name(index), ops=[ast.Lt()],
+                           comparators=[_call(naming.SEQ_SIZE, name(seq))])
+        loop = at(ast.While(test=test, body=body + visited(node.body),
+                            orelse=visited(node.orelse)))
+        return [at(ast.Assign(targets=[name(seq, ast.Store())], value=sequence)),
+                at(ast.Assign(targets=[name(index, ast.Store())], value=_const(0))), loop]
 
     def _counted_range(self, node) -> bool:
         """``for i in range(a, b, c)``, all C ints, ``c`` not a constant: Cython would iterate
@@ -309,3 +358,18 @@ def _constant_int(node):
     return None
 
 
+def _enumerates_sequence(loop) -> bool:
+    """``for j, x in enumerate(xs)``, ``xs`` typed an exact list or tuple, both targets
+    plain names (analyzer/infer_types.speculated_enumerate)."""
+    it, target = loop.iter, loop.target
+    return (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+            and it.func.id == "enumerate" and len(it.args) == 1 and not it.keywords
+            and getattr(it.args[0], "_jitcy_type", OBJECT) in (LIST, TUPLE)
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts))
+
+
+def _element_check(loop) -> str:
+    """spec_number_at where every read of the element is a float operand, else
+    spec_float_at (translator/int_starts.py)."""
+    return naming.SPEC_NUMBER_AT if getattr(loop, NUMBER_TARGET, False) else naming.SPEC_FLOAT_AT

@@ -40,6 +40,7 @@ from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, 
                               TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
 from . import emit_calls, naming
+from .int_starts import AS_FLOAT
 from .rewrite_arith import ArithmeticRewrites, _concatenation
 from .rewrite_flex import FlexRewrites
 
@@ -257,8 +258,14 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             c_args = [self.c_kind(a) == INT for a in node.args]
             args = [self.visit(a) for a in node.args]
             direct = _call(emit_calls.call_helper_name(callee, c_args), _binding(), *args)
-            python = ast.Call(func=self.global_load(callee.name),
-                              args=args, keywords=[])
+            if self.c_ints and callee.inline is not None and callee.c_ret in ("double", "bint"):
+                # a pure body (analyzer/purity.py) calls a pure callee only in C: while it
+                # is not linked, the body leaves (the entry re-runs the original code)
+                python = _call(naming.DEOPT_DOUBLE if callee.c_ret == "double"
+                               else naming.DEOPT_BINT)
+            else:
+                python = ast.Call(func=self.global_load(callee.name),
+                                  args=args, keywords=[])
             return ast.copy_location(ast.IfExp(
                 test=_call(naming.LINKED, _binding(), _const(callee.index)),
                 body=direct, orelse=python), node)
@@ -461,7 +468,8 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
             # else to some objects (a NumPy array: a mask, a new axis).
             node.slice = _call(naming.AS_OBJECT, node.slice)
         if speculated:
-            return ast.copy_location(_call(naming.SPEC_FLOAT, node), node)
+            check = naming.SPEC_NUMBER if getattr(node, AS_FLOAT, False) else naming.SPEC_FLOAT
+            return ast.copy_location(_call(check, node), node)
         return node
 
     # -- with jitcy.nogil(): ---------------------------------------------------------

@@ -225,6 +225,72 @@ cdef inline double {p}spec_float(object value) except? -1.0:
         return PyFloat_AS_DOUBLE(value)
     raise {p}Deopt()
 '''),
+    (naming.SPEC_NUMBER, r'''
+from cpython.float cimport PyFloat_AS_DOUBLE
+
+
+cdef inline double {p}spec_number(object value) except? -1.0:
+    """A speculated element read only where an int gives the same result as its float
+    (translator/int_starts.py): a float, or an int of at most 2**53 in magnitude (exactly
+    converted); anything else leaves the C body (pure: the entry re-runs the call)."""
+    cdef int overflow = 0
+    cdef long long v
+    if type(value) is float:
+        return PyFloat_AS_DOUBLE(value)
+    if type(value) is int:
+        v = PyLong_AsLongLongAndOverflow(value, &overflow)
+        if not overflow and -9007199254740992 <= v <= 9007199254740992:
+            return <double>v
+    raise {p}Deopt()
+'''),
+    (naming.SEQ_SIZE, r'''
+cdef extern from *:
+    # a speculated loop's walk (rewrite_arith._walk_sequence): the index is below the size
+    # read just before, and nothing runs in between
+    PyObject* {p}list_at "PyList_GET_ITEM" (object seq, Py_ssize_t i)
+    PyObject* {p}tuple_at "PyTuple_GET_ITEM" (object seq, Py_ssize_t i)
+    Py_ssize_t {p}seq_size "Py_SIZE" (object seq)
+'''),
+    (naming.IS_EXACT_FLOAT, r'''
+cdef extern from *:
+    bint {p}is_exact_float "PyFloat_CheckExact" (PyObject* o)
+    double {p}float_value "PyFloat_AS_DOUBLE" (PyObject* o)
+'''),
+    (naming.SPEC_FLOAT_AT, r'''
+cdef inline double {p}spec_float_at(PyObject* item) except? -1.0:
+    """spec_float of a borrowed item (the float case takes no reference)."""
+    if {p}is_exact_float(item):
+        return {p}float_value(item)
+    return {p}spec_float(<object>item)
+'''),
+    (naming.SPEC_NUMBER_AT, r'''
+cdef inline double {p}spec_number_at(PyObject* item) except? -1.0:
+    """spec_number of a borrowed item (the float case takes no reference)."""
+    if {p}is_exact_float(item):
+        return {p}float_value(item)
+    return {p}spec_number(<object>item)
+'''),
+    (naming.DEOPT_DOUBLE, r'''
+cdef double {p}deopt_double() except? -1.0:
+    """Leave a pure body (the entry re-runs the call with the original code) where a
+    double is expected: a direct call to a pure callee that is not linked right now."""
+    raise {p}Deopt()
+'''),
+    (naming.DEOPT_BINT, r'''
+cdef bint {p}deopt_bint() except -1:
+    """As deopt_double, where a bint is expected."""
+    raise {p}Deopt()
+'''),
+    (naming.INT_START_READ, r'''
+cdef inline double {p}int_start_read(bint is_int, double value) except? -1.0:
+    """A float local that starts as an int literal (``total = 0``), read where the int
+    would not give the same result as its float (returned, stored, passed on): while it
+    still holds the int, leave the pure body (the entry re-runs the call with the original
+    code, which returns the int itself)."""
+    if is_int:
+        raise {p}Deopt()
+    return value
+'''),
     (naming.FLOAT_POW, r'''
 from libc.math cimport (pow as {p}c_pow, floor as {p}c_floor, fmod as {p}c_fmod,
                         isfinite as {p}c_isfinite)
