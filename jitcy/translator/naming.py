@@ -88,7 +88,6 @@ NEVER = PREFIX + "never"               # a false condition Cython cannot see thr
 FIX_UNBOUND = PREFIX + "fix_unbound"   # Cython's UnboundLocalError message -> this Python's
 SPEC_FLOAT = PREFIX + "spec_float"     # a list element speculated float: checked, else deopt
 SPEC_NUMBER = PREFIX + "spec_number"   # ... read only as a float operand: a float or an exact int
-SPEC_ITEM = PREFIX + "e"               # the object element of a speculated loop
 SPEC_FLOAT_AT = PREFIX + "spec_float_at"     # spec_float of an item read borrowed
 SPEC_NUMBER_AT = PREFIX + "spec_number_at"   # spec_number of an item read borrowed
 IS_EXACT_FLOAT = PREFIX + "is_exact_float"   # PyFloat_CheckExact of a borrowed item
