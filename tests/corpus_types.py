@@ -467,6 +467,23 @@ def flex_ints(xs, n):
     return out
 
 
+def flex_items(rows, k):
+    """Not pure (stores into a row). The rows' items, of unknown type, as operands of float
+    arithmetic: o[i] of an exact list or tuple reads a float item borrowed; anything else (an
+    int item, a dict, an object with __getitem__, an index out of range) is Python's o[i].
+    o[i] op= y stores into an exact list's item directly, anything else (a tuple, a dict, an
+    object with __setitem__) through Python's o[i] = v, in Python's order."""
+    a = rows[0]
+    b = rows[1]
+    out = []
+    for i in range(k):
+        d = a[0] - b[i] * 0.5
+        a[1] -= d * b[k - 1]
+        out.append(d)
+    a[2] += a[0] * 2.0
+    return out
+
+
 def range_with_call(xs, n):
     """Not pure (appends to xs). n is a long long argument of a direct call (when
     helper_scale is compiled) and a range() argument: both C places."""

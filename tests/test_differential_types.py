@@ -40,6 +40,32 @@ def pair(jitcy_env):
     sys.modules.pop(jit.__name__, None)
 
 
+class Items:
+    """A container with __getitem__/__setitem__ of its own, which logs the keys (the order
+    and count of item reads and stores are compared, not only the values)."""
+
+    def __init__(self, values):
+        self.values, self.log = list(values), []
+
+    def __getitem__(self, k):
+        self.log.append(("get", k))
+        return self.values[k]
+
+    def __setitem__(self, k, v):
+        self.log.append(("set", k, v))
+        self.values[k] = v
+
+    def __eq__(self, other):
+        return type(other) is Items and (self.values, self.log) == (other.values, other.log)
+
+    def __repr__(self):
+        return f"Items({self.values!r}, log={self.log!r})"
+
+
+_item_values = st.lists(math_floats | small_ints | bools, max_size=4)
+containers = (_item_values | _item_values.map(tuple) | _item_values.map(Items)
+              | _item_values.map(lambda v: dict(enumerate(v))))
+
 CASES = [
     # math
     Case("math_one", args(math_ks, math_floats), (0, 2.0),
@@ -90,6 +116,13 @@ CASES = [
                                     max_size=4), st.integers(0, 3)),
          ([1, 2.5], 2), examples=(([2**30 - 1, -2**30 + 1, 2**30], 3), ([True, 7], 2),
                                   ([-2**63, 2**63 - 1], 2), ([math.nan, -0.0], 2))),
+    Case("flex_items", args(st.lists(containers, min_size=2, max_size=2),
+                            st.integers(0, 3)), ([[1.0, 2.0, 3.0], [0.5, 1.5]], 2),
+         examples=(([[1.0, 2.0, 3.0], (0.5, 1.5)], 2), ([[1, 2, 3], [4, 5]], 1),
+                   ([Items([1.0, 2.0, 3.0]), Items([0.5, 1.5])], 2),
+                   ([(1.0, 2.0, 3.0), [0.5]], 1), ([{0: 1.0, 1: 2.0, 2: 0.0}, [1.0]], 1),
+                   ([[1.0, 2.0], [1.0]], 1), ([[1.0, 2.0, 3.0], []], 1),
+                   ([[1.0, math.nan, 3.0], [math.inf, -0.0]], 2))),
     Case("sieve_facts", args(st.integers(-3, 400) | st.sampled_from([2**62, 2**63, -2**63])),
          (30,), examples=((0,), (2,), (5,), (101,))),
     Case("counter_nested", args(st.lists(st.lists(big_ints, min_size=5, max_size=6),

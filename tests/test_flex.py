@@ -227,6 +227,20 @@ def test_accumulators_start_as_ints_and_become_floats(flex, xs):
     _agree(flex[accumulate], accumulate, xs)
 
 
+def test_a_float_item_only_the_list_holds_is_updated_in_place(flex):
+    """xs[k] op= y of a float item: the float object itself is rewritten when nothing but
+    the list holds it (its id stays); one held elsewhere keeps its value (a new float is
+    stored), as the interpreter's store would leave it."""
+    xs = [float(text) for text in ("1.5", "2.5", "3.0")]    # not constants: only xs holds them
+    held = xs[1]
+    first, third = id(xs[0]), id(xs[2])
+    got = flex[item_update](xs, 2.0)
+    assert got is xs and xs == [-0.5, 7.5, 1.5]
+    assert id(xs[0]) == first and id(xs[2]) == third       # rewritten in place
+    assert held == 2.5 and xs[1] is not held                  # the held float untouched
+    _agree(flex[item_update], item_update, [1.5, held, 3.0], 2.0)
+
+
 def test_in_place_operators_keep_aliases(flex):
     a, b = [1], [2]
     got = flex[in_place](a, b)

@@ -201,6 +201,77 @@ def c_text() -> str:
         return PyObject_RichCompare(a, b, op);
     }
 
+    /* o[i] for a flex operand (i a C int): an exact float item of an exact list or tuple
+       is read borrowed into *r (the marker returned: no reference to the item taken or
+       dropped); anything else is Python's o[i] (a new reference, or NULL and the error). */
+    static PyObject *{p}fx_item_boxed(PyObject *o, Py_ssize_t i) {
+        PyObject *key = PyLong_FromSsize_t(i), *res;
+        if (key == NULL) return NULL;
+        res = PyObject_GetItem(o, key);
+        Py_DECREF(key);
+        return res;
+    }
+
+    static {p}FX_INLINE PyObject *{p}fx_item(double *r, PyObject *o, Py_ssize_t i) {
+        PyObject *v;
+        Py_ssize_t n, k;
+        if (PyList_CheckExact(o)) n = PyList_GET_SIZE(o);
+        else if (PyTuple_CheckExact(o)) n = PyTuple_GET_SIZE(o);
+        else return {p}fx_item_boxed(o, i);
+        k = i < 0 ? i + n : i;
+        if ((size_t)k >= (size_t)n) return {p}fx_item_boxed(o, i);   /* the IndexError */
+        v = PyList_CheckExact(o) ? PyList_GET_ITEM(o, k) : PyTuple_GET_ITEM(o, k);
+        if (Py_IS_TYPE(v, &PyFloat_Type)) return {p}fset(r, PyFloat_AS_DOUBLE(v));
+        Py_INCREF(v);
+        return v;
+    }
+
+    /* o[i] = v (i a C int, v a new value): an exact list with i in range is stored into
+       directly, as list_ass_item does; anything else is Python's o[i] = v. */
+    static int {p}fset_item(PyObject *o, Py_ssize_t i, PyObject *v) {
+        PyObject *key, *old;
+        int res;
+        if (PyList_CheckExact(o)) {
+            Py_ssize_t n = PyList_GET_SIZE(o), k = i < 0 ? i + n : i;
+            if ((size_t)k < (size_t)n) {
+                old = PyList_GET_ITEM(o, k);
+                Py_INCREF(v);
+                PyList_SET_ITEM(o, k, v);
+                Py_DECREF(old);
+                return 0;
+            }
+        }
+        key = PyLong_FromSsize_t(i);
+        if (key == NULL) return -1;
+        res = PyObject_SetItem(o, key, v);
+        Py_DECREF(key);
+        return res;
+    }
+
+    /* o[i] = a flex value (a, *ad). A float result replacing an exact float item that only
+       the list holds (its refcount is 1: nothing else can see that object) is written into
+       that float object in place: no float made, none freed (floats have no weakrefs, so
+       no one can tell). Anything else is boxed and stored as fset_item stores it. */
+    static int {p}fset_item_F(PyObject *o, Py_ssize_t i, PyObject *a, double *ad) {
+        PyObject *v;
+        int res;
+        if (a == {p}U && PyList_CheckExact(o)) {
+            Py_ssize_t n = PyList_GET_SIZE(o), k = i < 0 ? i + n : i;
+            if ((size_t)k < (size_t)n) {
+                v = PyList_GET_ITEM(o, k);
+                if (Py_IS_TYPE(v, &PyFloat_Type) && Py_REFCNT(v) == 1) {
+                    ((PyFloatObject *)v)->ob_fval = *ad;
+                    return 0;
+                }
+            }
+        }
+        v = {p}fbox(a, ad);
+        if (v == NULL) return -1;
+        res = {p}fset_item(o, i, v);
+        Py_DECREF(v);
+        return res;
+    }
+
     static int {p}fx_init(void) {
         if ({p}U == NULL)
             {p}U = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
@@ -258,7 +329,10 @@ def cython_decls() -> str:
            "    object {p}ffrom(double* r, double v)\n",
            "    int {p}fx_init() except -1\n",
            "    object {p}fx_neg_F(double* r, object a, double* ad)\n",
-           "    double {p}fx_value_F(object a, double* ad) except? -1.0\n"]
+           "    double {p}fx_value_F(object a, double* ad) except? -1.0\n",
+           "    object {p}fx_item(double* r, object o, Py_ssize_t i)\n",
+           "    int {p}fset_item(object o, Py_ssize_t i, object v) except -1\n",
+           "    int {p}fset_item_F(object o, Py_ssize_t i, object a, double* ad) except -1\n"]
     for name in list(ARITH) + list(COMPARE):
         for kinds in KINDS:
             params = ", ".join([_CY_PARAM[kinds[0]].format(n="a"), _CY_PARAM[kinds[1]].format(n="b")])

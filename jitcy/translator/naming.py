@@ -48,6 +48,9 @@ FLEX_OP = PREFIX + "fx_"              # + op_KINDS: a flex operation
 FLEX_BOX = PREFIX + "fbox"            # a flex value as a Python object
 FLEX_FROM = PREFIX + "ffrom"          # a C double stored in a flex local
 FLEX_VALUE = PREFIX + "fx_value_F"   # a flex operand as a C double (PyFloat_AsDouble)
+FLEX_ITEM = PREFIX + "fx_item"         # o[i] as a flex operand: a float item read borrowed
+FLEX_SET_ITEM = PREFIX + "fset_item_F"   # o[i] = a flex value: an exact list's float item
+#                                          updated in place when only the list holds it
 RECURSION_BUDGET = PREFIX + "rem"    # C-int recursion: levels left, passed down as an argument
 RECURSION_LEFT = PREFIX + "levels_left"   # ... the thread's own budget, taken by the entry
 HELD_FLOAT = PREFIX + "pf_"          # + parameter: the double of a float parameter kept

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 
-from ..analyzer.model import BOOL, FLOAT, INT, OBJECT
+from ..analyzer.model import BOOL, FLOAT, INT, LIST, OBJECT, TUPLE
 from . import naming
 from .flex_support import ARITH, COMPARE
 
@@ -177,7 +177,27 @@ class FlexRewrites:
         if self.flex_op(node):
             temp = self._temp()
             return "F", [self.flex_call(node, _address(temp)), _address(temp)]
+        if self._item_read(node):
+            # o[i]: a float item of an exact list or tuple read borrowed into the double
+            temp = self._temp()
+            item = _call(naming.FLEX_ITEM, _address(temp), self.visit(node.value),
+                         self.visit(node.slice))
+            return "F", [ast.copy_location(item, node), _address(temp)]
         return "F", [self.visit(node), _address(self._dummy())]
+
+    def _item_index(self, index) -> bool:
+        """A C int index (or an int literal): passed as a Py_ssize_t."""
+        return (isinstance(index, ast.Constant) and type(index.value) is int
+                and -2**62 < index.value < 2**62) or (
+                    _type(index) == INT and self.c_kind(index) == INT)
+
+    def _item_read(self, node) -> bool:
+        """``o[i]`` of an element of unknown type, ``o`` a local object, list or tuple."""
+        return (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+                and _type(node) == OBJECT and isinstance(node.value, ast.Name)
+                and node.value.id in self.fn.locals and node.value.id not in self.flex_locals
+                and _type(node.value) in (OBJECT, LIST, TUPLE)
+                and self._item_index(node.slice))
 
     def flex_value(self, node) -> ast.Call:
         """An operand held as an object, as the C double PyFloat_AsDouble makes of it (a
@@ -283,6 +303,22 @@ class FlexRewrites:
             # xs[i] op= y: Python loads xs[i], evaluates y, operates in place, stores into
             # xs[i]; the same order here, the operation flex (one float made, not two).
             # xs and i are locals: evaluating them twice shows nothing.
+            if (_type(target.value) in (OBJECT, LIST, TUPLE)
+                    and target.value.id not in self.flex_locals
+                    and self._item_index(target.slice)):
+                # an exact list's item stored directly (list_ass_item), a float item only
+                # the list holds updated in place; else o[i] = v
+                load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
+                                                       ctx=ast.Load()), target)
+                load._jitcy_type = OBJECT
+                operation = ast.copy_location(ast.BinOp(left=load, op=node.op,
+                                                        right=node.value), node)
+                temp = self._temp()
+                call = _call(naming.FLEX_SET_ITEM, self.visit(target.value),
+                             self.visit(target.slice),
+                             self.flex_call(operation, _address(temp), _INPLACE),
+                             _address(temp))
+                return ast.copy_location(ast.Expr(value=call), node)
             value = self._inplace_boxed(ast.Subscript(value=target.value, slice=target.slice,
                                                       ctx=ast.Load()), node)
             store = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
