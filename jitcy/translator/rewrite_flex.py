@@ -192,12 +192,13 @@ class FlexRewrites:
                     _type(index) == INT and self.c_kind(index) == INT)
 
     def _item_read(self, node) -> bool:
-        """``o[i]`` of an element of unknown type, ``o`` a local object, list or tuple."""
+        """``o[i]`` of an element of unknown type, ``o`` a local object of unknown type (of
+        a list or tuple typed so, Cython's own inline item access is as fast: the item's
+        reference costs what the marker's does)."""
         return (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
                 and _type(node) == OBJECT and isinstance(node.value, ast.Name)
                 and node.value.id in self.fn.locals and node.value.id not in self.flex_locals
-                and _type(node.value) in (OBJECT, LIST, TUPLE)
-                and self._item_index(node.slice))
+                and _type(node.value) == OBJECT and self._item_index(node.slice))
 
     def flex_value(self, node) -> ast.Call:
         """An operand held as an object, as the C double PyFloat_AsDouble makes of it (a

@@ -7,12 +7,11 @@ cdef tuple __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
     cdef double __jitcy_fd_total
     cdef double __jitcy_ft0
     cdef double __jitcy_ft1
-    cdef double __jitcy_ft2
     n = len(xs)
     m = n - 1
     total = 0
     for i in range(m, 0 - 1, 0 - 1):
-        total = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_total), total, cython.address(__jitcy_fd_total), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), __jitcy_fx_item(cython.address(__jitcy_ft1), xs, i), cython.address(__jitcy_ft1), __jitcy_obj(n) - __jitcy_obj(i), cython.address(__jitcy_ft2)), cython.address(__jitcy_ft0))
+        total = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_total), total, cython.address(__jitcy_fd_total), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), xs[i], cython.address(__jitcy_ft1), __jitcy_obj(n) - __jitcy_obj(i), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0))
     return (__jitcy_fbox(total, cython.address(__jitcy_fd_total)), __jitcy_mul(__jitcy_mul(__jitcy_mul(__jitcy_obj(m), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(m)), __jitcy_obj(n))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):

@@ -6,16 +6,13 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
     cdef double __jitcy_ft0
     cdef double __jitcy_ft1
     cdef double __jitcy_ft2
-    cdef double __jitcy_ft3
-    cdef double __jitcy_ft4
-    cdef double __jitcy_ft5
     s = 0
     for i in range(len(xs)):
-        s = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), __jitcy_fx_item(cython.address(__jitcy_ft1), xs, i), cython.address(__jitcy_ft1), __jitcy_obj(i), cython.address(__jitcy_ft2)), cython.address(__jitcy_ft0))
+        s = __jitcy_fx_iadd_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), __jitcy_fx_mul_FF(cython.address(__jitcy_ft0), xs[i], cython.address(__jitcy_ft1), __jitcy_obj(i), cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0))
     for i in range(len(xs) - 1, 0 - 1, 0 - 1):
-        xs[i] = __jitcy_fbox(__jitcy_fx_add_FI(cython.address(__jitcy_ft3), __jitcy_fx_item(cython.address(__jitcy_ft4), xs, i), cython.address(__jitcy_ft4), 1), cython.address(__jitcy_ft3))
+        xs[i] = __jitcy_fbox(__jitcy_fx_add_FI(cython.address(__jitcy_ft2), xs[i], cython.address(__jitcy_ft1), 1), cython.address(__jitcy_ft2))
     for i in range(0, len(xs), 2):
-        s = __jitcy_fx_isub_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), __jitcy_fx_item(cython.address(__jitcy_ft5), xs, i), cython.address(__jitcy_ft5))
+        s = __jitcy_fx_isub_FF(cython.address(__jitcy_fd_s), s, cython.address(__jitcy_fd_s), xs[i], cython.address(__jitcy_ft1))
     return __jitcy_fbox(s, cython.address(__jitcy_fd_s))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):

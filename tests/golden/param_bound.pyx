@@ -5,12 +5,11 @@ cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, long long n, obje
     cdef list out
     cdef double __jitcy_ft0
     cdef double __jitcy_ft1
-    cdef double __jitcy_ft2
     out = []
     for i in range(n):
         if i >= len(xs):
             break
-        out.append(__jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft0), __jitcy_fx_item(cython.address(__jitcy_ft1), xs, i), cython.address(__jitcy_ft1), k, cython.address(__jitcy_ft2)), cython.address(__jitcy_ft0)))
+        out.append(__jitcy_fbox(__jitcy_fx_mul_FF(cython.address(__jitcy_ft0), xs[i], cython.address(__jitcy_ft1), k, cython.address(__jitcy_ft1)), cython.address(__jitcy_ft0)))
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
