@@ -483,14 +483,19 @@ cdef inline bint {p}never():
 cdef dict {p}UNPACKERS = {}
 
 
-cdef object {p}unpack(object value, Py_ssize_t before, Py_ssize_t after, bint star):
+cdef inline object {p}unpack(object value, Py_ssize_t before, Py_ssize_t after, bint star):
     """``value`` unpacked into ``before`` (+ a starred list + ``after``) items, as a tuple
-    or list of exactly that length; the interpreter's errors otherwise."""
+    or list of exactly that length; the interpreter's errors otherwise. (Inline: the common
+    case, an exact tuple or list of that length, is two compares in the loop that unpacks.)"""
     if not star:
         if type(value) is tuple and len(<tuple>value) == before:
             return value
         if type(value) is list and len(<list>value) == before:
             return value
+    return {p}unpack_other(value, before, after, star)
+
+
+cdef object {p}unpack_other(object value, Py_ssize_t before, Py_ssize_t after, bint star):
     key = (before, after, star)
     unpacker = {p}UNPACKERS.get(key)
     if unpacker is None:
