@@ -252,7 +252,7 @@ def c_text() -> str:
        the list holds (its refcount is 1: nothing else can see that object) is written into
        that float object in place: no float made, none freed (floats have no weakrefs, so
        no one can tell). Anything else is boxed and stored as fset_item stores it. */
-    static {p}FX_INLINE int {p}fset_item_F(PyObject *o, Py_ssize_t i, PyObject *a, double *ad) {
+    static int {p}fset_item_F(PyObject *o, Py_ssize_t i, PyObject *a, double *ad) {
         PyObject *v;
         int res;
         if (a == {p}U && PyList_CheckExact(o)) {
