@@ -269,15 +269,18 @@ class FlexRewrites:
         return ast.copy_location(
             ast.Assign(targets=[ast.Name(id=_local(name), ctx=ast.Store())], value=value), node)
 
-    def _inplace_boxed(self, load, node):
-        """``load op= node.value`` computed in place as flex, its result as an object (the
-        value to store back into the attribute or item ``load`` read)."""
+    def _inplace(self, load, node) -> list:
+        """``load op= node.value`` computed in place as flex: [the operation, the address
+        of its double] (the value to store back into the attribute or item ``load`` read)."""
         load = ast.copy_location(load, node.target)
         load._jitcy_type = OBJECT
         operation = ast.copy_location(ast.BinOp(left=load, op=node.op, right=node.value), node)
         temp = self._temp()
-        return _call(naming.FLEX_BOX, self.flex_call(operation, _address(temp), _INPLACE),
-                     _address(temp))
+        return [self.flex_call(operation, _address(temp), _INPLACE), _address(temp)]
+
+    def _inplace_boxed(self, load, node):
+        """:meth:`_inplace`'s result as an object."""
+        return _call(naming.FLEX_BOX, *self._inplace(load, node))
 
     def flex_augassign(self, node):
         """``x op= y`` for a flex local ``x`` (in place for objects, as Python does), and
@@ -309,16 +312,10 @@ class FlexRewrites:
                     and self._item_index(target.slice)):
                 # an exact list's item stored directly (list_ass_item), a float item only
                 # the list holds updated in place; else o[i] = v
-                load = ast.copy_location(ast.Subscript(value=target.value, slice=target.slice,
-                                                       ctx=ast.Load()), target)
-                load._jitcy_type = OBJECT
-                operation = ast.copy_location(ast.BinOp(left=load, op=node.op,
-                                                        right=node.value), node)
-                temp = self._temp()
+                value = self._inplace(ast.Subscript(value=target.value, slice=target.slice,
+                                                    ctx=ast.Load()), node)
                 call = _call(naming.FLEX_SET_ITEM, self.visit(target.value),
-                             self.visit(target.slice),
-                             self.flex_call(operation, _address(temp), _INPLACE),
-                             _address(temp))
+                             self.visit(target.slice), *value)
                 return ast.copy_location(ast.Expr(value=call), node)
             value = self._inplace_boxed(ast.Subscript(value=target.value, slice=target.slice,
                                                       ctx=ast.Load()), node)
