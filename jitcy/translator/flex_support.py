@@ -331,7 +331,6 @@ def cython_decls() -> str:
            "    object {p}fx_neg_F(double* r, object a, double* ad)\n",
            "    double {p}fx_value_F(object a, double* ad) except? -1.0\n",
            "    object {p}fx_item(double* r, object o, Py_ssize_t i)\n",
-           "    int {p}fset_item(object o, Py_ssize_t i, object v) except -1\n",
            "    int {p}fset_item_F(object o, Py_ssize_t i, object a, double* ad) except -1\n"]
     for name in list(ARITH) + list(COMPARE):
         for kinds in KINDS:
