@@ -54,7 +54,9 @@ def rewrite(fn, node: ast.FunctionDef) -> None:
                 and isinstance(sub.ctx, ast.Load) and not getattr(sub, AS_FLOAT, False)}
     for sub in ast.walk(node):
         if isinstance(sub, ast.For):
-            target = sub.target.elts[1] if isinstance(sub.target, ast.Tuple) else sub.target
+            target = sub.target
+            if isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                target = target.elts[1]                    # for j, x in enumerate(xs)
             if isinstance(target, ast.Name) and target.id in elements - unmarked:
                 setattr(sub, NUMBER_TARGET, True)
     if fn.int_starts:
