@@ -36,8 +36,8 @@ from . import arrays, int_starts, known_globals, npscalars, purity, ranges, sign
 from .chars import char_locals
 from .notes import slow_notes
 from .model import (BOOL, BYTES, C_SCALARS, DICT, F8, FLOAT, FLOAT_OR_F8, INT, LIST, NONE,
-                    NUMPY_SCALARS, OBJECT, SET, STR, TUPLE, array_info, direct_callee, join,
-                    unpacked_items)
+                    NUMPY_SCALARS, OBJECT, SET, STR, TUPLE, array_info, direct_callee,
+                    is_enumerate, join, unpacked_items)
 
 _NUMERIC = frozenset({INT, FLOAT, BOOL})
 #: np.float64 is a float subclass the math module reads as a float (same value, same errors).
@@ -358,7 +358,7 @@ def _bindings_of(sub):
     elif isinstance(sub, ast.For):
         if isinstance(sub.target, ast.Name):
             yield sub.target.id, (lambda t, it=sub.iter: element_type(t, it))
-        elif _is_enumerate(sub):
+        elif is_enumerate(sub):
             # for i, x in enumerate(xs): i is an int, x an element of xs
             counter, item = sub.target.elts
             yield counter.id, (lambda t: INT if "enumerate" in t.builtins else OBJECT)
@@ -380,16 +380,6 @@ def _bindings_of(sub):
             yield (alias.asname or alias.name).split(".")[0], (lambda t: OBJECT)
     elif isinstance(sub, ast.Delete):
         yield from _opaque(ast.Tuple(elts=sub.targets, ctx=ast.Del()))
-
-
-def _is_enumerate(loop) -> bool:
-    """``for i, x in enumerate(one_iterable)`` (a builtin enumerate is checked by the
-    typer: a shadowed one is a global, and the counter is then typed like any call)."""
-    it, target = loop.iter, loop.target
-    return (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
-            and len(it.args) == 1 and not it.keywords and not isinstance(it.args[0], ast.Starred)
-            and isinstance(target, ast.Tuple) and len(target.elts) == 2
-            and isinstance(target.elts[0], ast.Name))
 
 
 def _bind(target, value):
@@ -499,7 +489,7 @@ def _worth_speculating(node, types, arg_types) -> bool:
 def speculated_enumerate(loop, typer) -> bool:
     """``for j, x in enumerate(xs)`` with ``x`` a speculated float: ``xs`` an exact list or
     tuple, ``enumerate`` the builtin, both targets plain names."""
-    return (isinstance(loop, ast.For) and typer.speculate and _is_enumerate(loop)
+    return (isinstance(loop, ast.For) and typer.speculate and is_enumerate(loop)
             and isinstance(loop.target.elts[1], ast.Name) and "enumerate" in typer.builtins
             and typer.expr(loop.iter.args[0]) in (LIST, TUPLE))
 

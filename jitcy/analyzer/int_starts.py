@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from .model import FLOAT, INT, LIST, TUPLE
+from .model import FLOAT, INT, LIST, TUPLE, is_enumerate
 
 #: Larger literals may not convert to a float exactly.
 _EXACT = 2**53
@@ -138,9 +138,7 @@ def element_names(node, type_of) -> set:
         it, target = sub.iter, sub.target
         if isinstance(target, ast.Name) and type_of(it) in (LIST, TUPLE):
             names.add(target.id)
-        elif (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-              and it.func.id == "enumerate" and len(it.args) == 1
-              and type_of(it.args[0]) in (LIST, TUPLE) and isinstance(target, ast.Tuple)
-              and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name)):
+        elif (is_enumerate(sub) and type_of(it.args[0]) in (LIST, TUPLE)
+              and isinstance(target.elts[1], ast.Name)):
             names.add(target.elts[1].id)
     return names

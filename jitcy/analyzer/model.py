@@ -84,6 +84,16 @@ def observed_type(t) -> str:
     return GUARDED.get(t, OBJECT)
 
 
+def is_enumerate(loop) -> bool:
+    """``for i, x in enumerate(one_iterable)`` (a builtin enumerate is checked by the
+    typer: a shadowed one is a global, and the counter is then typed like any call)."""
+    it, target = loop.iter, loop.target
+    return (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+            and len(it.args) == 1 and not it.keywords and not isinstance(it.args[0], ast.Starred)
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], ast.Name))
+
+
 def unpacks_tuple_parameter(target, value, items: dict) -> bool:
     """``i, u = i_u``: one flat target per item of a tuple parameter whose length and item
     types the entry guards (``items``: TypedFunction.tuple_items), so the unpacking cannot

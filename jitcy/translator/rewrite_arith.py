@@ -23,7 +23,7 @@ import copy
 
 from ..analyzer.known_globals import C_MATH, CONSTANTS, DOUBLE_ARGS
 from ..analyzer.ranges import c_places
-from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE
+from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE, is_enumerate
 from . import naming
 from .int_starts import NUMBER_TARGET
 from .rewrite_flex import mark_c_operands
@@ -361,12 +361,8 @@ def _constant_int(node):
 def _enumerates_sequence(loop) -> bool:
     """``for j, x in enumerate(xs)``, ``xs`` typed an exact list or tuple, both targets
     plain names (analyzer/infer_types.speculated_enumerate)."""
-    it, target = loop.iter, loop.target
-    return (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-            and it.func.id == "enumerate" and len(it.args) == 1 and not it.keywords
-            and getattr(it.args[0], "_jitcy_type", OBJECT) in (LIST, TUPLE)
-            and isinstance(target, ast.Tuple) and len(target.elts) == 2
-            and all(isinstance(e, ast.Name) for e in target.elts))
+    return (is_enumerate(loop) and isinstance(loop.target.elts[1], ast.Name)
+            and getattr(loop.iter.args[0], "_jitcy_type", OBJECT) in (LIST, TUPLE))
 
 
 def _element_check(loop) -> str:
