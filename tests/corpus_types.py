@@ -484,6 +484,25 @@ def flex_items(rows, k):
     return out
 
 
+def block_rows(rows, dt):
+    """Not pure (stores into the rows). A run of float statements on two rows' items and
+    flex locals (translator/float_blocks.py): checked once (exact lists, long enough, float
+    items where read or stored; d read by the run before it assigns it), then C doubles.
+    A zero divisor, a power off the plain path, or a row that is not such a list runs the
+    statement and the rest as flex code (an Items row, a tuple, a dict, an int item, a short
+    row, a b that is a: Python's values, errors and order)."""
+    a = rows[0]
+    b = rows[1]
+    d = a[3] if len(a) > 3 else 0.0
+    for k in range(2):
+        d = a[0] - b[1] + d * 0.5
+        e = d * d + 0.5
+        a[1] -= d / e
+        b[0] += e ** -0.5 * dt
+        a[2] = -d
+    return d, e
+
+
 def range_with_call(xs, n):
     """Not pure (appends to xs). n is a long long argument of a direct call (when
     helper_scale is compiled) and a range() argument: both C places."""

@@ -33,6 +33,7 @@ CASES = [
     ("enumerate_sum", "corpus_types", "enumerate_sum", (list, int)),
     ("param_bound", "corpus_types", "param_bound", (list, int, int)),
     ("bounded_locals", "corpus_types", "bounded_locals", (list,)),
+    ("float_block", "corpus_types", "block_rows", (list, float)),
     ("char_classes", "corpus_types", "char_classes", (str,)),
     ("int_poly", "corpus", "int_poly", (int, int)),
     ("float_arith", "corpus", "float_arith", (float, float)),

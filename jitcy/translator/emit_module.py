@@ -97,7 +97,8 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
                                   depth_counted=depth_counted, inline=not bound))
     for rewriter in rewriters:
         body = []
-        for stmt in node.body:
+        group = getattr(rewriter, "group_float_blocks", None)   # (float_blocks.py)
+        for stmt in group(node.body) if group else node.body:
             new = rewriter.visit(stmt)
             body.extend(new if isinstance(new, list) else [new] if new is not None else [])
         node.body = body

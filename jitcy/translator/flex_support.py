@@ -272,6 +272,76 @@ def c_text() -> str:
         return res;
     }
 
+    /* Float blocks (float_blocks.py): straight runs of float arithmetic on flex locals and
+       list items, run in C doubles once these checks pass before the run. */
+    static inline int {p}bk_list(PyObject *o, Py_ssize_t n, unsigned long long mask) {
+        /* an exact list of at least n items, each item whose bit is set an exact float */
+        Py_ssize_t k;
+        if (!PyList_CheckExact(o) || PyList_GET_SIZE(o) < n) return 0;
+        for (k = 0; mask != 0; k++, mask >>= 1)
+            if ((mask & 1) && !Py_IS_TYPE(PyList_GET_ITEM(o, k), &PyFloat_Type)) return 0;
+        return 1;
+    }
+
+    static inline int {p}bk_load(PyObject *a, double *ad) {
+        /* a flex local holds a float: the marker (its double has the value) or a float */
+        if (a == {p}U) return 1;
+        if (!Py_IS_TYPE(a, &PyFloat_Type)) return 0;
+        *ad = PyFloat_AS_DOUBLE(a);
+        return 1;
+    }
+
+    static inline double {p}bk_item(PyObject *o, Py_ssize_t k) {
+        return PyFloat_AS_DOUBLE(PyList_GET_ITEM(o, k));     /* checked by bk_list */
+    }
+
+    static inline int {p}bk_store(PyObject *o, Py_ssize_t k, double v) {
+        /* o[k] = v, o[k] a float (checked by bk_list, or stored by the block): written in
+           place when only the list holds it (fset_item_F's rule). 1: no memory for a new
+           float, nothing changed, the error cleared (the run leaves; its own statement
+           then fails as the interpreter's does). */
+        PyObject *old = PyList_GET_ITEM(o, k), *v_obj;
+        if (Py_REFCNT(old) == 1) {
+            ((PyFloatObject *)old)->ob_fval = v;
+            return 0;
+        }
+        v_obj = PyFloat_FromDouble(v);
+        if (v_obj == NULL) {
+            PyErr_Clear();
+            return 1;
+        }
+        PyList_SET_ITEM(o, k, v_obj);
+        Py_DECREF(old);             /* a float also held elsewhere: not freed here */
+        return 0;
+    }
+
+    static inline double {p}bk_div(double a, double b) {
+        return a / b;               /* b != 0.0: checked before, as float_div checks */
+    }
+
+    static inline double {p}bk_pow(double a, double b) {
+        /* a ** b as the flex helpers compute it in C (_POW); NaN on every other path
+           (zeros, ones, NaN, infinities, overflow, a complex result): the run leaves
+           and the statement runs as the interpreter runs it */
+        double ax = a, p;
+        int negate = 0;
+        if (!(isfinite(a) && isfinite(b) && a != 0.0 && b != 0.0)) return NAN;
+        if (a < 0.0) {
+            if (b != floor(b)) return NAN;
+            ax = -a;
+            negate = fmod(b < 0.0 ? -b : b, 2.0) == 1.0;
+        }
+        if (ax == 1.0) return NAN;
+        p = pow(ax, b);
+        if (!isfinite(p)) return NAN;
+        return negate ? -p : p;
+    }
+
+    static inline PyObject *{p}bk_marker(void) {
+        Py_INCREF({p}U);
+        return {p}U;
+    }
+
     static int {p}fx_init(void) {
         if ({p}U == NULL)
             {p}U = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
@@ -331,7 +401,14 @@ def cython_decls() -> str:
            "    object {p}fx_neg_F(double* r, object a, double* ad)\n",
            "    double {p}fx_value_F(object a, double* ad) except? -1.0\n",
            "    object {p}fx_item(double* r, object o, Py_ssize_t i)\n",
-           "    int {p}fset_item_F(object o, Py_ssize_t i, object a, double* ad) except -1\n"]
+           "    int {p}fset_item_F(object o, Py_ssize_t i, object a, double* ad) except -1\n",
+           "    bint {p}bk_list(object o, Py_ssize_t n, unsigned long long mask)\n",
+           "    bint {p}bk_load(object a, double* ad)\n",
+           "    double {p}bk_item(object o, Py_ssize_t k)\n",
+           "    bint {p}bk_store(object o, Py_ssize_t k, double v)\n",
+           "    double {p}bk_div(double a, double b)\n",
+           "    double {p}bk_pow(double a, double b)\n",
+           "    object {p}bk_marker()\n"]
     for name in list(ARITH) + list(COMPARE):
         for kinds in KINDS:
             params = ", ".join([_CY_PARAM[kinds[0]].format(n="a"), _CY_PARAM[kinds[1]].format(n="b")])
@@ -346,7 +423,8 @@ _FUNCTION = re.compile(r"\n    static (?:{p}FX_INLINE )?PyObject \*({p}fx_\w+)\(
 def flex_code(body: str) -> str:
     """The helpers ``body`` uses (each operation and operand kind is its own C function;
     a module gets only those it calls), or "" if it uses none."""
-    if naming.PREFIX + "fx_" not in body and naming.FLEX_BOX not in body:
+    if (naming.PREFIX + "fx_" not in body and naming.FLEX_BOX not in body
+            and naming.BLOCK_LIST not in body):
         return ""
     used = set(re.findall(re.escape(naming.PREFIX) + r"fx_\w+", body))
     c = c_text()

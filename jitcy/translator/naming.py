@@ -51,6 +51,15 @@ FLEX_VALUE = PREFIX + "fx_value_F"   # a flex operand as a C double (PyFloat_AsD
 FLEX_ITEM = PREFIX + "fx_item"         # o[i] as a flex operand: a float item read borrowed
 FLEX_SET_ITEM = PREFIX + "fset_item_F"   # o[i] = a flex value: an exact list's float item
 #                                          updated in place when only the list holds it
+BLOCK_DONE = PREFIX + "bd"             # + n: how many statements of float block n ran in C
+BLOCK_TEMP = PREFIX + "bt"             # + n: a checked divisor or power of a float block
+BLOCK_LIST = PREFIX + "bk_list"        # float blocks (float_blocks.py): a list's items are floats
+BLOCK_LOAD = PREFIX + "bk_load"        # ... a flex local holds a float: its value in its double
+BLOCK_ITEM = PREFIX + "bk_item"        # ... a checked float item, read borrowed
+BLOCK_STORE = PREFIX + "bk_store"      # ... a float stored into a checked item
+BLOCK_DIV = PREFIX + "bk_div"          # ... float / by a divisor checked nonzero before
+BLOCK_POW = PREFIX + "bk_pow"          # ... float ** in C, NaN where the interpreter's differs
+BLOCK_MARKER = PREFIX + "bk_marker"    # ... the flex marker: the local's value is its double
 RECURSION_BUDGET = PREFIX + "rem"    # C-int recursion: levels left, passed down as an argument
 RECURSION_LEFT = PREFIX + "levels_left"   # ... the thread's own budget, taken by the entry
 HELD_FLOAT = PREFIX + "pf_"          # + parameter: the double of a float parameter kept

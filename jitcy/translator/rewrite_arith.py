@@ -209,7 +209,7 @@ class ArithmeticRewrites:
 
         def visited(stmts):
             out = []
-            for stmt in stmts:
+            for stmt in self.group_float_blocks(stmts):
                 new = self.visit(stmt)
                 out.extend(new if isinstance(new, list) else [new] if new is not None else [])
             return out

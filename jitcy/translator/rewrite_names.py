@@ -42,6 +42,7 @@ from ..errors import UnsupportedConstruct
 from . import emit_calls, naming
 from .int_starts import AS_FLOAT
 from .rewrite_arith import ArithmeticRewrites, _concatenation
+from .float_blocks import FloatBlocks
 from .rewrite_flex import FlexRewrites
 
 _CYTHON_WORDS = {
@@ -76,7 +77,7 @@ def _binding():
     return ast.Name(id=naming.BINDING_ARG, ctx=ast.Load())
 
 
-class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
+class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
     def __init__(self, fn: TypedFunction, *, c_ints: bool, impl_name: str,
                  depth_counted: bool = True, inline: bool = False):
         self.fn = fn
@@ -92,6 +93,7 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
         self.nogil_known_checks = 0    # math uses in it that skipped their known_ok check
         self.mark_c_ints()
         self.init_flex()
+        self.init_float_blocks()
 
     def global_load(self, name: str) -> ast.Call:
         """A live read of the global ``name``, with its own cache (runtime.py, GLOBAL_GET);
@@ -521,7 +523,7 @@ class RewriteNames(FlexRewrites, ArithmeticRewrites, ast.NodeTransformer):
 
     def _visit_block(self, statements) -> list:
         body = []
-        for stmt in statements:
+        for stmt in self.group_float_blocks(statements):
             new = self.visit(stmt)
             body.extend(new if isinstance(new, list) else [new] if new is not None else [])
         return body or [ast.Pass()]
