@@ -234,7 +234,7 @@ def test_int_items_of_a_tuple_pass_as_c_long_longs(pair, i, j):
         out = io.StringIO()
         jitcy.explain(jit.pair_ratio, file=out)
         assert "cdef long long i" in out.getvalue()
-        assert "__jitcy_call_0(__jitcy_b, i, j)" in out.getvalue()
+        assert "__jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j)" in out.getvalue()
     r, k = outcome(ref.pair_ratio, (i, j)), outcome(jit.pair_ratio, (i, j))
     assert r[0] == k[0] and (same(r[1], k[1]) if r[0] == "ok" else r == k), (i, j, r, k)
 
@@ -255,8 +255,10 @@ def test_a_pure_caller_of_a_pure_callee_gives_the_interpreters_answers(pair, i, 
         out = io.StringIO()
         jitcy.explain(jit.weighted_row, file=out)
         text = out.getvalue()
+        # the link checked once per call (nothing in a pure body can change it)
         for part in ("cdef double total", "__jitcy_spec_number_at(__jitcy_list_at(",
-                     "__jitcy_call_0(__jitcy_b, i, j) if __jitcy_linked(__jitcy_b, 0) "
+                     "__jitcy_lc0 = __jitcy_ready_0(__jitcy_b)",
+                     "__jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j) if __jitcy_lc0 != NULL "
                      "else __jitcy_deopt_double()"):
             assert part in text, part
     r, k = outcome(ref.weighted_row, i, xs), outcome(jit.weighted_row, i, xs)

@@ -179,6 +179,10 @@ INLINE_TYPE = PREFIX + "inl_t"         # + index: that body as a pointer that pr
 INLINE_NAMES = PREFIX + "inl_names"    # + index: the builtins it compiled natively
 INLINE_KNOWN = PREFIX + "inl_known"    # + index: its known globals and their objects
 INLINE_OK = PREFIX + "inline_ok"       # are they still what it was compiled for?
+CALL_READY = PREFIX + "ready_"         # + index: a pure body checks callee i once per call:
+#                                        its call counter's address, or NULL (not callable)
+LINK_COUNTER = PREFIX + "lc"           # + index: that address, a local of the pure body
+PURE_CALL = "_p"                       # CALL + index + this: the call after that check
 CALLS_ADDRESS = PREFIX + "calls_address"   # a binding's compiled-call counter, for callers
 #                                        that run the body inlined (jitcy.stats counts them)
 

@@ -94,6 +94,7 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
         self.mark_c_ints()
         self.init_flex()
         self.init_float_blocks()
+        self.link_counters = {}        # pure calls' hoisted link checks: local -> callee index
 
     def global_load(self, name: str) -> ast.Call:
         """A live read of the global ``name``, with its own cache (runtime.py, GLOBAL_GET);
@@ -259,7 +260,24 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
             # and swapped (emit_calls.py), else the Python call.
             c_args = [self.c_kind(a) == INT for a in node.args]
             args = [self.visit(a) for a in node.args]
-            direct = _call(emit_calls.call_helper_name(callee, c_args), _binding(), *args)
+            helper = emit_calls.call_helper_name(callee, c_args)
+            direct = _call(helper, _binding(), *args)
+            if (self.c_ints and self.inline is False and callee.inline is not None
+                    and callee.c_ret in ("double", "bint")
+                    and helper == f"{naming.CALL}{callee.index}"):
+                # a pure body calls a pure callee copied in: linked, tracing and the copy's
+                # globals checked once per call of the body (emit_calls._pure_call_helpers)
+                counter = f"{naming.LINK_COUNTER}{callee.index}"
+                if counter not in self.link_counters:
+                    self.link_counters[counter] = callee.index
+                    fn.local_sites.append((counter, "unsigned long long*"))
+                direct = _call(helper + naming.PURE_CALL, _binding(),
+                               ast.Name(id=counter, ctx=ast.Load()), *args)
+                test = ast.Compare(left=ast.Name(id=counter, ctx=ast.Load()), ops=[ast.NotEq()],
+                                   comparators=[ast.Name(id="NULL", ctx=ast.Load())])
+                python = _call(naming.DEOPT_DOUBLE if callee.c_ret == "double"
+                               else naming.DEOPT_BINT)
+                return ast.copy_location(ast.IfExp(test=test, body=direct, orelse=python), node)
             if self.c_ints and callee.inline is not None and callee.c_ret in ("double", "bint"):
                 # a pure body (analyzer/purity.py) calls a pure callee only in C: while it
                 # is not linked, the body leaves (the entry re-runs the original code)
@@ -520,6 +538,15 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
         test = _call(naming.KNOWN_OK, _binding())
         return ast.copy_location(ast.If(test=test, body=[released],
                                         orelse=self._visit_block(spare)), node)
+
+    def finish(self, body) -> list:
+        """The body, after the hoisted link checks of its pure calls (visit_Call)."""
+        checks = [ast.Assign(targets=[ast.Name(id=counter, ctx=ast.Store())],
+                             value=_call(f"{naming.CALL_READY}{i}", _binding()))
+                  for counter, i in self.link_counters.items()]
+        for check in checks:
+            ast.copy_location(check, body[0] if body else self.fn.node)
+        return checks + body
 
     def _visit_block(self, statements) -> list:
         body = []
