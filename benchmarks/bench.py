@@ -396,8 +396,8 @@ def render(report) -> str:
              f"{INNER_MIN_SECONDS * 1e3:g} ms / {INNER_MIN_CALLS}). Results checked equal "
              "to CPython's.",
              "CPython = the same kernels.py loaded a second time, undecorated.",
-             "No target: nbody (lists of floats, list subscripts and attribute access are not "
-             "C-typed today: Python objects);",
+             "No target: nbody (its list items are objects of unknown type: each run of float "
+             "statements is checked once, then C doubles);",
              "mandelbrot, tuple-assign update (`zr, zi = a, b` is a tuple expression, which "
              "makes the function impure:",
              "its int counters stay Python objects; only the floats are C doubles)."]
