@@ -74,7 +74,31 @@ def dead_after(xs):
     return xs
 
 
-KERNELS = [pairs, live_after, carried, dead_after]
+def in_try(xs, a):
+    """The run leaves at the zero divisor, inside a try: the store before it stays done."""
+    try:
+        xs[0] += a
+        y = xs[1] / a
+        xs[2] = y * 2.0
+    except ZeroDivisionError as exc:
+        return "caught", xs, str(exc)
+    return y, xs
+
+
+def in_while(xs, n):
+    """A run in a while loop that breaks on what the run stored."""
+    k = 0
+    while k < n:
+        d = xs[0] - xs[1]
+        xs[0] = d * 0.5
+        xs[1] += d
+        if xs[1] > 100.0:
+            break
+        k += 1
+    return k, xs
+
+
+KERNELS = [pairs, live_after, carried, dead_after, in_try, in_while]
 
 floats = st.one_of(
     st.floats(min_value=-1e6, max_value=1e6),
@@ -137,7 +161,9 @@ def blocks(jitcy_env):
     warm = {pairs: ([[1.0, 2.0, 3.0, 4.0], [0.5, 0.25, 1.5, 2.5]], 0.01),
             live_after: (1.5, 2.0, [1.0, 2.0, 3.0]),
             carried: ([1.0, 2.0, 3.0], 3),
-            dead_after: ([1.0, 2.0, 3.0],)}
+            dead_after: ([1.0, 2.0, 3.0],),
+            in_try: ([1.0, 2.0, 3.0], 0.5),
+            in_while: ([1.0, 2.0], 3)}
     made = {}
     for func in KERNELS:
         compiled = _copy(func)
@@ -202,6 +228,19 @@ def test_locals_carried_around_a_loop(blocks, xs, n):
 @given(xs=st.lists(values, min_size=3, max_size=3))
 def test_locals_dead_after_the_run(blocks, xs):
     _agree(blocks[dead_after], dead_after, xs)
+
+
+@pytest.mark.parametrize("args", [([1.0, 2.0, 3.0], 0.0), ([1.0, 2.0, 3.0], -0.0),
+                                  ([1.0, 2.0, 3.0], 2.0), ([1, 2, 3], 0), ([1.0, 2.0, 3.0], 0),
+                                  ([1.0, 2.0, 3.0], fractions.Fraction(0)), ((1.0, 2.0, 3.0), 2.0)])
+def test_a_run_that_leaves_inside_a_try(blocks, args):
+    _agree(blocks[in_try], in_try, *args)
+
+
+@pytest.mark.parametrize("args", [([1.0, 2.0], 10), ([1.0, 50.0], 10), ([1, 2], 5),
+                                  ([1.0, math.inf], 3), ([math.nan, 2.0], 4), ([1.0, 2], 4)])
+def test_a_run_in_a_while_loop(blocks, args):
+    _agree(blocks[in_while], in_while, *args)
 
 
 def test_an_item_only_the_list_holds_is_written_in_place(blocks):
