@@ -398,9 +398,8 @@ def render(report) -> str:
              "CPython = the same kernels.py loaded a second time, undecorated.",
              "No target: nbody (its list items are objects of unknown type: each run of float "
              "statements is checked once, then C doubles);",
-             "mandelbrot, tuple-assign update (`zr, zi = a, b` is a tuple expression, which "
-             "makes the function impure:",
-             "its int counters stay Python objects; only the floats are C doubles)."]
+             "mandelbrot, tuple-assign update (informational: `zr, zi = a, b` is assigned "
+             "item by item, so the body is pure like the plain one)."]
     for r in report["kernels"]:
         if r["verdict"] == "MISS" and r.get("reason"):
             notes.append(f"{r['name']}: {r['reason']}")
