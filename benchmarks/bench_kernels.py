@@ -304,10 +304,10 @@ def compile_kernel(jitcy, J, kernel, rounds=3):
 
 def dump_generated(funcs, out_dir: pathlib.Path) -> None:
     """For each compiled function: the .pyx jitcy generated, each local's inferred type and
-    the analyzer's notes (why a line stays slow). Re-runs analyze + translate (debug aid;
-    the same code the pipeline ran for the build)."""
-    from jitcy import analyzer, pipeline
-    from jitcy.translator import emit_module
+    the analyzer's notes (why a line stays slow). Re-runs analyze + translate as
+    ``jitcy.explain`` does (debug aid: the code a build would make now, with the direct
+    calls of the functions compiled by then)."""
+    from jitcy import pipeline
     out_dir.mkdir(parents=True, exist_ok=True)
     for f in funcs:
         hf = pipeline.lookup(f)
@@ -316,8 +316,10 @@ def dump_generated(funcs, out_dir: pathlib.Path) -> None:
         for n, spec in enumerate(hf.specializations):
             stem = f"{f.__qualname__}" + (f"-{n}" if n else "")
             try:
-                typed = analyzer.analyze(f, hf.original_code, spec.arg_types)
-                pyx = emit_module.emit_module(typed)
+                explained = pipeline.explain(hf, spec.arg_types)
+                typed, pyx = explained["typed"], explained["pyx"]
+                if explained["error"]:
+                    raise RuntimeError(explained["error"])
             except Exception as exc:            # the dump must never stop the benchmark
                 (out_dir / f"{stem}.txt").write_text(f"analyze/emit failed: {exc!r}\n")
                 continue
