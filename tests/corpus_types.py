@@ -484,6 +484,13 @@ def flex_items(rows, k):
     return out
 
 
+def pow2_div_mod(a, b):
+    """Pure (C ints). Floor division and modulo by a power of two are a shift and a mask in
+    C: Python's floor rules for negative operands; overflow (a - b, a + 7 near 2**63)
+    re-runs the call with Python's ints."""
+    return a // 2 + b % 4 * 3 + (a - b) // 1024 - (a + 7) % 8 + a % 4611686018427387904
+
+
 def block_rows(rows, dt):
     """Not pure (stores into the rows). A run of float statements on two rows' items and
     flex locals (translator/float_blocks.py): checked once (exact lists, long enough, float

@@ -297,6 +297,19 @@ class ArithmeticRewrites:
             node.left = _call(naming.AS_OBJECT, node.left)
         elif isinstance(op, ast.Div):
             return ast.copy_location(_call(naming.FLOAT_DIV, node.left, node.right), node)
+        elif (isinstance(op, (ast.FloorDiv, ast.Mod)) and left_kind == right_kind == INT
+              and _power_of_two(node.right)):
+            # Python's floor rules for a positive power of two 2**k are exactly an
+            # arithmetic shift and a mask, whatever the sign (a // 8 == a >> 3, a % 8 ==
+            # a & 7; no overflow, no zero divisor): one instruction where Cython's floor
+            # division and modulo fix up the sign of C's. (GCC's >> of a negative long
+            # long is arithmetic, as every compiler CPython supports.)
+            k = _int_literal(node.right).bit_length() - 1
+            new = (ast.BinOp(left=node.left, op=ast.RShift(), right=_const(k))
+                   if isinstance(op, ast.FloorDiv) else
+                   ast.BinOp(left=node.left, op=ast.BitAnd(), right=_const(2**k - 1)))
+            new._jitcy_type = getattr(node, "_jitcy_type", INT)
+            return ast.copy_location(new, node)
         elif isinstance(op, ast.Mod):
             return ast.copy_location(_call(naming.MOD_LL, node.left, node.right), node)
         return node
@@ -369,3 +382,11 @@ def _element_check(loop) -> str:
     """spec_number_at where every read of the element is a float operand, else
     spec_float_at (translator/int_starts.py)."""
     return naming.SPEC_NUMBER_AT if getattr(loop, NUMBER_TARGET, False) else naming.SPEC_FLOAT_AT
+
+
+def _power_of_two(node) -> bool:
+    """An int literal 2**k, 1 <= k <= 62."""
+    if not _is_int_literal(node):
+        return False
+    value = _int_literal(node)
+    return 2 <= value <= 2**62 and value & (value - 1) == 0
