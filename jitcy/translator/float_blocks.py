@@ -58,7 +58,7 @@ from collections import Counter
 
 from ..analyzer.model import FLOAT, INT, LIST, OBJECT
 from . import naming
-from .rewrite_flex import mark_c_operands
+from .rewrite_flex import _address, _local, mark_c_operands
 
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 MAX_INDEX = 64          # the item mask is a 64-bit C int
@@ -327,12 +327,3 @@ class FloatBlocks:
                 _leave_if(ast.Compare(left=_name(temp), ops=[ast.NotEq()],
                                       comparators=[_name(temp)]))]
         return _name(temp)
-
-
-def _local(name: str) -> str:
-    from .rewrite_names import safe_local_name     # (rewrite_names imports this module)
-    return safe_local_name(name)
-
-
-def _address(name: str) -> ast.Call:
-    return _call("cython.address", _name(name))
