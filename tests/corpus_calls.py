@@ -115,3 +115,25 @@ def weighted_row(i, xs):
     for j, x in enumerate(xs):
         total += weight(i, j) * x
     return total
+
+
+def lerp(a, b, t):
+    return a + (b - a) * t       # raise-free (float + - * only): its unchecked copy, always
+
+
+def lerp_path(n, t):
+    out = []                     # not pure (append): the call helper checks the link
+    for i in range(n):
+        out.append(lerp(i * 0.5, i * t, t))
+    return out
+
+
+def tri(i, j):
+    return 0.5 * (i * i + j) / (i + 1)   # raise-free while 0 <= i, j <= 2**30
+
+
+def tri_row(n, k):
+    out = []
+    for i in range(n):
+        out.append(tri(i - k, i))    # i - k may be -1 (a zero divisor) or negative
+    return out

@@ -240,14 +240,18 @@ def test_int_items_of_a_tuple_pass_as_c_long_longs(pair, i, j):
 
 
 @SETTINGS
-@given(i=st.integers(-3, 40) | st.sampled_from([2**62, -2**63, 2**70]),
+@given(i=st.integers(-3, 40) | st.sampled_from([2**62, -2**63, 2**70, 2**30 - 1, 2**30,
+                                                2**30 + 1, 3037000499, 3037000500]),
        xs=st.lists(st.floats(-1e3, 1e3) | st.integers(-5, 5)
                    | st.sampled_from([2**53 + 1, True, math.nan]), max_size=6))
 def test_a_pure_caller_of_a_pure_callee_gives_the_interpreters_answers(pair, i, xs):
     """weighted_row calls weight (linked: its inlined copy), so it is pure: C ints (an
     overflow re-runs the call with the original code), its elements read as numbers (a
     float, or an exact int; anything else re-runs), its sum a double that starts as the int
-    0 (an empty list returns the int 0). Errors come from weight's own code."""
+    0 (an empty list returns the int 0). Errors come from weight's own code. weight is
+    raise-free for arguments in [0, 2**30] (analyzer/raise_free.py): those calls run its
+    unchecked copy; the others (negative: a zero divisor at -1; past 2**30; past the
+    overflow of (i + j) * (i + j + 1) near 3037000500) its checked copy."""
     ref, jit = pair
     if jitcy.pipeline.lookup(jit.weighted_row) is None:
         swapped(jit.weight, 1, 2)
@@ -255,11 +259,18 @@ def test_a_pure_caller_of_a_pure_callee_gives_the_interpreters_answers(pair, i, 
         out = io.StringIO()
         jitcy.explain(jit.weighted_row, file=out)
         text = out.getvalue()
-        # the link checked once per call (nothing in a pure body can change it)
+        # the link checked once per call (nothing in a pure body can change it); the
+        # call site a plain C call, which runs the unchecked copy for small arguments
         for part in ("cdef double total", "__jitcy_spec_number_at(__jitcy_list_at(",
                      "__jitcy_lc0 = __jitcy_ready_0(__jitcy_b)",
-                     "__jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j) if __jitcy_lc0 != NULL "
-                     "else __jitcy_deopt_double()"):
+                     "total = total + __jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j) * x",
+                     "@cython.overflowcheck(False)\n"
+                     "cdef inline double __jitcy_inlf_0(long long i, long long j) noexcept:\n"
+                     "    return __jitcy_fdiv_nz(1.0, ((i + j) * (i + j + 1) >> 1) + i + 1)",
+                     "    if <unsigned long long>__jitcy_a0 <= 1073741824 and "
+                     "<unsigned long long>__jitcy_a1 <= 1073741824:\n"
+                     "        __jitcy_lc[0] += 1\n"
+                     "        return __jitcy_inlf_0(__jitcy_a0, __jitcy_a1)"):
             assert part in text, part
     r, k = outcome(ref.weighted_row, i, xs), outcome(jit.weighted_row, i, xs)
     assert r[0] == k[0] and (same(r[1], k[1]) if r[0] == "ok" else r == k), (i, xs, r, k)
@@ -359,3 +370,64 @@ def test_int_arguments_pass_as_c_long_longs_or_as_python_ints(pair, xs, k):
     for name in ("poly_sum", "poly_sq"):
         r, j = outcome(getattr(ref, name), xs, k), outcome(getattr(jit, name), xs, k)
         assert r == j, (name, xs, k, r, j)
+
+
+def _explained(func) -> str:
+    out = io.StringIO()
+    jitcy.explain(func, file=out)
+    return out.getvalue()
+
+
+@SETTINGS
+@given(n=st.integers(0, 12),
+       k=st.integers(-3, 14) | st.sampled_from([-2**30, -2**30 + 1, -2**30 - 1, 2**30,
+                                                -3037000500, -2**32, -2**62, 2**63 - 1]))
+def test_a_raise_free_callee_runs_unchecked_for_small_ints_and_checked_otherwise(pair, n, k):
+    """tri is raise-free while 0 <= i, j <= 2**30 (analyzer/raise_free.py): tri_row (not
+    pure: the call helper checks the link per call) runs its unchecked copy when both
+    arguments pass the range test, and the checked copy otherwise: i - k = -1 divides by
+    zero (raised from tri's own code), i - k past 3037000499 overflows i * i (the Python
+    call, with Python's ints); a k past 2**61 runs tri_row's original code (its entry's
+    int range). Every call counts as tri's."""
+    ref, jit = pair
+    if jitcy.pipeline.lookup(jit.tri_row) is None:
+        swapped(jit.tri, 1, 2)
+        swapped(jit.tri_row, 3, 0)
+        text = _explained(jit.tri_row)
+        for part in ("@cython.overflowcheck(False)\n"
+                     "cdef inline double __jitcy_inlf_0(long long i, long long j) noexcept:",
+                     "        if <unsigned long long>",
+                     "            return __jitcy_inlf_0("):
+            assert part in text, part
+    before = compiled_calls(jit.tri)
+    r, j = outcome(ref.tri_row, n, k), outcome(jit.tri_row, n, k)
+    assert r[0] == j[0] and (same(r[1], j[1]) if r[0] == "ok" else r == j), (n, k, r, j)
+    if r[0] == "ok":
+        assert compiled_calls(jit.tri) == before + n
+
+
+@SETTINGS
+@given(n=st.integers(-1, 6), t=st.floats(allow_nan=True, allow_infinity=True))
+def test_a_raise_free_float_callee_always_runs_its_unchecked_copy(pair, n, t):
+    """lerp has no int parameter: no range test, its unchecked copy runs on every call
+    (a float overflow gives inf, as in Python; nan and -0.0 as Python's)."""
+    ref, jit = pair
+    if jitcy.pipeline.lookup(jit.lerp_path) is None:
+        swapped(jit.lerp, 1.0, 2.0, 0.5)
+        swapped(jit.lerp_path, 3, 0.5)
+        assert "        if 1:\n            (<__jitcy_Link>lp).calls[0] += 1\n" \
+               "            return __jitcy_inlf_0(" in _explained(jit.lerp_path)
+    before = compiled_calls(jit.lerp)
+    assert same(jit.lerp_path(n, t), ref.lerp_path(n, t))
+    assert compiled_calls(jit.lerp) == before + max(n, 0)
+
+
+def test_a_callee_that_may_raise_has_no_unchecked_copy(pair):
+    """safe_div divides by a float parameter, which may be 0.0: only its checked copy."""
+    ref, jit = pair
+    swapped(jit.safe_div, 1.0, 2.0)
+    swapped(jit.ratios, 3, 2.0)
+    text = _explained(jit.ratios)
+    assert "__jitcy_inl_0(" in text and "__jitcy_inlf_" not in text
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        jit.ratios(2, 0.0)

@@ -39,6 +39,8 @@ CASES = [
     ("float_arith", "corpus", "float_arith", (float, float)),
     ("list_sum_loop", "corpus", "list_sum_loop", (list,)),
     ("fib_rec", "corpus", "fib_rec", (int,)),
+    # a raise-free pure body: its export carries the copy without checks (raise_free.py)
+    ("weight_raise_free", "corpus_calls", "weight", (int, int)),
     # NumPy arrays: elements as NumPy scalars, proven indexes, fast loops (little-endian)
     ("np_sum_sq", "corpus_npscalars", "sum_sq", (ArrayType("<f8", 1, True),)),
     ("np_matmul", "corpus_npscalars", "matmul", (ArrayType("<f8", 2, True),) * 3),

@@ -44,6 +44,7 @@ class CalleeSig:
     inline: str | None = None  # its pure body as an inline function callers may copy
     inline_builtins: tuple = ()   # builtins that body compiled natively (not shadowed)
     inline_known: tuple = ()      # (name, target) of its known globals (math, math.sqrt)
+    inline_fast: str | None = None   # that body without checks, for small int arguments
 
 
 def direct_callee(callees: dict, node, arg_types, locals_):

@@ -35,8 +35,9 @@ together; the helper first checks what the callee's entry would (tracing; builti
 shadowed, known globals unchanged), and any error in the copy makes the real call, which
 raises it from the callee's own code (pure: running it again repeats nothing). A pure
 caller runs no Python code, so none of those checks can change while its body runs: it
-makes them once, at its start (``__jitcy_lc0 = __jitcy_ready_0(b)``), and each call site
-tests only the result (``_pure_call_helpers``; spectral_norm: a fifth of its time).
+makes them once, at its start (``__jitcy_lc0 = __jitcy_ready_0(b)``, which leaves the body
+if the callee is not callable in C), and each call site is a plain C call
+(``_pure_call_helpers``; spectral_norm: a fifth of its time).
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ import ast
 import re
 
 from ..analyzer.model import INT, CalleeSig, TypedFunction, observed_type
+from ..analyzer.raise_free import FAST_ARG_MAX
 from . import naming
 from .math_support import known_pairs
 from .rewrite_arrays import array_params
@@ -101,6 +103,37 @@ def inline_text(impl: str) -> str | None:
     return "\n".join(_LINE_MARK_RE.sub("", line) for line in impl.split("\n"))
 
 
+def fast_inline_text(impl: str) -> str | None:
+    """The raise-free copy of a pure body (analyzer/raise_free.py; ``impl``: the body as
+    ``cdef inline <ret> INLINE_FAST(<C parameters>)``, compiled as the checked copy is):
+    without overflow checks, its divisions unchecked, and no error value (``noexcept``),
+    so that a caller's loop keeps no check of its own after each call. Every check it
+    drops is one the proof shows cannot fail while each int argument is in [0,
+    FAST_ARG_MAX] (the caller tests that first). None if the copy uses any helper but
+    the unchecked division: the proof covers only what the translator writes for the
+    constructs it accepts, and anything else may check (and raise) in its own way."""
+    text = inline_text(impl)
+    head = text and re.match(rf"(cdef inline \w[\w ]*? {naming.INLINE_FAST}\(.*?\))"
+                             rf"( except[^:]*)?:", text)
+    if not head:
+        return None
+    text = text.replace(head.group(0),
+                        f"@cython.overflowcheck(False)\n{head.group(1)} noexcept:", 1)
+    text = re.sub(rf"\b{naming.FLOAT_DIV}\(", f"{naming.FLOAT_DIV_NZ}(", text)
+    allowed = {naming.INLINE_FAST, naming.FLOAT_DIV_NZ}
+    if any(name not in allowed for name in re.findall(rf"\b{naming.PREFIX}\w+", text)):
+        return None
+    return text
+
+
+def _fast_test(callee, names) -> str:
+    """The C test that lets a call run the callee's raise-free copy: each long long
+    argument in [0, FAST_ARG_MAX] (one unsigned compare each; "1" if it has none)."""
+    tests = [f"<unsigned long long>{a} <= {FAST_ARG_MAX}"
+             for a, t in zip(names, callee.c_params) if t == LONG_LONG]
+    return " and ".join(tests) or "1"
+
+
 def _inline_signature(inline: str):
     """(C return type, C parameter types) of an inline body's head."""
     match = re.match(rf"cdef inline (\w[\w ]*?) {naming.INLINE}\((.*?)\)", inline)
@@ -111,7 +144,7 @@ def _inline_signature(inline: str):
 
 
 def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
-           decls: list, inline: str | None = None) -> str:
+           decls: list, inline: str | None = None, fast: str | None = None) -> str:
     if not exportable(fn):
         return ""
     b, p = naming.BINDING_ARG, naming.PREFIX
@@ -151,8 +184,8 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
         counter = naming.CALLS_ADDRESS
     else:
         inline = counter = None
-    copy = (inline, tuple(sorted(fn.builtin_names)), tuple(sorted(fn.known_globals.items()))
-            ) if inline else None
+    copy = (inline, tuple(sorted(fn.builtin_names)), tuple(sorted(fn.known_globals.items())),
+            fast) if inline else None
     lines += [f"{naming.EXPORT} = (PyCapsule_New(<void*>{naming.CEXPORT}, b\"jitcy.cexport\", "
               f"NULL), {ret!r}, {tuple(c_params)!r}, {guard_types!r}, {fn.return_type!r}, "
               f"{copy!r}, {counter or 'None'})"]
@@ -162,10 +195,11 @@ def export(fn: TypedFunction, use_c: bool, ret_obj: str, obj_call, call_body,
 def callee_sig(name: str, index: int, export_tuple) -> CalleeSig:
     """What a caller's analyzer and translator need from a callee's ``__jitcy_EXPORT``."""
     _, c_ret, c_params, guard_types, return_type, inline, _ = export_tuple
-    text, builtins, known = inline or (None, (), ())
+    text, builtins, known, fast = inline or (None, (), (), None)
     return CalleeSig(name=name, index=index, c_ret=c_ret, c_params=tuple(c_params),
                      guard_types=tuple(guard_types), return_type=return_type, inline=text,
-                     inline_builtins=tuple(builtins), inline_known=tuple(known))
+                     inline_builtins=tuple(builtins), inline_known=tuple(known),
+                     inline_fast=fast)
 
 
 def call_helper_name(callee: CalleeSig, c_args) -> str:
@@ -204,6 +238,9 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                     f"({', '.join(callee.c_params)}) noexcept", "",
                     "from cpython.exc cimport PyErr_Clear, PyErr_Occurred", "",
                     callee.inline.replace(f" {naming.INLINE}(", f" {naming.INLINE}{i}(", 1), ""]
+            if callee.inline_fast is not None:
+                out += [callee.inline_fast.replace(f" {naming.INLINE_FAST}(",
+                                                   f" {naming.INLINE_FAST}{i}(", 1), ""]
             if callee.inline_builtins or callee.inline_known:
                 # builtins that must not be shadowed; known globals with the objects the
                 # copy was compiled for
@@ -242,8 +279,12 @@ def callee_helpers(fn: TypedFunction, body: str) -> str:
                   f"{naming.INLINE_KNOWN}{i})"
                   if callee.inline_builtins or callee.inline_known else "")
             out += [f"    cdef {callee.c_ret} {p}r",
-                    f"    if not {naming.TRACING}(){ok}:",
-                    f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
+                    f"    if not {naming.TRACING}(){ok}:"]
+            if callee.inline_fast is not None:
+                out += [f"        if {_fast_test(callee, passed[2:].split(', '))}:",
+                        f"            (<{link}>lp).calls[0] += 1",
+                        f"            return {naming.INLINE_FAST}{i}({passed[2:]})"]
+            out += [f"        {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed[2:]})",
                     f"        if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",
                     f"            (<{link}>lp).calls[0] += 1",
                     f"            return {p}r",
@@ -264,7 +305,14 @@ def _pure_call_helpers(callee, base: str, exc: str) -> list:
     pure body runs Python code, so what the other helpers check at every call (the link,
     tracing, the callee's builtins and known globals) cannot change during one call of the
     body: ``ready_<i>`` checks it once, at the body's start, and returns the address of
-    the callee's call counter (NULL: not callable in C now; a call then leaves the body).
+    the callee's call counter. Not callable in C now, the body leaves there, before it
+    calls (the entry re-runs the call with the original code: pure, it repeats nothing).
+    Leaving at the start rather than at the first call costs the compiled speed of calls
+    that would not have reached the callee, and only while it is not linked; it keeps the
+    call sites plain C calls: a site that could leave through a conditional expression
+    (a call whose error check comes back into the loop) was one of the paths that made
+    GCC keep spectral_norm's float accumulator in a stack slot (see the cold error
+    functions in runtime.py).
     ``call_<i>_p`` runs the copy, the counter passed as the pointer (the link itself is read
     only on an error: the Python call, which raises it from the callee's own code)."""
     i = callee.index
@@ -272,18 +320,24 @@ def _pure_call_helpers(callee, base: str, exc: str) -> list:
     ok = (f" or not {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i}, "
           f"{naming.INLINE_KNOWN}{i})" if callee.inline_builtins or callee.inline_known else "")
     params = [f"{t} {p}a{n}" for n, t in enumerate(callee.c_params)]
-    passed = ", ".join(f"{p}a{n}" for n in range(len(params)))
+    names = [f"{p}a{n}" for n in range(len(params))]
+    passed = ", ".join(names)
+    fast = [] if callee.inline_fast is None else [
+        f"    if {_fast_test(callee, names)}:",
+        f"        {p}lc[0] += 1",
+        f"        return {naming.INLINE_FAST}{i}({passed})"]
     return [
-        f"cdef unsigned long long* {naming.CALL_READY}{i}({naming.BINDING_CLASS} {b}) except? NULL:",
+        f"cdef unsigned long long* {naming.CALL_READY}{i}({naming.BINDING_CLASS} {b}) except NULL:",
         f"    if not {naming.LINKED}({b}, {i}) or {naming.TRACING}():",
-        "        return NULL",
+        f"        raise {naming.DEOPT_ERROR}()",
         f"    cdef {link} link = <{link}>{naming.TUPLE_ITEM}(<PyObject*>{b}.links, {i})",
         f"    if link.calls == NULL{ok}:",
-        "        return NULL",
+        f"        raise {naming.DEOPT_ERROR}()",
         "    return link.calls", "",
         f"cdef inline {callee.c_ret} {base}{naming.PURE_CALL}("
         f"{', '.join([f'{naming.BINDING_CLASS} {b}', f'unsigned long long* {p}lc'] + params)}){exc}:",
-        f"    cdef {callee.c_ret} {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed})",
+        f"    cdef {callee.c_ret} {p}r", *fast,
+        f"    {p}r = (<{naming.INLINE_TYPE}{i}>{naming.INLINE}{i})({passed})",
         f"    if {p}r != {_INLINE_RETURNS[callee.c_ret]} or PyErr_Occurred() == NULL:",
         f"        {p}lc[0] += 1",
         f"        return {p}r",

@@ -28,6 +28,7 @@ import ast
 import copy
 
 from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction, unpacked_items
+from ..analyzer.raise_free import raise_free
 from ..analyzer.ranges import PARAM_REACH
 from ..profiler.arrays import ArrayType, TupleType
 from . import emit_calls, int_starts, naming
@@ -241,8 +242,9 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
         parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
     parts.append(_entry(fn, use_c))
     inline = _inline_text(fn, ret_c if use_c else ret_obj) if fn.pure else None
+    fast = _inline_text(fn, ret_c if use_c else ret_obj, fast=True) if inline else None
     parts.append(emit_calls.export(fn, use_c, ret_obj, _obj_call, _call_body,
-                                   _counter_decls(fn, use_c), inline))
+                                   _counter_decls(fn, use_c), inline, fast))
     parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
     sites = "".join(f"cdef {c_type} {site}\n" for site, c_type in fn.global_sites)
     body = sites + "\n\n".join(parts) + "\n"
@@ -253,18 +255,24 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     return text + f"\n\n{naming.LINES} = {line_map(text)!r}\n"
 
 
-def _inline_text(fn: TypedFunction, ret: str) -> str | None:
+def _inline_text(fn: TypedFunction, ret: str, fast: bool = False) -> str | None:
     """A pure body as an inline function callers can copy (emit_calls.inline_text), or
     None when it needs anything of this module's: the binding (globals, cells, direct
-    calls), module-level names, or a return type its export converts."""
+    calls), module-level names, or a return type its export converts. ``fast``: its
+    copy without checks (emit_calls.fast_inline_text), or None when the body is not
+    proven raise-free for small int arguments (analyzer/raise_free.py)."""
     if fn.self_recursive or not emit_calls.inlinable(fn, ret):
         return None
+    if fast and not (all(fn.c_type(v) in ("long long", "double", "bint") for v in fn.locals)
+                     and raise_free(fn.node, fn.params, fn.types)):
+        return None     # (a local held as a Python object could fail to allocate)
     sites = list(fn.global_sites), list(fn.local_sites)
     try:
-        text = _impl(fn, c_ints=fn.c_ints, name=naming.INLINE, ret=ret, bound=False)
+        text = _impl(fn, c_ints=fn.c_ints, name=naming.INLINE_FAST if fast else naming.INLINE,
+                     ret=ret, bound=False)
     finally:
         fn.global_sites[:], fn.local_sites[:] = sites
-    return emit_calls.inline_text(text)
+    return emit_calls.fast_inline_text(text) if fast else emit_calls.inline_text(text)
 
 
 def _view_guards(fn: TypedFunction, raw: list, fallback: str) -> list:

@@ -80,6 +80,7 @@ ZERO_DIVISION_MESSAGE = PREFIX + "zero_division_message"   # the interpreter's o
 FREE_FORMAT = PREFIX + "free_format"   # ... for an empty free variable
 MAKE_UNPACKER = PREFIX + "make_unpacker"   # unpacking compiled by the interpreter
 FLOAT_DIV = PREFIX + "fdiv"            # float true division with Python's error message
+FLOAT_DIV_NZ = PREFIX + "fdiv_nz"      # ... by a divisor proven nonzero (analyzer/raise_free.py)
 RANGE_STOP = PREFIX + "range_stop"     # stop of a C range loop whose last step could overflow
 RANGE_COUNT = PREFIX + "range_count"   # how many values range(a, b, c) gives, c known at run time
 RANGE_AT = PREFIX + "range_at"         # its k-th value (a + k * c, computed without overflow)
@@ -176,6 +177,8 @@ CALL_TYPE = PREFIX + "fp_"             # + index: its function pointer type
 INLINE = PREFIX + "inl_"               # + index: a small pure callee's C body, copied into
 #                                        the caller's module (emit_calls.py: inline_text)
 INLINE_TYPE = PREFIX + "inl_t"         # + index: that body as a pointer that propagates nothing
+INLINE_FAST = PREFIX + "inlf_"         # + index: its copy without checks, for small int
+#                                        arguments (analyzer/raise_free.py)
 INLINE_NAMES = PREFIX + "inl_names"    # + index: the builtins it compiled natively
 INLINE_KNOWN = PREFIX + "inl_known"    # + index: its known globals and their objects
 INLINE_OK = PREFIX + "inline_ok"       # are they still what it was compiled for?

@@ -271,13 +271,9 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
                 if counter not in self.link_counters:
                     self.link_counters[counter] = callee.index
                     fn.local_sites.append((counter, "unsigned long long*"))
-                direct = _call(helper + naming.PURE_CALL, _binding(),
-                               ast.Name(id=counter, ctx=ast.Load()), *args)
-                test = ast.Compare(left=ast.Name(id=counter, ctx=ast.Load()), ops=[ast.NotEq()],
-                                   comparators=[ast.Name(id="NULL", ctx=ast.Load())])
-                python = _call(naming.DEOPT_DOUBLE if callee.c_ret == "double"
-                               else naming.DEOPT_BINT)
-                return ast.copy_location(ast.IfExp(test=test, body=direct, orelse=python), node)
+                return ast.copy_location(_call(helper + naming.PURE_CALL, _binding(),
+                                               ast.Name(id=counter, ctx=ast.Load()), *args),
+                                         node)
             if self.c_ints and callee.inline is not None and callee.c_ret in ("double", "bint"):
                 # a pure body (analyzer/purity.py) calls a pure callee only in C: while it
                 # is not linked, the body leaves (the entry re-runs the original code)

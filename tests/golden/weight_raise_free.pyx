@@ -1,0 +1,66 @@
+# golden: corpus_calls.weight('int', 'int')
+# regenerate: python -m pytest tests/test_golden.py --update-golden
+cdef double __jitcy_deopt():
+    raise __jitcy_Deopt()
+
+
+cdef double __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long i, long long j):
+    return __jitcy_fdiv(1.0, ((i + j) * (i + j + 1) >> 1) + i + 1)
+
+cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
+    cdef long long __jitcy_c0
+    cdef long long __jitcy_c1
+    cdef int __jitcy_overflow = 0
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    if not (type(__jitcy_a0) is int and type(__jitcy_a1) is int):
+        return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    cdef double __jitcy_t0 = 0.0
+    if __jitcy_b.calls <= 8 or (__jitcy_b.calls & 1023) == 0:
+        __jitcy_t0 = __jitcy_perf_counter()
+    try:
+        __jitcy_c0 = PyLong_AsLongLongAndOverflow(__jitcy_a0, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+        __jitcy_c1 = PyLong_AsLongLongAndOverflow(__jitcy_a1, &__jitcy_overflow)
+        if __jitcy_overflow:
+            return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+        try:
+            return __jitcy_impl_c(__jitcy_b, __jitcy_c0, __jitcy_c1)
+        except (OverflowError, __jitcy_Deopt):
+            pass   # a pure body: re-running it (original code) repeats nothing
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    finally:
+        if __jitcy_t0 != 0.0:
+            __jitcy_sampled(__jitcy_b, __jitcy_t0)
+
+
+def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0, __jitcy_a1):
+    return __jitcy_entry_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+
+
+cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
+    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0], <object>__jitcy_args[1])
+
+
+from cpython.pycapsule cimport PyCapsule_New
+__jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
+
+cdef double __jitcy_cexport(object __jitcy_bo, long long __jitcy_a0, long long __jitcy_a1) except? -1.0:
+    cdef __jitcy_Binding __jitcy_b = <__jitcy_Binding>__jitcy_bo
+    if __jitcy_tracing():
+        return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+    __jitcy_b.calls += 1
+    try:
+        return __jitcy_impl_c(__jitcy_b, __jitcy_a0, __jitcy_a1)
+    except (OverflowError, __jitcy_Deopt):
+        pass   # a pure body: re-running it (original code) repeats nothing
+    return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
+
+
+from cpython.pycapsule cimport PyCapsule_New
+def __jitcy_calls_address(__jitcy_Binding __jitcy_b):
+    return PyCapsule_New(&__jitcy_b.calls, NULL, NULL)
+
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'long long'), ('int', 'int'), 'float', ('cdef inline double __jitcy_inl_(long long i, long long j) except? -1.2345678910111213e-300:\n    return __jitcy_fdiv(1.0, ((i + j) * (i + j + 1) >> 1) + i + 1)', (), (), '@cython.overflowcheck(False)\ncdef inline double __jitcy_inlf_(long long i, long long j) noexcept:\n    return __jitcy_fdiv_nz(1.0, ((i + j) * (i + j + 1) >> 1) + i + 1)'), __jitcy_calls_address)
