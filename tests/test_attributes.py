@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import jitcy
 
@@ -339,6 +341,113 @@ def test_calls_of_classes_build_the_same_objects(compiled):
                 NoInit, int, str, Shape, len, 3):
         assert _outcome(f, cls, 7) == _outcome(construct2, cls, 7), cls
 
+
+
+# -- sites that see many classes: up to four kept per site (AC_WAYS), then replaced --------
+def _family():
+    """Seven classes a site can see (more than a site keeps): dict and __slots__ layouts,
+    subclasses, a method overridden, one with the attribute as a property."""
+    class Base:
+        def __init__(self, v):
+            self.x, self.y = v, v + 1
+
+        def get(self):
+            return ("base", self.x)
+
+    class A(Base):
+        def get(self):
+            return ("A", self.y)
+
+    class B(Base):
+        pass
+
+    class C(A):
+        def __init__(self, v):
+            self.y = -v                   # another order of the shared keys
+            self.x = v
+
+    class S:
+        __slots__ = ("x", "y")
+
+        def __init__(self, v):
+            self.x, self.y = v, 2 * v
+
+        def get(self):
+            return ("S", self.x)
+
+    class T(S):
+        __slots__ = ("z",)
+
+        def __init__(self, v):
+            super().__init__(v)
+            self.z = v
+
+    class P:
+        def __init__(self, v):
+            self.y = v
+
+        @property
+        def x(self):
+            return ("property", self.y)
+
+        def get(self):
+            return ("P", self.y)
+
+    return [Base, A, B, C, S, T, P]
+
+
+def poly_site(o, v):
+    o.x = v                               # one store site
+    return o.x, o.y, o.get()              # two read sites and a method site
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.lists(st.tuples(st.integers(0, 6), st.integers(-3, 3),
+                                st.sampled_from(["call", "patch", "shadow", "unpatch"])),
+                      min_size=1, max_size=40))
+def test_sites_that_see_many_classes_give_the_interpreters_answers(compiled, order):
+    """One compiled and one interpreted copy of poly_site see the same objects of seven
+    classes in a random order, while classes change (a method replaced and restored: a
+    new version tag for a class a site may hold in any of its ways) and instances shadow
+    a method: values, errors and the instances' __dict__ must be the interpreter's."""
+    f = compiled(poly_site, _family()[0](1), 0)
+    classes = _family()
+    originals = {cls: cls.__dict__.get("get") for cls in classes}
+    for index, v, action in order:
+        cls = classes[index]
+        if action == "patch":
+            cls.get = lambda self, _n=cls.__name__: ("patched", _n)
+            continue
+        if action == "unpatch":
+            if originals[cls] is None:
+                if "get" in cls.__dict__:
+                    del cls.get
+            else:
+                cls.get = originals[cls]
+            continue
+        a, b = cls(v), cls(v)
+        if action == "shadow" and hasattr(a, "__dict__"):
+            a.get = b.get = lambda: "from the instance"
+        got, want = _outcome(f, a, v * 10), _outcome(poly_site, b, v * 10)
+        assert got == want, (cls.__name__, action)
+        assert getattr(a, "__dict__", None) == getattr(b, "__dict__", None)
+        assert list(vars(a)) == list(vars(b)) if hasattr(a, "__dict__") else True
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the cached paths are 3.11's")
+def test_refcounts_stay_balanced_at_sites_of_many_classes(compiled):
+    f = compiled(poly_site, _family()[0](1), 0)
+    objects = [cls(1) for cls in _family() if cls.__name__ != "P"]
+    value = object()
+    before = sys.getrefcount(value)
+    for _ in range(200):
+        for o in objects:
+            try:
+                f(o, value)
+            except TypeError:             # value + 1 in __init__ is not run here; o.get()
+                pass
+    assert sys.getrefcount(value) == before + len(objects)     # each object holds it once
 
 
 # -- private names: the class body mangled them (self.__n is self._Bounded__n) -------------

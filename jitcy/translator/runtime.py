@@ -962,8 +962,14 @@ cdef extern from *:
        index of the name in the class's shared instance keys. Everything else (another
        type, a property, __getattr__, a materialized __dict__, a missing value) is the
        plain PyObject_GetAttr / PyObject_SetAttr, so errors and messages are Python's.
-       Other Python versions (other object layouts) always take the plain path. */
-    typedef struct { unsigned int version; int kind; Py_ssize_t index; int misses; } {p}acache;
+       Other Python versions (other object layouts) always take the plain path.
+       A site holds up to {p}AC_WAYS types (the interpreter's caches hold one): a method
+       of a base class sees its subclasses at one site (richards' Task methods: four
+       task classes), and a cache of one type would refill at each change of type, a
+       class lookup and a scan of the shared keys each time. */
+    #define {p}AC_WAYS 4
+    typedef struct { unsigned int version; int kind; Py_ssize_t index; } {p}aentry;
+    typedef struct { {p}aentry e[{p}AC_WAYS]; int misses; unsigned int next; } {p}acache;
     #define {p}AC_NONE 0
     #define {p}AC_VALUES 1
     #define {p}AC_SLOT 2
@@ -999,60 +1005,74 @@ cdef extern from *:
         return -1;
     }
 
-    static void {p}afill(PyObject *o, PyObject *name, {p}acache *c, int store) {
+    static {p}aentry *{p}afill(PyObject *o, PyObject *name, {p}acache *c, int store) {
+        /* The entry of o's type: found in the other ways, else made in a free way or the
+           next one in turn; NULL: nothing to cache yet (the plain path, a try next time). */
         PyTypeObject *tp = Py_TYPE(o);
         PyObject *descr;
-        Py_ssize_t index;
-        c->version = 0;
-        c->kind = {p}AC_NONE;
+        Py_ssize_t index = 0;
+        int kind = {p}AC_NONE, k;
+        if (tp->tp_version_tag != 0)
+            for (k = 1; k < {p}AC_WAYS; k++)
+                if (c->e[k].version == tp->tp_version_tag)
+                    return &c->e[k];
         if (!PyUnicode_CheckExact(name) || !PyUnicode_CHECK_INTERNED(name))
-            return;
+            return NULL;
         if (store ? tp->tp_setattro != PyObject_GenericSetAttr
                   : tp->tp_getattro != PyObject_GenericGetAttr)
-            goto uncacheable;
+            goto found;                        /* kind NONE: the plain path for this type */
         descr = _PyType_Lookup(tp, name);      /* borrowed; gives tp a version tag */
         if (tp->tp_version_tag == 0 || !(tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
-            return;
+            return NULL;
         if (descr == NULL) {
             if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) || {p}VALUES(o) == NULL)
-                goto uncacheable;
+                goto found;
             index = {p}shared_index(tp, name);
             if (index < 0) {
                 /* the name may join the shared keys later (the first store of an
                    attribute): try again a few times before giving up on this type */
                 if (++c->misses < 16)
-                    return;
-                goto uncacheable;
+                    return NULL;
+                goto found;
             }
-            c->kind = {p}AC_VALUES;
-            c->index = index;
+            kind = {p}AC_VALUES;
         }
         else if (Py_IS_TYPE(descr, &PyMemberDescr_Type)
                  && ((PyMemberDescrObject *)descr)->d_member->type == 16     /* T_OBJECT_EX */
                  && !(store && (((PyMemberDescrObject *)descr)->d_member->flags & 1))) {
-            c->kind = {p}AC_SLOT;                                           /* not READONLY */
-            c->index = ((PyMemberDescrObject *)descr)->d_member->offset;
+            kind = {p}AC_SLOT;                                              /* not READONLY */
+            index = ((PyMemberDescrObject *)descr)->d_member->offset;
         }
-    uncacheable:
-        c->version = tp->tp_version_tag;
+    found:
+        if (tp->tp_version_tag == 0)
+            return NULL;
+        for (k = 0; k < {p}AC_WAYS && c->e[k].version != 0; k++)
+            ;
+        if (k == {p}AC_WAYS)
+            k = (int)(c->next++ % {p}AC_WAYS);
+        c->e[k].version = tp->tp_version_tag;
+        c->e[k].kind = kind;
+        c->e[k].index = index;
+        return &c->e[k];
     }
     #endif
 
     static PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
     #ifdef {p}ATTR_FAST
         PyObject *r;
-        if (Py_TYPE(o)->tp_version_tag != c->version || c->version == 0)
-            {p}afill(o, name, c, 0);
-        if (c->version != 0 && Py_TYPE(o)->tp_version_tag == c->version) {
-            if (c->kind == {p}AC_VALUES) {
+        {p}aentry *e = &c->e[0];
+        if (e->version != Py_TYPE(o)->tp_version_tag || e->version == 0)
+            e = {p}afill(o, name, c, 0);
+        if (e != NULL) {
+            if (e->kind == {p}AC_VALUES) {
                 {p}values311 *values = {p}VALUES(o);
-                if (values != NULL && (r = values->values[c->index]) != NULL) {
+                if (values != NULL && (r = values->values[e->index]) != NULL) {
                     Py_INCREF(r);
                     return r;
                 }
             }
-            else if (c->kind == {p}AC_SLOT) {
-                r = *(PyObject **)((char *)o + c->index);
+            else if (e->kind == {p}AC_SLOT) {
+                r = *(PyObject **)((char *)o + e->index);
                 if (r != NULL) {
                     Py_INCREF(r);
                     return r;
@@ -1066,20 +1086,21 @@ cdef extern from *:
     static int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
     #ifdef {p}ATTR_FAST
         PyObject *old, **place;
-        if (Py_TYPE(o)->tp_version_tag != c->version || c->version == 0)
-            {p}afill(o, name, c, 1);
-        if (c->version != 0 && Py_TYPE(o)->tp_version_tag == c->version) {
-            if (c->kind == {p}AC_VALUES) {
+        {p}aentry *e = &c->e[0];
+        if (e->version != Py_TYPE(o)->tp_version_tag || e->version == 0)
+            e = {p}afill(o, name, c, 1);
+        if (e != NULL) {
+            if (e->kind == {p}AC_VALUES) {
                 {p}values311 *values = {p}VALUES(o);
                 if (values != NULL) {
-                    old = values->values[c->index];
+                    old = values->values[e->index];
                     Py_INCREF(v);
-                    values->values[c->index] = v;
+                    values->values[e->index] = v;
                     if (old == NULL) {
                         /* _PyDictValues_AddToInsertionOrder (pycore_dict.h, 3.11) */
                         uint8_t *size_ptr = ((uint8_t *)values) - 2;
                         int size = *size_ptr + 1;
-                        size_ptr[-size] = (uint8_t)c->index;
+                        size_ptr[-size] = (uint8_t)e->index;
                         *size_ptr = (uint8_t)size;
                     }
                     else {
@@ -1088,8 +1109,8 @@ cdef extern from *:
                     return 0;
                 }
             }
-            else if (c->kind == {p}AC_SLOT) {
-                place = (PyObject **)((char *)o + c->index);
+            else if (e->kind == {p}AC_SLOT) {
+                place = (PyObject **)((char *)o + e->index);
                 old = *place;
                 Py_INCREF(v);
                 *place = v;
@@ -1113,49 +1134,65 @@ cdef extern from *:
     /* obj.m(args) with obj a local and m found on the class (a function or a method
        descriptor): the unbound function, called with obj prepended, as the interpreter's
        LOAD_METHOD/CALL do (no bound method object), with the class lookup cached under the
-       class's version tag (3.11 layouts; elsewhere _PyObject_GetMethod's own lookup). The
-       lookup runs before the arguments are evaluated, as in Python: {p}lm returns the
-       callable and sets *self_needed, then {p}cmN calls it. */
-    typedef struct { unsigned int version; Py_ssize_t nentries; PyObject *func; int kind; } {p}mcache;
+       class's version tag (3.11 layouts; elsewhere _PyObject_GetMethod's own lookup), for
+       up to {p}AC_WAYS classes per site (see {p}acache). The lookup runs before the
+       arguments are evaluated, as in Python: {p}lm returns the callable and sets
+       *self_needed, then {p}cmN calls it. */
+    typedef struct { unsigned int version; Py_ssize_t nentries; PyObject *func; int kind; } {p}mentry;
+    typedef struct { {p}mentry e[{p}AC_WAYS]; unsigned int next; } {p}mcache;
+
+    #ifdef {p}ATTR_FAST
+    static int {p}mhit({p}mentry *e, PyObject *o, PyTypeObject *tp) {
+        if (e->version == 0 || tp->tp_version_tag != e->version)
+            return 0;
+        if (e->kind == 1)                         /* no instance dict at all */
+            return 1;
+        return e->kind == 2 && {p}VALUES(o) != NULL
+               && (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries
+                  == e->nentries;                 /* the name joined no instance keys since */
+    }
+    #endif
 
     static PyObject *{p}lm(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed) {
         PyTypeObject *tp = Py_TYPE(o);
         PyObject *meth = NULL;
     #ifdef {p}ATTR_FAST
-        if (c->version != 0 && tp->tp_version_tag == c->version) {
-            if (c->kind == 1) {                   /* no instance dict at all */
-                Py_INCREF(c->func);
+        {p}mentry *e;
+        int k;
+        for (k = 0; k < {p}AC_WAYS; k++) {
+            if ({p}mhit(&c->e[k], o, tp)) {
+                Py_INCREF(c->e[k].func);
                 *self_needed = 1;
-                return c->func;
-            }
-            if (c->kind == 2 && {p}VALUES(o) != NULL
-                    && (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries
-                       == c->nentries) {          /* the name joined no instance keys since */
-                Py_INCREF(c->func);
-                *self_needed = 1;
-                return c->func;
+                return c->e[k].func;
             }
         }
-        else if (tp->tp_getattro == PyObject_GenericGetAttr && PyUnicode_CheckExact(name)
+        if (tp->tp_getattro == PyObject_GenericGetAttr && PyUnicode_CheckExact(name)
                  && PyUnicode_CHECK_INTERNED(name)) {
             PyObject *descr = _PyType_Lookup(tp, name);
-            c->version = 0;
+            int kind = 0;
             if (descr != NULL && tp->tp_version_tag != 0
                     && (tp->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)
                     && PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR)) {
-                if (tp->tp_dictoffset == 0 && !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
-                    c->kind = 1;
-                    c->func = descr;
-                    c->version = tp->tp_version_tag;
-                }
+                if (tp->tp_dictoffset == 0 && !(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT))
+                    kind = 1;
                 else if ((tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) && {p}VALUES(o) != NULL
                          && ((PyHeapTypeObject *)tp)->ht_cached_keys != NULL
-                         && {p}shared_index(tp, name) < 0) {
-                    c->kind = 2;
-                    c->func = descr;
-                    c->nentries = (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries;
-                    c->version = tp->tp_version_tag;
-                }
+                         && {p}shared_index(tp, name) < 0)
+                    kind = 2;
+            }
+            /* this type's way (an entry gone stale), else a free one, else the next */
+            for (k = 0; k < {p}AC_WAYS && c->e[k].version != 0
+                        && c->e[k].version != tp->tp_version_tag; k++)
+                ;
+            if (k == {p}AC_WAYS)
+                k = kind != 0 ? (int)(c->next++ % {p}AC_WAYS) : -1;
+            if (k >= 0) {
+                e = &c->e[k];
+                e->version = kind != 0 ? tp->tp_version_tag : 0;
+                e->kind = kind;
+                e->func = descr;
+                if (kind == 2)
+                    e->nentries = (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries;
             }
         }
         *self_needed = _PyObject_GetMethod(o, name, &meth);
