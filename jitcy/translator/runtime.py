@@ -88,6 +88,17 @@ cdef extern from *:
     PyAPI_FUNC(void) PyErr_SetObject(PyObject *, PyObject *) __attribute__((cold));
     PyAPI_FUNC(void) PyErr_Clear(void) __attribute__((cold));
     #endif
+
+    /* A call from C with positional arguments: a Python function's vectorcall pointer
+       called directly (the interpreter's own, or a compiled entry's, see
+       {p}install_vectorcall), which is what PyObject_Vectorcall does minus a call through
+       the PLT, its lookup of the pointer and _Py_CheckFunctionResult, a consistency check
+       of the result that those two always pass. Anything else: PyObject_Vectorcall. */
+    static inline PyObject *{p}vcall(PyObject *f, PyObject *const *args, size_t nargsf) {
+        if (Py_IS_TYPE(f, &PyFunction_Type) && ((PyFunctionObject *)f)->vectorcall != NULL)
+            return ((PyFunctionObject *)f)->vectorcall(f, args, nargsf, NULL);
+        return PyObject_Vectorcall(f, args, nargsf, NULL);
+    }
     """
     bint {p}likely "likely" (bint)     # Cython's own macro: __builtin_expect(!!(x), 1)
     int {p}tracing()
@@ -821,7 +832,14 @@ cdef extern from *:
     #endif
     static PyObject *{p}info_marker = NULL;          /* interned, shared by all modules */
     static vectorcallfunc {p}plain_vectorcall = NULL; /* what Python functions use */
-    static PyObject *{p}last_capsule = NULL;
+    /* The code object last served (held, so its address is never reused), its info
+       tuple (a constant of it: alive as long as it is) and entry: one module serves one
+       function, mostly, and its next call skips reading the info tuple again, a chain of
+       dependent loads (code, constants, info, its type, size and marker, the capsule)
+       that made a fifth of the calls between richards' small methods. */
+    static PyObject *{p}last_code = NULL;
+    static PyObject *{p}last_info = NULL;
+    static PyObject *{p}last_binding = NULL;
     static {p}fast_t {p}last_fast = NULL;
 
     static void {p}direct_error(PyObject *info, PyFunctionObject *f) {
@@ -853,20 +871,41 @@ cdef extern from *:
                                    PyObject *kwnames) {
         PyFunctionObject *f = (PyFunctionObject *)func;
         PyCodeObject *co = (PyCodeObject *)f->func_code;
-        PyObject *consts = co->co_consts, *info, *defaults, *r;
+        PyObject *consts, *info, *binding, *defaults, *r;
         PyObject *full[16];
         PyObject *const *use = args;
-        Py_ssize_t nc = PyTuple_GET_SIZE(consts), nargs = PyVectorcall_NARGS(nargsf);
+        Py_ssize_t nc, nargs = PyVectorcall_NARGS(nargsf);
         Py_ssize_t argc, nd, i;
         PyObject *capsule;
         PyThreadState *ts;
         {p}fast_t fast;
-        if (nc == 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0))
+        if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)
             goto plain;
-        info = PyTuple_GET_ITEM(consts, nc - 1);
-        if (!PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 5
-                || PyTuple_GET_ITEM(info, 4) != {p}info_marker)
-            goto plain;
+        if ((PyObject *)co == {p}last_code) {
+            info = {p}last_info;
+            binding = {p}last_binding;
+            fast = {p}last_fast;
+        }
+        else {
+            consts = co->co_consts;
+            nc = PyTuple_GET_SIZE(consts);
+            if (nc == 0)
+                goto plain;
+            info = PyTuple_GET_ITEM(consts, nc - 1);
+            if (!PyTuple_CheckExact(info) || PyTuple_GET_SIZE(info) != 5
+                    || PyTuple_GET_ITEM(info, 4) != {p}info_marker)
+                goto plain;
+            capsule = PyTuple_GET_ITEM(info, 0);
+            fast = ({p}fast_t)PyCapsule_GetPointer(capsule, NULL);
+            if (fast == NULL)
+                return NULL;
+            Py_INCREF(co);
+            binding = PyTuple_GET_ITEM(info, 1);
+            Py_XSETREF({p}last_code, (PyObject *)co);
+            {p}last_info = info;
+            {p}last_binding = binding;
+            {p}last_fast = fast;
+        }
         argc = co->co_argcount;
         defaults = NULL;
         if (nargs != argc) {
@@ -882,20 +921,6 @@ cdef extern from *:
             use = full;
             Py_INCREF(defaults);   /* the call may rebind __defaults__ */
         }
-        capsule = PyTuple_GET_ITEM(info, 0);
-        if (capsule == {p}last_capsule) {      /* one module serves one function, mostly */
-            fast = {p}last_fast;
-        }
-        else {
-            fast = ({p}fast_t)PyCapsule_GetPointer(capsule, NULL);
-            if (fast == NULL) {
-                Py_XDECREF(defaults);
-                return NULL;
-            }
-            Py_INCREF(capsule);           /* held, so its address is never reused */
-            Py_XSETREF({p}last_capsule, capsule);
-            {p}last_fast = fast;
-        }
     #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
         /* Py_EnterRecursiveCall / Py_LeaveRecursiveCall, inline as 3.11's own headers
            have them (the exported functions cost a call each way).
@@ -906,14 +931,14 @@ cdef extern from *:
             Py_XDECREF(defaults);
             return NULL;
         }
-        r = fast(PyTuple_GET_ITEM(info, 1), use);
+        r = fast(binding, use);
         ts->recursion_remaining++;
     #else
         if (Py_EnterRecursiveCall("")) {
             Py_XDECREF(defaults);
             return NULL;
         }
-        r = fast(PyTuple_GET_ITEM(info, 1), use);
+        r = fast(binding, use);
         Py_LeaveRecursiveCall();
     #endif
         Py_XDECREF(defaults);
@@ -1207,64 +1232,64 @@ cdef extern from *:
     static PyObject *{p}cm0(PyObject *meth, int *self_needed, PyObject *o) {
         PyObject *args[2] = {NULL, o};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 1, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 1);
+        return {p}vcall(meth, args + 2, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm1(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0) {
         PyObject *args[3] = {NULL, o, a0};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 2, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 2);
+        return {p}vcall(meth, args + 2, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm2(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1) {
         PyObject *args[4] = {NULL, o, a0, a1};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 3, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 3);
+        return {p}vcall(meth, args + 2, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm3(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2) {
         PyObject *args[5] = {NULL, o, a0, a1, a2};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 4, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 4);
+        return {p}vcall(meth, args + 2, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm4(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3) {
         PyObject *args[6] = {NULL, o, a0, a1, a2, a3};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 5, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 5);
+        return {p}vcall(meth, args + 2, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm5(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4) {
         PyObject *args[7] = {NULL, o, a0, a1, a2, a3, a4};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 6, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 6);
+        return {p}vcall(meth, args + 2, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm6(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5) {
         PyObject *args[8] = {NULL, o, a0, a1, a2, a3, a4, a5};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 7, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 7);
+        return {p}vcall(meth, args + 2, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm7(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6) {
         PyObject *args[9] = {NULL, o, a0, a1, a2, a3, a4, a5, a6};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 8, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 8);
+        return {p}vcall(meth, args + 2, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}cm8(PyObject *meth, int *self_needed, PyObject *o, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6, PyObject *a7) {
         PyObject *args[10] = {NULL, o, a0, a1, a2, a3, a4, a5, a6, a7};
         if (*self_needed)
-            return PyObject_Vectorcall(meth, args + 1, 9, NULL);
-        return PyObject_Vectorcall(meth, args + 2, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+            return {p}vcall(meth, args + 1, 9);
+        return {p}vcall(meth, args + 2, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
     """
     ctypedef struct {p}mcache:
@@ -1303,7 +1328,7 @@ cdef extern from *:
         if (self == NULL)
             return NULL;
         args[0] = self;
-        r = PyObject_Vectorcall(c->init, args, nargs + 1, NULL);
+        r = {p}vcall(c->init, args, nargs + 1);
         if (r == NULL) {
             Py_DECREF(self);
             return NULL;
@@ -1351,63 +1376,63 @@ cdef extern from *:
         PyObject *args[1] = {NULL};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 0);
-        return PyObject_Vectorcall(f, args + 1, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 0 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call1(PyObject *f, {p}ccache *c, PyObject *a0) {
         PyObject *args[2] = {NULL, a0};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 1);
-        return PyObject_Vectorcall(f, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call2(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1) {
         PyObject *args[3] = {NULL, a0, a1};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 2);
-        return PyObject_Vectorcall(f, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call3(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2) {
         PyObject *args[4] = {NULL, a0, a1, a2};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 3);
-        return PyObject_Vectorcall(f, args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 3 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call4(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3) {
         PyObject *args[5] = {NULL, a0, a1, a2, a3};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 4);
-        return PyObject_Vectorcall(f, args + 1, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 4 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call5(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4) {
         PyObject *args[6] = {NULL, a0, a1, a2, a3, a4};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 5);
-        return PyObject_Vectorcall(f, args + 1, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 5 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call6(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5) {
         PyObject *args[7] = {NULL, a0, a1, a2, a3, a4, a5};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 6);
-        return PyObject_Vectorcall(f, args + 1, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call7(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6) {
         PyObject *args[8] = {NULL, a0, a1, a2, a3, a4, a5, a6};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 7);
-        return PyObject_Vectorcall(f, args + 1, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 7 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
 
     static PyObject *{p}call8(PyObject *f, {p}ccache *c, PyObject *a0, PyObject *a1, PyObject *a2, PyObject *a3, PyObject *a4, PyObject *a5, PyObject *a6, PyObject *a7) {
         PyObject *args[9] = {NULL, a0, a1, a2, a3, a4, a5, a6, a7};
         if ({p}constructible(f, c))
             return {p}construct((PyTypeObject *)f, c, args, 8);
-        return PyObject_Vectorcall(f, args + 1, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        return {p}vcall(f, args + 1, 8 | PY_VECTORCALL_ARGUMENTS_OFFSET);
     }
     """
     ctypedef struct {p}ccache:
