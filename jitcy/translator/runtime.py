@@ -841,6 +841,8 @@ cdef extern from *:
     static PyObject *{p}last_info = NULL;
     static PyObject *{p}last_binding = NULL;
     static {p}fast_t {p}last_fast = NULL;
+    static Py_ssize_t {p}last_argc = 0;      /* (its co_argcount: the code object itself
+                                               stays out of the cache on a hit) */
 
     static void {p}direct_error(PyObject *info, PyFunctionObject *f) {
         /* The exception leaves compiled code with no trampoline frame to fix its
@@ -885,6 +887,7 @@ cdef extern from *:
             info = {p}last_info;
             binding = {p}last_binding;
             fast = {p}last_fast;
+            argc = {p}last_argc;
         }
         else {
             consts = co->co_consts;
@@ -905,8 +908,8 @@ cdef extern from *:
             {p}last_info = info;
             {p}last_binding = binding;
             {p}last_fast = fast;
+            {p}last_argc = argc = co->co_argcount;
         }
-        argc = co->co_argcount;
         defaults = NULL;
         if (nargs != argc) {
             /* only trampolines of plain positional parameters carry the info */
