@@ -122,6 +122,8 @@ numbers = st.one_of(
     st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 1e308, 5e-324, math.inf, -math.inf, math.nan]),
     st.integers(min_value=-10, max_value=10),
     st.sampled_from([0, 2**53 + 1, -(2**53) - 1, 2**63, -(2**63) - 1, 2**70, True, False]),
+    # the edges of the small-int paths (one 30-bit digit on 3.11)
+    st.sampled_from([2**30 - 1, 2**30, -(2**30) + 1, -(2**30), 2**29 + 3]),
     st.fractions(max_denominator=10),
     st.sampled_from([decimal.Decimal("1.5"), decimal.Decimal("-0"), decimal.Decimal("NaN")]),
 )

@@ -99,7 +99,30 @@ _INT_OPS = {"add": "__builtin_add_overflow", "iadd": "__builtin_add_overflow",
 def _int_path(name: str, kinds: str) -> str:
     """C: the boxed path's shortcut for an exact int operand with a C int (GCC/clang):
     the same value Python's int operation gives (no overflow, else the interpreter's), a
-    comparison exact."""
+    comparison exact. Two flex operands (FF) that both hold small exact ints (an int
+    attribute, a counter kept as an object: richards' priorities, chaos' indexes) take it
+    too, as the interpreter's BINARY_OP_ADD_INT and COMPARE_OP_INT do."""
+    if kinds == "FF":
+        if name in _INT_OPS:
+            return f"""#if defined(__GNUC__) || defined(__clang__)
+        {{
+            long long x, y, v;
+            if ({{p}}small_int(a, &x) && {{p}}small_int(b, &y) && !{_INT_OPS[name]}(x, y, &v))
+                return PyLong_FromLongLong(v);
+        }}
+        #endif
+        """
+        if name in COMPARE:
+            return f"""{{
+            long long x, y;
+            if ({{p}}small_int(a, &x) && {{p}}small_int(b, &y)) {{
+                res = (x {COMPARE[name][0]} y) ? Py_True : Py_False;
+                Py_INCREF(res);
+                return res;
+            }}
+        }}
+        """
+        return ""
     if kinds not in ("FI", "IF"):
         return ""
     obj, c = ("a", "b") if kinds == "FI" else ("b", "a")
