@@ -72,6 +72,7 @@ CHEAP_CALL_SECONDS = 20e-6      # measured only if an interpreted call costs les
                                 # slow interpreted calls)
 MEASURED_CALLS = 31             # compiled (and as many interpreted) calls timed
 EARLY_KEEP_CALLS = 5            # ... or this many, if compiled is already 2x faster
+WARMUP_CALLS = 16              # each side's first calls of the window, not timed (see measured)
 SLOWER_MARGIN = 1.25            # compiled median above 1.25x the interpreted median: revert
 
 
@@ -179,6 +180,7 @@ class HotFunction:
         self.compiled_samples: list = []
         self.interpreted_samples: list = []
         self.window_calls = 0
+        self.window_fallbacks = 0            # compiled-side calls that ran the original
         self.guard_misses = 0
         self.fallbacks = 0
         self.primary: Specialization | None = None
@@ -326,6 +328,7 @@ class HotFunction:
         self.compiled_samples = []
         self.interpreted_samples = []
         self.window_calls = 0
+        self.window_fallbacks = 0
         self.measured_function = types.FunctionType(
             spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
         if spec.install_fast is not None:     # timed as called from C (probe.py, measure)
@@ -334,9 +337,27 @@ class HotFunction:
                                                    on_error=self._on_error)
         func.__code__ = self.measure_code
 
-    def measured(self, seconds: float, compiled_call: bool) -> None:
+    def measured(self, seconds: float, compiled_call: bool, fell_back: bool = False) -> None:
         """One timed call in the measuring window (from ``measure``); decide once there
-        are enough."""
+        are enough. ``fell_back``: the compiled side's call missed the guard and ran the
+        original code through the miss dispatcher (another signature than the one
+        compiled, none compiled for it yet): it timed the dispatcher and the interpreter,
+        nothing of the compiled code, so it is no sample. When the compiled side's calls
+        keep missing (chaos' ``Spline.__call__``: compiled for the int of its first call
+        ``spl(0)``, then called with floats), the window ends without a verdict: the
+        code stays swapped and the miss dispatcher compiles the other signature.
+        The window's first WARMUP_CALLS calls of each side are no samples either: a
+        freshly swapped body fills its per-site caches (attributes, methods, globals: up
+        to four classes per site) on its first calls, which is not what it costs after
+        (richards' small methods were reverted on those: 33-34 of 37 kept, 1.6-1.8x;
+        with the warm-up 35-37 of 37, 1.9-2.2x)."""
+        if self.window_calls <= 2 * WARMUP_CALLS:
+            return
+        if compiled_call and fell_back:
+            self.window_fallbacks += 1
+            if self.window_fallbacks >= MEASURED_CALLS:
+                self._end_measuring_unmeasured()
+            return
         samples = self.compiled_samples if compiled_call else self.interpreted_samples
         samples.append(seconds)
         n = min(len(self.compiled_samples), len(self.interpreted_samples))
@@ -382,6 +403,22 @@ class HotFunction:
                            f"{interpreted * 1e9:.0f} ns interpreted, medians of "
                            f"{len(self.compiled_samples)} calls each, interleaved): the "
                            f"function runs interpreted")
+
+    def _end_measuring_unmeasured(self) -> None:
+        with self.lock:
+            spec = self.measuring
+            if spec is None:
+                return
+            spec.measured = {
+                "verdict": "not measured: its calls ran other signatures",
+                "fallbacks": self.window_fallbacks,
+                "compiled_calls": len(self.compiled_samples),
+                "interpreted_calls": len(self.interpreted_samples),
+            }
+            self.measuring = None
+            func = self.func
+            if func is not None and func.__code__ is self.measure_code:
+                func.__code__ = spec.trampoline
 
     def unswap(self) -> None:
         """Restore the original code for good (until the function is decorated again)."""

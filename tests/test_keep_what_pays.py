@@ -43,7 +43,8 @@ def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, mo
     # machine's noise. A 1.1 margin tests the same mechanism, on real timings, with room.
     monkeypatch.setattr(hotfunc, "SLOWER_MARGIN", 1.1)
     original = func.__code__
-    results, st = _run(func, args, THRESHOLD + 2 * hotfunc.MEASURED_CALLS + 5)
+    window = 2 * (hotfunc.WARMUP_CALLS + hotfunc.MEASURED_CALLS)
+    results, st = _run(func, args, THRESHOLD + window + 5)
     assert all(r is expected or r == expected for r in results)
     assert st["state"] == "reverted", st["specializations"][0]["measured"]
     measured = st["specializations"][0]["measured"]
@@ -56,7 +57,8 @@ def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, mo
 
 
 def test_function_that_pays_stays_compiled(jitcy_env):
-    results, st = _run(total, (300,), THRESHOLD + 2 * hotfunc.MEASURED_CALLS)
+    window = 2 * (hotfunc.WARMUP_CALLS + hotfunc.MEASURED_CALLS)
+    results, st = _run(total, (300,), THRESHOLD + window)
     assert set(results) == {sum(i * i for i in range(300))}
     assert st["state"] == "swapped", st
     measured = st["specializations"][0]["measured"]
@@ -94,6 +96,7 @@ def _verdict(interpreted, compiled, overhead=0.0):
     hf.lock = threading.RLock()
     hf._func_ref = lambda: func
     hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0   # warmed up
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
@@ -142,3 +145,71 @@ def test_an_expensive_function_is_not_measured(jitcy_env):
         assert slow(20000) == sum(range(20000))
     st = jitcy.stats(slow)
     assert st["state"] == "swapped" and "measured" not in st["specializations"][0]
+
+
+def test_calls_that_miss_the_guard_are_no_samples():
+    """A compiled-side call that ran the original code through the miss dispatcher timed
+    the dispatcher, not the compiled code: it counts for nothing, and when the compiled
+    side keeps missing the window ends without a verdict, the code left swapped."""
+    hf = object.__new__(hotfunc.HotFunction)
+    func = _Func()
+    hf.lock = threading.RLock()
+    hf._func_ref = lambda: func
+    hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0
+    spec = hf.measuring = _Spec()
+    hf.measure_code = func.__code__ = object()
+    hf.original_code = object()
+    hf.state, hf.primary, hf.dispatch, hf.reason = hotfunc.State.SWAPPED, spec, {}, None
+    for _ in range(hotfunc.MEASURED_CALLS - 1):
+        hf.measured(100e-9, False)
+        hf.measured(50e-6, True, fell_back=True)       # the dispatcher's cost, not compiled
+    assert hf.compiled_samples == [] and hf.measuring is spec and spec.measured is None
+    hf.measured(100e-9, False)
+    hf.measured(50e-6, True, fell_back=True)
+    assert spec.measured["verdict"] == "not measured: its calls ran other signatures"
+    assert spec.measured["fallbacks"] == hotfunc.MEASURED_CALLS
+    assert hf.measuring is None and hf.state is hotfunc.State.SWAPPED
+    assert func.__code__ is spec.trampoline
+
+
+def scale(x):
+    return x * 3
+
+
+def test_a_function_called_with_another_signature_while_measured_stays_swapped(jitcy_env):
+    """scale is compiled for the ints of its first calls; then only floats come, while
+    it is measured: every compiled-side call misses the guard and runs the original code
+    through the miss dispatcher (slower than the interpreter alone), which used to revert
+    it. Now the window ends unmeasured and it stays swapped."""
+    jitcy.hot(scale, threshold=THRESHOLD, time_limit=1e9)
+    for i in range(THRESHOLD + 1):
+        assert scale(i) == 3 * i
+    st = jitcy.stats(scale)
+    assert st["state"] == "swapped" and st["specializations"][0]["types"] == ["int"], st
+    for k in range(2 * (hotfunc.WARMUP_CALLS + hotfunc.MEASURED_CALLS) + 2):
+        assert scale(k + 0.5) == 3 * (k + 0.5)
+    st = jitcy.stats(scale)
+    measured = st["specializations"][0]["measured"]
+    assert st["state"] == "swapped", (st["reason"], measured)
+    assert measured["verdict"] == "not measured: its calls ran other signatures"
+    assert scale(4) == 12 and scale.__code__ is pipeline.lookup(scale).primary.trampoline
+
+
+def test_the_first_calls_of_the_window_are_no_samples():
+    """A freshly swapped body fills its caches on its first calls: the window's first
+    WARMUP_CALLS calls of each side are not timed samples."""
+    hf = object.__new__(hotfunc.HotFunction)
+    hf.lock = threading.RLock()
+    hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.window_calls, hf.window_fallbacks = 0, 0
+    hf.measuring = _Spec()
+    for k in range(2 * hotfunc.WARMUP_CALLS):
+        hf.window_calls += 1                     # as probe.measure counts them
+        hf.measured(1e-3, k & 1)                 # cold: slow
+    assert hf.compiled_samples == [] and hf.interpreted_samples == []
+    hf.window_calls += 1
+    hf.measured(100e-9, False)
+    hf.window_calls += 1
+    hf.measured(50e-9, True)
+    assert hf.interpreted_samples == [100e-9] and hf.compiled_samples == [50e-9]

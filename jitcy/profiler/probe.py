@@ -127,11 +127,12 @@ def measure(s{params}):
     n = s.window_calls
     s.window_calls = n + 1
     f = s.measured_function if n & 1 else s.original
+    fallbacks = s.fallbacks
     t0 = perf_counter()
     try:
         return call(f, {call})
     finally:
-        s.measured(perf_counter() - t0, n & 1)
+        s.measured(perf_counter() - t0, n & 1, s.fallbacks != fallbacks)
 """
 
 #: ``measure`` calls both sides from C (operator.call, 3.11+), as compiled callers do: the
