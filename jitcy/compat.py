@@ -44,6 +44,9 @@ SUPPORTED = (sys.implementation.name == "cpython"
 
 CO_VARARGS = inspect.CO_VARARGS
 CO_VARKEYWORDS = inspect.CO_VARKEYWORDS
+CO_GENERATOR = inspect.CO_GENERATOR
+#: Code jitcy does not compile: coroutines and async generators (plain generators it does).
+CO_ASYNC_LIKE = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 CO_GENERATOR_LIKE = (inspect.CO_GENERATOR | inspect.CO_COROUTINE
                      | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE)
 
@@ -178,8 +181,44 @@ _PENDING_BODY = f"""\
             {naming.TRAMPOLINE_ON_ERROR!r}()
             raise
 """
+# A generator function's trampolines are generators themselves: ``return (yield from
+# target(...))``. Calling the function still makes a real generator of the user's function
+# (its type and name, ``inspect.isgenerator``, ``inspect.isgeneratorfunction``; nothing of
+# it runs before the first ``next()``), which hands ``next``, ``send``, ``throw`` and
+# ``close`` to what the target returned (the compiled generator, or the original
+# function's own on a guard miss) and returns its return value.
+_PROFILE_GENERATOR_BODY = f"""\
+        {naming.TRAMPOLINE_LOCAL} = {naming.TRAMPOLINE_COUNTER!r}
+        {naming.TRAMPOLINE_COUNT} = {naming.TRAMPOLINE_LOCAL}.skip
+        try:
+            if {naming.TRAMPOLINE_COUNT}:
+                {naming.TRAMPOLINE_LOCAL}.skip = {naming.TRAMPOLINE_COUNT} - 1
+                return (yield from {naming.TRAMPOLINE_ORIGINAL!r}({{call}}))
+            return (yield from {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}}))
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
+_SWAP_GENERATOR_BODY = f"""\
+        if False: {naming.TRAMPOLINE_LOCAL} = 0
+        return (yield from {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}}))
+"""
+_GUARDED_GENERATOR_BODY = f"""\
+        if False: {naming.TRAMPOLINE_LOCAL} = 0
+        try:
+            return (yield from {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {{params}}))
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
 _BODIES = {"profile": _PROFILE_BODY, "swap": _SWAP_BODY, "guarded": _GUARDED_BODY,
-           "pending": _PENDING_BODY}
+           "pending": _PENDING_BODY, "profile generator": _PROFILE_GENERATOR_BODY,
+           "swap generator": _SWAP_GENERATOR_BODY, "guarded generator": _GUARDED_GENERATOR_BODY}
+
+
+def _kind(kind: str, original: types.CodeType) -> str:
+    """The trampoline body for ``original``: a generator's for a generator function."""
+    return kind + " generator" if original.co_flags & CO_GENERATOR else kind
 
 
 class _Template:
@@ -292,10 +331,11 @@ def make_trampoline(original: types.CodeType, target, state, on_error=None,
     module's vectorcall, translator/runtime.py): the trampoline then carries ``(capsule,
     state, fixer, original, marker)`` as its last constant, where that vectorcall finds it.
     Only for plain positional parameters (the vectorcall passes the caller's array)."""
-    kind = "swap" if on_error is None else "guarded"
+    kind = _kind("swap" if on_error is None else "guarded", original)
     layout = _layout(original)
     extra = ()
-    if fast is not None and not (layout[2] or layout[3] or layout[4]):
+    if fast is not None and not (layout[2] or layout[3] or layout[4]) \
+            and not original.co_flags & CO_GENERATOR:    # (a generator has no fast entry)
         extra = ((fast[0], state, fast[1], original, sys.intern(naming.TRAMPOLINE_INFO)),)
     return _instantiate(_template(layout, kind), original,
                         {naming.TRAMPOLINE_TARGET: target, naming.TRAMPOLINE_STATE: state,
@@ -315,7 +355,7 @@ def _named_template(key: tuple, original: types.CodeType, names: tuple):
     placeholders sit in ``co_consts`` (in the order of ``_PLACEHOLDERS``)."""
     t = _profile_templates.get(key[0])
     if t is None:
-        t = _profile_templates[key[0]] = _template(_layout(original), "profile")
+        t = _profile_templates[key[0]] = _template(_layout(original), _kind("profile", original))
     code = _instantiate(t, original, {p: p for p in _PLACEHOLDERS})   # ValueError if reserved
     where = {c: i for i, c in enumerate(code.co_consts) if type(c) is str and c in _PLACEHOLDERS}
     argv = None
@@ -352,7 +392,8 @@ def make_profile_trampoline(original: types.CodeType, target, state, original_fu
     function's parameter names is cached (names repeat: ``self``, ``x``...), so most calls
     are one dict lookup and one code object built from cached constructor arguments."""
     counts = (original.co_argcount, original.co_posonlyargcount, original.co_kwonlyargcount,
-              original.co_flags & _ARG_FLAGS, len(original.co_freevars))
+              original.co_flags & _ARG_FLAGS, len(original.co_freevars),
+              original.co_flags & CO_GENERATOR)
     key = (counts, original.co_varnames[:counts[0] + counts[2] + (counts[3] != 0)
                                         + (counts[3] == _ARG_FLAGS)],
            original.co_freevars)

@@ -21,6 +21,8 @@ Who changes ``f.__code__``, and when:
 * when enough interpreted calls were timed, the swap first installs a measuring trampoline;
   after a few dozen timed compiled calls it installs the compiled trampoline, or, if the
   compiled code is clearly slower, puts the original code back (-> REVERTED, with figures).
+  A generator function is measured by its generators' steps (a call only makes the
+  generator): :meth:`measured_steps`.
 * :meth:`unswap` restores the original code for good.
 * :meth:`ignore` (``@jitcy.ignore``) restores the original code and never compiles (-> IGNORED).
 * :meth:`suspend` / :meth:`resume` (``jitcy.disable()`` / ``jitcy.enable()``) put the
@@ -43,6 +45,7 @@ import weakref
 
 from . import compat
 from .profiler import make_probe
+from .profiler.probe import STEPS_PER_SAMPLE
 from .profiler.arrays import stable_tuples
 
 #: Distinct raw signatures remembered by the miss dispatcher before it stops caching.
@@ -94,6 +97,25 @@ def _timer_overhead() -> float:
                 best = min(best, perf_counter() - t0)
         _overhead.append(best)
     return _overhead[0]
+
+
+_step_overhead: list = []
+
+
+def _step_timer_overhead() -> float:
+    """Seconds the timing of one generator step adds (probe.timed_steps): the cheapest of a
+    few timed calls of a C method with one argument, as ``inner.send(sent)`` is (the clock
+    and the call; the generator's own resume is the step's cost, on both sides). Without
+    it the call, the same on both sides, would hide the difference of a cheap step."""
+    if not _step_overhead:
+        perf_counter, best = time.perf_counter, float("inf")
+        method = frozenset().__contains__
+        for _ in range(51):
+            t0 = perf_counter()
+            method(None)
+            best = min(best, perf_counter() - t0)
+        _step_overhead.append(best)
+    return _step_overhead[0]
 
 
 class State(str, enum.Enum):
@@ -150,7 +172,9 @@ class HotFunction:
         # cells. Every parameter is passed explicitly, so defaults are never consulted.
         self.original = types.FunctionType(func.__code__, func.__globals__, func.__name__,
                                            func.__defaults__, func.__closure__)
-        self.probe, self.miss, self.passthrough, self.measure = make_probe(self.shape)
+        (self.probe, self.miss, self.passthrough, self.measure,
+         self.measure_generator) = make_probe(self.shape)
+        self.generator = bool(func.__code__.co_flags & compat.CO_GENERATOR)
         self._on_error = on_error or _noop
         # on_error: takes the trampoline and the probe out of a traceback passing through
         self.counter = SkipCounter()
@@ -269,8 +293,10 @@ class HotFunction:
             elif func.__code__ is self.profile_code:
                 self.primary = spec
                 self.state = State.SWAPPED
-                if (len(self.samples) >= MIN_INTERPRETED_SAMPLES
-                        and statistics.median(self.samples) < CHEAP_CALL_SECONDS):
+                if len(self.samples) >= MIN_INTERPRETED_SAMPLES and (
+                        self.generator or statistics.median(self.samples) < CHEAP_CALL_SECONDS):
+                    # (a generator's call only makes it, so its cost says nothing: its
+                    # steps are timed instead, see measured_steps)
                     self._start_measuring(func, spec)
                 else:
                     func.__code__ = spec.trampoline
@@ -329,12 +355,14 @@ class HotFunction:
         self.interpreted_samples = []
         self.window_calls = 0
         self.window_fallbacks = 0
+        self.warm_samples = [0, 0]        # a generator's: interpreted, compiled (measured_steps)
         self.measured_function = types.FunctionType(
             spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
         if spec.install_fast is not None:     # timed as called from C (probe.py, measure)
             spec.install_fast(self.measured_function)
-        self.measure_code = compat.make_trampoline(self.original_code, self.measure, self,
-                                                   on_error=self._on_error)
+        self.measure_code = compat.make_trampoline(
+            self.original_code, self.measure_generator if self.generator else self.measure,
+            self, on_error=self._on_error)
         func.__code__ = self.measure_code
 
     def measured(self, seconds: float, compiled_call: bool, fell_back: bool = False) -> None:
@@ -353,6 +381,21 @@ class HotFunction:
         with the warm-up 35-37 of 37, 1.9-2.2x)."""
         if self.window_calls <= 2 * WARMUP_CALLS:
             return
+        self._sample(seconds, compiled_call, fell_back)
+
+    def measured_steps(self, seconds: float, steps: int, compiled: bool,
+                       fell_back: bool) -> None:
+        """A chunk of ``steps`` steps (next, send, throw) of a generator in the measuring
+        window, ``seconds`` inside it in all (profiler/probe.py, timed_steps): one sample of
+        the time per step. Whole generators run compiled or interpreted alternately; each
+        side's first WARMUP_CALLS chunks are no samples (the per-site caches fill on the
+        first steps, as on a function's first calls)."""
+        side = 1 if compiled else 0
+        self.warm_samples[side] += 1
+        if self.warm_samples[side] > WARMUP_CALLS:
+            self._sample(seconds / steps, compiled, fell_back)
+
+    def _sample(self, seconds: float, compiled_call: bool, fell_back: bool) -> None:
         if compiled_call and fell_back:
             self.window_fallbacks += 1
             if self.window_fallbacks >= MEASURED_CALLS:
@@ -372,16 +415,17 @@ class HotFunction:
             # cost the same on both sides and hide the difference of a tiny function. Take
             # off the cheapest such empty call (an underestimate: it only pulls the ratio
             # towards 1, never invents a slowdown).
-            overhead = _timer_overhead()
+            overhead = _step_timer_overhead() if self.generator else _timer_overhead()
             raw_c = statistics.median(self.compiled_samples)
             raw_i = statistics.median(self.interpreted_samples)
             compiled, interpreted = max(raw_c - overhead, 1e-9), max(raw_i - overhead, 1e-9)
             if n < MEASURED_CALLS and compiled * 2 > interpreted:
                 return                       # not clearly faster yet: measure on
             slower = compiled > interpreted * SLOWER_MARGIN and raw_c > raw_i
+            unit = "step" if self.generator else "call"
             spec.measured = {
-                "interpreted_ns_per_call": round(interpreted * 1e9, 1),
-                "compiled_ns_per_call": round(compiled * 1e9, 1),
+                f"interpreted_ns_per_{unit}": round(interpreted * 1e9, 1),
+                f"compiled_ns_per_{unit}": round(compiled * 1e9, 1),
                 "timer_ns": round(overhead * 1e9, 1),
                 "interpreted_calls": len(self.interpreted_samples),
                 "compiled_calls": len(self.compiled_samples),
@@ -398,10 +442,12 @@ class HotFunction:
             self.state = State.REVERTED
             self.primary = None
             self.dispatch.clear()
+            samples = ("calls" if unit == "call" else
+                       f"samples of up to {STEPS_PER_SAMPLE} generator steps")
             self.reason = (f"compiled code measured slower than the interpreter "
-                           f"({compiled * 1e9:.0f} ns per call compiled vs "
+                           f"({compiled * 1e9:.0f} ns per {unit} compiled vs "
                            f"{interpreted * 1e9:.0f} ns interpreted, medians of "
-                           f"{len(self.compiled_samples)} calls each, interleaved): the "
+                           f"{len(self.compiled_samples)} {samples} each, interleaved): the "
                            f"function runs interpreted")
 
     def _end_measuring_unmeasured(self) -> None:

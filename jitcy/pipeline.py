@@ -48,8 +48,8 @@ def register(func: types.FunctionType, *, threshold: int, time_limit: float,
         hf.suspended = not _switch["enabled"]
         _registry[func] = hf
     cfg = config.get()
-    if func.__code__.co_flags & compat.CO_GENERATOR_LIKE:
-        hf.specialization_failed((), "unsupported: generator and coroutine functions are not "
+    if func.__code__.co_flags & compat.CO_ASYNC_LIKE:
+        hf.specialization_failed((), "unsupported: coroutines and async generators are not "
                                      "compiled yet; the function runs interpreted")
         return hf
     unfriendly = analyzer.jit_unfriendly(func.__code__, func.__globals__)

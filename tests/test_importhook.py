@@ -163,7 +163,7 @@ def test_default_scope_is_the_users_code(program):
                  "pkg.mod.C.m": True, "pkg.mod.C.s": True, "pkg.mod.C.c": True,
                  "pkg.mod.C.p.fget": True, "pkg.mod.C.p.fset": True,
                  "pkg.mod.C.Inner.i": True,
-                 "pkg.mod.gen": False,            # generators are not compiled
+                 "pkg.mod.gen": False,            # generators are not watched by the hook
                  "pkg.mod.reexported": False,     # json's function, re-exported
                  "pkg.mod.caller_line": False,    # looks at the caller's frame
                  "pkg.mod.warns": False,          # warn(stacklevel=2) names the caller

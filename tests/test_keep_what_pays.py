@@ -3,6 +3,7 @@ interpreted code goes back to the interpreter, with the figures in ``jitcy.stats
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -95,7 +96,7 @@ def _verdict(interpreted, compiled, overhead=0.0):
     func = _Func()
     hf.lock = threading.RLock()
     hf._func_ref = lambda: func
-    hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0   # warmed up
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
@@ -155,7 +156,7 @@ def test_calls_that_miss_the_guard_are_no_samples():
     func = _Func()
     hf.lock = threading.RLock()
     hf._func_ref = lambda: func
-    hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
@@ -201,7 +202,7 @@ def test_the_first_calls_of_the_window_are_no_samples():
     WARMUP_CALLS calls of each side are not timed samples."""
     hf = object.__new__(hotfunc.HotFunction)
     hf.lock = threading.RLock()
-    hf.compiled_samples, hf.interpreted_samples = [], []
+    hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 0, 0
     hf.measuring = _Spec()
     for k in range(2 * hotfunc.WARMUP_CALLS):
@@ -213,3 +214,159 @@ def test_the_first_calls_of_the_window_are_no_samples():
     hf.window_calls += 1
     hf.measured(50e-9, True)
     assert hf.interpreted_samples == [100e-9] and hf.compiled_samples == [50e-9]
+
+
+# -- generators: judged by their steps (a call only makes the generator) -------------------
+def squares(n):
+    for i in range(n):
+        yield i * i
+
+
+def partial_sums(n, k):
+    for j in range(k):
+        s = 0.0
+        for i in range(n):
+            s += i * 0.5 + j
+        yield s
+
+
+def test_a_generator_measured_slower_goes_back_to_the_interpreter(jitcy_env):
+    """The window, end to end, on real timings. A tiny generator is within ~1.2-1.3x of the
+    interpreter either way (too close to any margin for a timing test), so its compiled
+    side is made 2 us per step slower here; test_generator_chunks_are_samples_per_step
+    checks the verdict itself on given figures."""
+    original = squares.__code__
+    jitcy.hot(squares, threshold=THRESHOLD, time_limit=1e9)
+    hf = pipeline.lookup(squares)
+    for _ in range(THRESHOLD):
+        assert list(squares(200)) == [i * i for i in range(200)]
+    assert hf.measuring is not None and squares.__code__ is hf.measure_code
+    compiled = hf.measured_function
+
+    def slowed(n):
+        for item in compiled(n):
+            until = time.perf_counter() + 2e-6
+            while time.perf_counter() < until:
+                pass
+            yield item
+    hf.measured_function = slowed
+    for _ in range(60):                   # 4 chunks per generator (64, 64, 64, 9 steps)
+        assert list(squares(200)) == [i * i for i in range(200)]
+    st = jitcy.stats(squares)
+    measured = st["specializations"][0]["measured"]
+    assert st["state"] == "reverted", measured
+    assert measured["compiled_ns_per_step"] > measured["interpreted_ns_per_step"] + 1500
+    assert measured["compiled_calls"] == hotfunc.MEASURED_CALLS     # (samples: chunks)
+    assert measured["interpreted_calls"] >= hotfunc.MEASURED_CALLS
+    assert "ns per step compiled" in st["reason"] and "generator steps" in st["reason"]
+    assert squares.__code__ is original
+    assert list(squares(3)) == [0, 1, 4]
+
+
+def test_a_generator_that_pays_stays_compiled(jitcy_env):
+    jitcy.hot(partial_sums, threshold=THRESHOLD, time_limit=1e9)
+    expected = []
+    for j in range(70):
+        s = 0.0
+        for i in range(100):
+            s += i * 0.5 + j
+        expected.append(s)
+    for _ in range(THRESHOLD + 60):     # 2 chunks per generator (64 and 7 steps)
+        assert list(partial_sums(100, 70)) == expected
+    st = jitcy.stats(partial_sums)
+    measured = st["specializations"][0]["measured"]
+    assert st["state"] == "swapped" and measured["verdict"] == "kept", measured
+    assert measured["compiled_ns_per_step"] * 2 < measured["interpreted_ns_per_step"]
+    assert partial_sums.__code__ is pipeline.lookup(partial_sums).primary.trampoline
+
+
+def test_generator_chunks_are_samples_per_step():
+    hf = object.__new__(hotfunc.HotFunction)
+    func = _Func()
+    hf.lock = threading.RLock()
+    hf._func_ref = lambda: func
+    hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], True
+    hf.window_calls, hf.window_fallbacks, hf.warm_samples = 2, 0, [0, 0]
+    spec = hf.measuring = _Spec()
+    hf.measure_code = func.__code__ = object()
+    hf.original_code = object()
+    hf.state, hf.primary, hf.dispatch, hf.reason = hotfunc.State.SWAPPED, spec, {}, None
+    saved = hotfunc._step_overhead[:]
+    hotfunc._step_overhead[:] = [0.0]
+    try:
+        for _ in range(hotfunc.WARMUP_CALLS):          # each side's first chunks: no samples
+            hf.measured_steps(64 * 1e-6, 64, False, False)
+            hf.measured_steps(64 * 1e-6, 64, True, False)
+        assert hf.interpreted_samples == hf.compiled_samples == []
+        for _ in range(hotfunc.MEASURED_CALLS):
+            hf.measured_steps(64 * 100e-9, 64, False, False)
+            hf.measured_steps(10 * 130e-9, 10, True, False)     # a short last chunk
+    finally:
+        hotfunc._step_overhead[:] = saved
+    assert spec.measured["interpreted_ns_per_step"] == 100.0
+    assert spec.measured["compiled_ns_per_step"] == 130.0
+    assert hf.state is hotfunc.State.REVERTED and func.__code__ is hf.original_code
+    assert "130 ns per step compiled vs 100 ns interpreted" in hf.reason
+
+
+class _Steps:
+    """What probe.timed_steps reads and calls of a HotFunction."""
+
+    fallbacks = 0
+
+    def __init__(self):
+        self.measuring, self.reports = object(), []
+
+    def measured_steps(self, seconds, steps, compiled, fell_back):
+        assert seconds > 0
+        self.reports.append((steps, compiled, fell_back))
+
+
+def _inner(n):
+    got = []
+    try:
+        for i in range(n):
+            got.append((yield i))
+    except ValueError as exc:
+        got.append((yield f"caught {exc}"))
+    return got
+
+
+def test_timed_steps_is_yield_from():
+    from jitcy.profiler import probe
+    s = _Steps()
+    gen = probe.timed_steps(s, _inner(3), True)
+    assert (next(gen), gen.send("a"), gen.throw(ValueError("v"))) == (0, 1, "caught v")
+    with pytest.raises(StopIteration) as stop:
+        gen.send("b")
+    assert stop.value.value == ["a", "b"]
+    assert s.reports == [(4, True, False)]               # next, send, throw, send
+    s = _Steps()
+    assert list(probe.timed_steps(s, _inner(200), False)) == list(range(200))
+    assert [r[0] for r in s.reports] == [64, 64, 64, 9]  # 200 items and the StopIteration
+    closed = []
+
+    def guarded():
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+    gen = probe.timed_steps(_Steps(), guarded(), True)
+    assert next(gen) == 1
+    gen.close()
+    assert closed == [True]
+
+
+def test_timed_steps_stops_timing_when_the_window_closes():
+    from jitcy.profiler import probe
+    s = _Steps()
+    gen = probe.timed_steps(s, _inner(1000), True)
+    assert [next(gen) for _ in range(10)] == list(range(10))
+    s.measuring = None                  # the verdict came (another call): at the chunk's end,
+    assert [next(gen) for _ in range(60)] == list(range(10, 70))    # timing stops
+    assert s.reports == [(64, True, False)]
+    inner = gen.gi_yieldfrom
+    assert inner is not None and inner.gi_code is _inner.__code__   # a plain yield from
+    assert gen.send("x") == 70 and list(gen) == list(range(71, 1000))
+    assert s.reports == [(64, True, False)]              # nothing timed after the verdict

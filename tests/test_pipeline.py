@@ -1,6 +1,8 @@
 """The core path end to end: decorator, profiling, build, cache, swap, and every fallback."""
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import os
 import subprocess
@@ -293,14 +295,34 @@ def test_unsupported_construct_is_recorded_with_its_line(jitcy_env):
     assert uses_locals(1) == ["x", "y"]
 
 
-def test_generator_is_refused_and_still_works(jitcy_env):
+def test_generator_is_compiled(jitcy_env):
     def gen(n):
         for i in range(n):
             yield i * 2
     jitcy.hot(gen, threshold=1)
     assert list(gen(3)) == [0, 2, 4] and list(gen(2)) == [0, 2]
     st = jitcy.stats(gen)
-    assert st["state"] == "failed" and "generator" in st["reason"]
+    assert st["state"] == "swapped" and st["compiled_calls"] == 1, st
+    assert inspect.isgeneratorfunction(gen) and inspect.isgenerator(gen(1))
+
+
+def test_coroutines_and_async_generators_are_refused_and_still_work(jitcy_env):
+    async def coro(n):
+        return n * 2
+
+    async def agen(n):
+        for i in range(n):
+            yield i
+
+    async def collect():
+        return [await coro(3), [x async for x in agen(3)], await coro(4)]
+
+    for f in (coro, agen):
+        jitcy.hot(f, threshold=1)
+    assert asyncio.run(collect()) == [6, [0, 1, 2], 8]
+    for f in (coro, agen):
+        st = jitcy.stats(f)
+        assert st["state"] == "failed" and "coroutines and async generators" in st["reason"], st
 
 
 def test_unusable_cache_dir_falls_back_and_still_compiles(jitcy_env, monkeypatch, tmp_path):

@@ -4,13 +4,13 @@ from __future__ import annotations
 import sys
 import types
 
-from ..compat import signature_shape
+from ..compat import CO_GENERATOR, signature_shape
 from ..errors import UnsupportedConstruct
 from . import nogil_blocks, recursion, snippet
 from .infer_types import infer
 from .infer_types import array_params_rebound, items_read, params_rebound
 from .known_globals import known_globals, known_globals_key
-from .model import TypedFunction, normalize_types, observed_type, tuple_items
+from .model import ARRAY, TypedFunction, normalize_types, observed_type, tuple_items
 from .scope import classify_names, refuse_unsupported
 from .source import function_ast
 from .unfriendly import jit_unfriendly
@@ -28,6 +28,11 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
     params = signature_shape(code).params
     observed = {p: observed_type(t) for p, t in zip(params, arg_types)}
     observed.update(dict.fromkeys(array_params_rebound(node, observed), "object"))
+    generator = bool(code.co_flags & CO_GENERATOR)
+    if generator:
+        # A generator's body runs after its entry returned: the entry cannot hold an
+        # array's buffer for it (see docs/typing.md), so arrays are plain objects there.
+        observed.update({p: "object" for p, t in observed.items() if t.startswith(ARRAY)})
     # A tuple parameter's item types hold while it is the tuple the entry guarded; the
     # entry checks them only where the body reads items by position.
     items = {p: tuple_items(t) for p, t in zip(params, arg_types) if tuple_items(t)}
@@ -46,7 +51,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
             f"comprehensions and would raise UnboundLocalError) is not compiled by jitcy",
             filename, line)
     has_int = any(t == "int" for t in result.types.values())
-    self_recursive = result.self_recursive and node.name in names.globals
+    # A generator calling itself makes a new generator: a Python call (no C recursion).
+    self_recursive = result.self_recursive and node.name in names.globals and not generator
     c_ints = result.pure and (has_int or result.speculated)
     typed = TypedFunction(
         node=node,
@@ -64,6 +70,7 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         declared_global=names.declared_global,
         c_ints=c_ints,
         pure=result.pure,
+        generator=generator,
         self_recursive=self_recursive,
         notes=result.notes,
         callees=dict(callees or {}),
@@ -84,6 +91,8 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
                                  builtins=typed.builtin_names, c_ints=typed.c_ints,
                                  expression_type=expression_type,
                                  math_function=typed.math_function)
+        if generator and why is None:
+            why = "a generator keeps the GIL (its body runs in the caller's next())"
         typed.nogil_blocks[block.lineno] = why
         if why is not None:
             typed.notes.append((block.lineno, f"'with jitcy.nogil()' keeps the GIL: {why}"))

@@ -212,6 +212,7 @@ class TypedFunction:
     known_globals: dict = dataclasses.field(default_factory=dict)  # name -> 'math', 'math.sqrt'
     chars: frozenset = frozenset()   # str loop variables held as Py_UCS4 (chars.py)
     nonneg: frozenset = frozenset()  # locals never negative (signs.py): x ** 0.5 is a float
+    generator: bool = False          # a generator function (its body: a Cython generator)
     speculated: bool = False         # list/tuple elements are floats, checked at each read
     #                                  (pure bodies only: a miss re-runs the original code)
     int_starts: frozenset = frozenset()   # float locals that start as an int literal

@@ -42,6 +42,10 @@ def purity(node, typer, transparent=frozenset()):
         return False, recursive, (getattr(sub, "lineno", node.lineno),
                                   f"ints stay Python objects: {why}")
 
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return fail(sub, "a generator (its caller sees each value it yields: a re-run "
+                             "would repeat them)")
     allowed_stmts = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.If, ast.While, ast.For,
                      ast.Return, ast.Pass, ast.Break, ast.Continue, ast.Expr)
     # ``a, b = b, a + b``: a display assigned to names of the same count iterates nothing

@@ -44,8 +44,15 @@ def refuse_unsupported(node: ast.FunctionDef, filename: str) -> None:
     for sub in ast.walk(node):
         if sub is node:
             continue
-        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-            refuse(sub, "a generator function (yield)")
+        if isinstance(sub, ast.Try) or type(sub).__name__ == "TryStar":
+            # CPython chains an exception thrown into a generator (gen.throw) to the one
+            # the generator is handling (3.9+, bpo-29587); Cython's generators do not.
+            for part in [h.body for h in sub.handlers] + [sub.finalbody]:
+                for inner in (n for stmt in part for n in ast.walk(stmt)):
+                    if isinstance(inner, (ast.Yield, ast.YieldFrom)):
+                        refuse(inner, "a yield inside an except or finally block (an "
+                                      "exception thrown in there must chain to the one "
+                                      "being handled; Cython's generators do not chain it)")
         if isinstance(sub, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
             refuse(sub, "async code")
         if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):

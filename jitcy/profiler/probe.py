@@ -57,6 +57,8 @@ import time
 from ..compat import SignatureShape
 from .arrays import make_refiner
 
+perf_counter = time.perf_counter
+
 #: Signatures known to hold no NumPy array (shared by every probe; see arrays.py).
 _PLAIN: set = set()
 _REFINE = make_refiner(_PLAIN)
@@ -133,6 +135,12 @@ def measure(s{params}):
         return call(f, {call})
     finally:
         s.measured(perf_counter() - t0, n & 1, s.fallbacks != fallbacks)
+
+def measure_generator(s{params}):
+    n = s.window_calls
+    s.window_calls = n + 1
+    f = s.measured_function if n & 1 else s.original
+    return timed_steps(s, f({call}), n & 1)
 """
 
 #: ``measure`` calls both sides from C (operator.call, 3.11+), as compiled callers do: the
@@ -141,7 +149,61 @@ def measure(s{params}):
 #: of a small hot function come from other compiled functions once its callers are hot.
 _CALL = getattr(operator, "call", lambda f, *args, **kwargs: f(*args, **kwargs))
 
-Probes = collections.namedtuple("Probes", "probe miss passthrough measure")
+#: A generator's steps are timed in chunks of this many (one sample each, per step).
+STEPS_PER_SAMPLE = 64
+#: Steps of one generator timed at most: past them it runs on untimed (an endless stream
+#: would otherwise pay the timing for good).
+TIMED_STEPS_MAX = 1 << 16
+
+
+def timed_steps(s, inner, compiled):
+    """``yield from inner`` (PEP 380, written out) that times each step inside ``inner``
+    (next, send, throw) and reports each chunk of STEPS_PER_SAMPLE steps (and the last,
+    shorter one) to ``s.measured_steps``. A generator function's call only makes the
+    generator, so its steps are what keep-what-pays compares (hotfunc.py): ``inner`` is the
+    compiled side (the trampoline's generator, its delegation included, as the swapped
+    function runs it) or the interpreted one, whole generators alternately. Once the
+    window closed or after TIMED_STEPS_MAX steps, at the first step the caller asks for
+    with next(), the rest is a plain ``yield from inner``."""
+    before = s.fallbacks
+    fell_back = None                # known after the first step (the entry runs there)
+    spent, steps, total = 0.0, 0, 0
+    sent = thrown = None
+    timing = True
+    try:
+        while timing or sent is not None or thrown is not None:
+            t0 = perf_counter()
+            try:
+                item = inner.send(sent) if thrown is None else inner.throw(thrown)
+            except StopIteration as stop:
+                spent += perf_counter() - t0
+                steps += 1
+                return stop.value
+            spent += perf_counter() - t0
+            steps += 1
+            if fell_back is None:
+                fell_back = s.fallbacks != before
+            if steps == STEPS_PER_SAMPLE:
+                s.measured_steps(spent, steps, compiled, fell_back)
+                total += steps
+                spent, steps = 0.0, 0
+                timing = s.measuring is not None and total < TIMED_STEPS_MAX
+            thrown = None
+            try:
+                sent = yield item
+            except GeneratorExit:
+                inner.close()
+                raise
+            except BaseException as exc:     # noqa: B036  (thrown in: passed on, as yield from)
+                thrown, sent = exc, None
+    finally:
+        if steps and s.measuring is not None:
+            s.measured_steps(spent, steps, compiled,
+                             s.fallbacks != before if fell_back is None else fell_back)
+    return (yield from inner)
+
+
+Probes = collections.namedtuple("Probes", "probe miss passthrough measure measure_generator")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -156,7 +218,8 @@ def make_probe(shape: SignatureShape) -> Probes:
         call=shape.call_arguments(params),
     )
     namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE, "call": _CALL,
+                 "timed_steps": timed_steps,
                  "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
     return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"],
-                  namespace["measure"])
+                  namespace["measure"], namespace["measure_generator"])

@@ -72,11 +72,12 @@ def _export_ctype(ctype: str) -> str:
 
 
 def exportable(fn: TypedFunction) -> bool:
-    """Can callers compiled later call this specialization directly? Not with an array
+    """Can callers compiled later call this specialization directly? Not a generator (its
+    call must make the user's generator: the trampoline does), nor with an array
     parameter (the entry takes its buffer) or a tuple parameter whose items are guarded
     (a caller knows a ``tuple`` argument, not its items)."""
     args = fn.node.args
-    return (not args.vararg and not args.kwonlyargs and not args.kwarg
+    return (not fn.generator and not args.vararg and not args.kwonlyargs and not args.kwarg
             and len(fn.params) == len(args.posonlyargs) + len(args.args)
             and not array_params(fn) and not fn.tuple_items)
 

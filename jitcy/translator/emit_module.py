@@ -130,6 +130,8 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
                     + [f"{'object' if p in held else annotated.c_type(p)} {safe_local_name(p)}"
                        for p in fn.params]
                     + _view_parameters(fn))
+    if fn.generator:
+        return _generator_impl(fn, name, sig, decls, text)
     if not bound:
         out = [f"cdef inline {ret} {name}({sig}){_rare_exception_value(ret)}:"]
         out += ["    " + d for d in decls]
@@ -168,6 +170,20 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
                 "    finally:",
                 "        Py_LeaveRecursiveCall()"]
     return "\n".join(out)
+
+
+def _generator_impl(fn: TypedFunction, name: str, sig: str, decls: list, text: str) -> str:
+    """A generator function's body: a ``def`` (Cython compiles no ``cdef`` generator),
+    whose locals, the C ones too, live in the generator's closure between its yields. The
+    entry returns it (the trampoline ``yield from``s it: compat.py), so an UnboundLocalError
+    is fixed up here, where next() raises it, not in the entry."""
+    out = [f"def {name}({sig}):"] + ["    " + d for d in decls]
+    if not fn.maybe_unbound:
+        return "\n".join(out + [_indent(text)])
+    return "\n".join(out + ["    try:", _indent(text, 2),
+                            f"    except UnboundLocalError as {naming.PREFIX}exc:",
+                            f"        {naming.FIX_UNBOUND}({naming.PREFIX}exc)",
+                            "        raise"])
 
 
 def _rare_exception_value(ret: str) -> str:
@@ -239,7 +255,7 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
     if not use_c:
         # A pure function re-runs its original code on overflow instead (it repeats nothing):
         # a second compiled body would double the C that gcc compiles for a rare path.
-        parts.append(_impl(fn, c_ints=False, name=naming.IMPL_OBJ, ret=ret_obj))
+        parts.append(_impl(fn, c_ints=False, name=_obj_impl_name(fn), ret=ret_obj))
     parts.append(_entry(fn, use_c))
     inline = _inline_text(fn, ret_c if use_c else ret_obj) if fn.pure else None
     fast = _inline_text(fn, ret_c if use_c else ret_obj, fast=True) if inline else None
@@ -353,6 +369,13 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     lines += ["    " + d for d in _counter_decls(fn, use_c)]
     obj_call = _obj_call(fn, use_c, raw, views)
     body = _call_body(fn, use_c, raw, fallback, views, c_params, obj_call)
+    if fn.generator:
+        # Its call only makes the generator: no time to sample (jitcy.stats), no call
+        # from C (the trampoline, itself a generator, must make the user's generator).
+        lines += ["    " + line for line in body]
+        lines += ["", "", f"def {naming.ENTRY}({naming.BINDING_CLASS} {b}{''.join(', ' + r for r in raw)}):",
+                  f"    return {naming.ENTRY_C}({b}{''.join(', ' + r for r in raw)})"]
+        return "\n".join(lines)
     # Time the first 8 compiled calls and then 1 in 1024 (jitcy.stats / report: time saved).
     t0 = naming.SAMPLE_T0
     lines += [f"    cdef double {t0} = 0.0",
@@ -439,7 +462,11 @@ def _obj_call(fn, use_c, raw, views) -> str:
     obj_c = _counter_obj(fn, use_c)
     obj_args = [f"{naming.PREFIX}c{i}" if i in obj_c else r for i, r in enumerate(raw)]
     return (f"{b}.original({_original_call_arguments(fn, raw)})" if use_c
-            else f"{naming.IMPL_OBJ}({b}{''.join(', ' + a for a in obj_args + views)})")
+            else f"{_obj_impl_name(fn)}({b}{''.join(', ' + a for a in obj_args + views)})")
+
+
+def _obj_impl_name(fn: TypedFunction) -> str:
+    return naming.IMPL_GEN if fn.generator else naming.IMPL_OBJ
 
 
 def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
@@ -486,7 +513,7 @@ def _call_body(fn, use_c, raw, fallback, views, c_params, obj_call) -> list:
     else:
         body += _view_guards(fn, raw, fallback)
         body += _release(fn, [f"return {obj_call}"])
-    if fn.maybe_unbound:
+    if fn.maybe_unbound and not fn.generator:     # (a generator's: _generator_impl)
         # Only functions that may read an unbound local pay for this try block.
         body = ["try:"] + ["    " + line for line in body] + [
             f"except UnboundLocalError as {naming.PREFIX}exc:",

@@ -24,6 +24,7 @@ FAST_EXPORT = PREFIX + "FAST"          # module global: capsule of FAST (the tra
 INSTALL_VECTORCALL = PREFIX + "install_vectorcall"   # def: the function's calls from C go to FAST
 IMPL_C = PREFIX + "impl_c"             # cdef: the body with C integers (pure functions only)
 IMPL_OBJ = PREFIX + "impl_obj"         # cdef: the body with ints as Python objects (impure functions)
+IMPL_GEN = PREFIX + "impl_gen"         # def: a generator function's body (a Cython generator)
 IMPL_BOUNDED = PREFIX + "impl_b"       # cdef: IMPL_C without the depth count (analyzer/recursion.py)
 GLOBAL_GET = PREFIX + "global_get"     # live lookup in the user's module globals, then builtins
 GLOBAL_SITE = PREFIX + "gs"           # + n: the cache of global read n (module-level C struct)
