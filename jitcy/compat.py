@@ -47,8 +47,6 @@ CO_VARKEYWORDS = inspect.CO_VARKEYWORDS
 CO_GENERATOR = inspect.CO_GENERATOR
 #: Code jitcy does not compile: coroutines and async generators (plain generators it does).
 CO_ASYNC_LIKE = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
-CO_GENERATOR_LIKE = (inspect.CO_GENERATOR | inspect.CO_COROUTINE
-                     | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,9 +209,17 @@ _GUARDED_GENERATOR_BODY = f"""\
             {naming.TRAMPOLINE_ON_ERROR!r}()
             raise
 """
+_PENDING_GENERATOR_BODY = f"""\
+        try:
+            return (yield from {naming.TRAMPOLINE_TARGET!r}({naming.TRAMPOLINE_STATE!r}, {naming.TRAMPOLINE_ORIGINAL!r}))
+        except:
+            {naming.TRAMPOLINE_ON_ERROR!r}()
+            raise
+"""
 _BODIES = {"profile": _PROFILE_BODY, "swap": _SWAP_BODY, "guarded": _GUARDED_BODY,
            "pending": _PENDING_BODY, "profile generator": _PROFILE_GENERATOR_BODY,
-           "swap generator": _SWAP_GENERATOR_BODY, "guarded generator": _GUARDED_GENERATOR_BODY}
+           "swap generator": _SWAP_GENERATOR_BODY, "guarded generator": _GUARDED_GENERATOR_BODY,
+           "pending generator": _PENDING_GENERATOR_BODY}
 
 
 def _kind(kind: str, original: types.CodeType) -> str:
@@ -441,8 +447,9 @@ def pending_trampoline_factory(target, on_error):
     canonical = (None, naming.TRAMPOLINE_TARGET, naming.TRAMPOLINE_STATE,
                  naming.TRAMPOLINE_ORIGINAL, naming.TRAMPOLINE_ON_ERROR)
 
-    def template(nfree: int):
-        t = _template((0, 0, False, 0, False, nfree), "pending")
+    def template(nfree: int, generator: int = 0):
+        t = _template((0, 0, False, 0, False, nfree),
+                      "pending generator" if generator else "pending")
         c = t.code
         fields = {"co_code": c.co_code, "co_linetable": c.co_linetable,
                   "co_stacksize": c.co_stacksize}
@@ -450,7 +457,7 @@ def pending_trampoline_factory(target, on_error):
             fields["co_exceptiontable"] = c.co_exceptiontable
         places = {key: i for i, key in t.placeholders}
         fields = (fields, None if c.co_consts == canonical else (list(c.co_consts), places))
-        templates[nfree] = fields
+        templates[nfree, generator] = fields
         return fields
 
     def constants(generic, state, extra):
@@ -465,8 +472,9 @@ def pending_trampoline_factory(target, on_error):
         return tuple(consts)
 
     def make(original, state, extra):
-        nfree = len(original.co_freevars)
-        fields, generic = templates.get(nfree) or template(nfree)
+        # A generator function's is a generator too (its first next() makes the first call).
+        key = (len(original.co_freevars), original.co_flags & CO_GENERATOR)
+        fields, generic = templates.get(key) or template(*key)
         consts = (None, target, state, extra, on_error) if generic is None else constants(
             generic, state, extra)
         return original.replace(co_consts=consts, **fields)
@@ -484,7 +492,7 @@ def pending_trampoline_factory(target, on_error):
 
         def make_each(funcs, originals, extra):       # noqa: F811
             for func, original in zip(funcs, originals):
-                if original.co_freevars:
+                if original.co_freevars or original.co_flags & CO_GENERATOR:
                     func.__code__ = make(original, original, extra)
                 else:
                     func.__code__ = original.replace(

@@ -13,8 +13,8 @@ function the module defined:
   ``functools.cached_property`` functions;
 * only functions whose code comes from the module's own file (``__module__`` and
   ``co_filename``), so re-exported functions, ``functools.wraps`` wrappers made elsewhere,
-  builtins and C functions are left alone; so are generators and coroutines (jitcy does not
-  compile them), functions jitcy already handles, functions marked ``jitcy.ignore``, and
+  builtins and C functions are left alone; so are coroutines and async generators (jitcy
+  does not compile them), functions jitcy already handles, functions marked ``jitcy.ignore``, and
   functions that look at their caller's frame (``sys._getframe``, ``inspect.stack``,
   ``warnings.warn``...: while profiled, the caller would be jitcy's trampoline). That test
   is :func:`analyzer.unfriendly.looks_at_callers`: only real uses count (``inspect.stack``
@@ -382,7 +382,7 @@ def _watch_all(funcs, name, filename, hook, careful) -> int:
     return len(set(chosen))         # an alias (g = f) is one function, watched once
 
 
-_NOT_COMPILED = compat.CO_GENERATOR_LIKE
+_NOT_COMPILED = compat.CO_ASYNC_LIKE
 _lookup = pipeline.lookup if pipeline is not None else None
 _registered = pipeline.registered_count if pipeline is not None else None
 _fix_traceback = pipeline.fix_traceback if pipeline is not None else None

@@ -62,6 +62,7 @@ PROGRAM = {
                      "pkg.mod.C.c": pkg.mod.C.__dict__["c"].__func__,
                      "pkg.mod.C.p.fget": pkg.mod.C.p.fget, "pkg.mod.C.p.fset": pkg.mod.C.p.fset,
                      "pkg.mod.C.Inner.i": pkg.mod.C.Inner.i, "pkg.mod.gen": pkg.mod.gen,
+                     "pkg.mod.coro": pkg.mod.coro,
                      "pkg.mod.reexported": pkg.mod.reexported,
                      "pkg.mod.caller_line": pkg.mod.caller_line, "pkg.mod.warns": pkg.mod.warns,
                      "pkg.other.g": pkg.other.g, "helper.h": helper.h}
@@ -101,6 +102,9 @@ PROGRAM = {
 
         def gen():
             yield 1
+
+        async def coro():
+            return 1
 
         def caller_line():
             import sys
@@ -163,7 +167,8 @@ def test_default_scope_is_the_users_code(program):
                  "pkg.mod.C.m": True, "pkg.mod.C.s": True, "pkg.mod.C.c": True,
                  "pkg.mod.C.p.fget": True, "pkg.mod.C.p.fset": True,
                  "pkg.mod.C.Inner.i": True,
-                 "pkg.mod.gen": False,            # generators are not watched by the hook
+                 "pkg.mod.gen": True,             # a generator: its trampoline is one too
+                 "pkg.mod.coro": False,           # coroutines are not compiled
                  "pkg.mod.reexported": False,     # json's function, re-exported
                  "pkg.mod.caller_line": False,    # looks at the caller's frame
                  "pkg.mod.warns": False,          # warn(stacklevel=2) names the caller
@@ -535,9 +540,25 @@ def test_run_compiles_hot_functions(program, session_cache_dir):
             def add(self, x):
                 return x + 0.5
 
+            def walk(self, xs, scale=1.0, *, start=0):
+                got = None
+                for x in xs[start:]:
+                    got = yield (x + 0.5) * scale if got is None else got
+                return "done"
+
+        def evens(n):
+            for i in range(n):
+                yield 2 * i
+
         if __name__ == "__main__":
+            import inspect
             a = Acc()
             print([total(k) for k in range(5)], [a.add(k) for k in range(5)])
+            print([list(evens(k)) for k in range(5)],
+                  [list(a.walk([1.0, 2.0, 3.0], 2.0, start=k % 2)) for k in range(5)])
+            g = a.walk([1.0, 2.0, 3.0], start=1)
+            print(next(g), g.send("sent"), next(g, "end"), inspect.isgeneratorfunction(evens),
+                  inspect.isgenerator(evens(1)), type(g).__name__, g.__qualname__)
         """})
     plain = run(["hot.py"], program)
     out = jrun(["--threshold", "2", "--sync", "--stats", "hot.py"], program,
@@ -546,7 +567,8 @@ def test_run_compiles_hot_functions(program, session_cache_dir):
     assert out.stdout == plain.stdout
     table = out.stderr
     assert "__main__.total" in table and "__main__.Acc.add" in table
-    assert table.count("swapped") == 2, table
+    assert "__main__.evens" in table and "__main__.Acc.walk" in table
+    assert table.count("swapped") == 4, table
 
 
 def test_sampling_keeps_the_call_count_exact(jitcy_env):
@@ -639,6 +661,22 @@ SHAPES = """\
         return 1 // x
 
 
+    def gen_shape(a, b=2, *args, k=3, **kw):    # a generator: its trampoline is one too
+        got = yield (a, b, args, k, sorted(kw.items()))
+        yield from args
+        return got
+
+
+    def make_gen_closure():
+        y = 10
+        def gen_closure(x):
+            yield x + y
+        return gen_closure
+
+
+    gen_closure = make_gen_closure()
+
+
     class Base:
         def who(self):
             return "base"
@@ -693,7 +731,8 @@ SHAPES_DRIVER = """\
                "moved": shapes.moved, "raises": shapes.raises, "area": S.area, "who": S.who,
                "unit": S.__dict__["unit"].__func__, "named": S.__dict__["named"].__func__,
                "double.get": S.double.fget, "double.set": S.double.fset,
-               "cached": S.__dict__["cached"].func, "deep": S.Inner.deep}
+               "cached": S.__dict__["cached"].func, "deep": S.Inner.deep,
+               "gen_shape": shapes.gen_shape, "gen_closure": shapes.gen_closure}
     before = {name: {"watched": compat.is_trampoline(f.__code__),
                      "source": inspect.getsource(f),
                      "signature": str(inspect.signature(f)),
@@ -714,7 +753,15 @@ SHAPES_DRIVER = """\
         results = [shapes.plain(1), shapes.plain(1, 5, 6, 7, k=8, z=9), shapes.posonly(5, 2),
                    shapes.captured(4), shapes.closure(1), shapes.decorated(1), moved(2),
                    shapes.raises(1), error, s.area(), s.who(), S.unit(), S.named(), s.double,
-                   s.side, S(1).cached, S.Inner().deep()]
+                   s.side, S(1).cached, S.Inner().deep(),
+                   list(shapes.gen_shape(1, 5, 6, 7, k=8, z=9)), list(shapes.gen_closure(1)),
+                   inspect.isgeneratorfunction(shapes.gen_shape)]
+        g = shapes.gen_shape(2)             # not started: nothing of it has run
+        results.append([type(g).__name__, g.__qualname__, next(g)])
+        try:
+            g.send("back")
+        except StopIteration as stop:
+            results.append(stop.value)
         out.setdefault("results", []).append(results)
     # the first calls of a function from two threads at once
     barrier = threading.Barrier(4)
@@ -747,14 +794,15 @@ def test_watched_functions_look_and_run_like_themselves_from_the_first_call(prog
     assert plain.returncode == 0 and hooked.returncode == 0, plain.stderr + hooked.stderr
     p, h = json.loads(plain.stdout), json.loads(hooked.stdout)
     assert h["out"] == p["out"] and h["fresh"] == p["fresh"] == [4, 4, 4, 4]
-    assert h["watched"] == 19       # 9 module-level functions, 10 in classes; alias once
+    assert h["watched"] == 22       # 12 module-level functions, 10 in classes; alias once
     for name, seen in h["before"].items():
         assert seen["watched"] is True, name
         assert not p["before"][name]["watched"]
         for key in ("source", "signature", "where"):
             assert seen[key] == p["before"][name][key], (name, key)
     expected_calls = dict.fromkeys(h["calls"], 2)
-    expected_calls.update({"plain": 4, "raises": 4, "area": 6})     # 2 rounds, 4 threads
+    expected_calls.update({"plain": 4, "raises": 4, "area": 6,      # 2 rounds, 4 threads
+                           "gen_shape": 4})
     assert h["calls"] == expected_calls
     assert set(h["states"].values()) == {"profiling"}, h["states"]
     assert not any(h["after"].values())      # no function is still waiting for its first call
