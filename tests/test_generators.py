@@ -316,3 +316,36 @@ def test_a_yield_in_an_except_or_finally_block_is_refused(pair):
         with pytest.raises(KeyError) as info:
             gen.throw(KeyError("k"))
         assert isinstance(info.value.__context__, ZeroDivisionError)
+
+
+def test_generators_made_before_a_change_run_on_as_they_started(pair):
+    """The swap, jitcy.disable()/enable() and jitcy.unswap() change what new calls make; a
+    suspended generator goes on with the code it started with (as a running frame keeps
+    its code object)."""
+    f = pair.jit.running_sum
+    expected = list(pair.ref.running_sum([1.0, 2.0, 3.0], 1.0))
+    jitcy.hot(f, threshold=2)
+    made = [f([1.0, 2.0, 3.0], 1.0)]
+    next(made[0])                                   # interpreted (profiling)
+    made.append(f([1.0, 2.0, 3.0], 1.0))
+    next(made[1])                                   # the second call: built and swapped
+    assert jitcy.stats(f)["state"] == "swapped"
+    made.append(f([1.0, 2.0, 3.0], 1.0))
+    next(made[2])
+    assert not inspect.isgenerator(made[2].gi_yieldfrom)        # compiled
+    jitcy.disable()
+    try:
+        made.append(f([1.0, 2.0, 3.0], 1.0))
+        next(made[3])
+        assert made[3].gi_yieldfrom is None         # the original code itself
+    finally:
+        jitcy.enable()
+    made.append(f([1.0, 2.0, 3.0], 1.0))
+    next(made[4])
+    assert not inspect.isgenerator(made[4].gi_yieldfrom)
+    jitcy.unswap(f)
+    made.append(f([1.0, 2.0, 3.0], 1.0))
+    next(made[5])
+    assert made[5].gi_yieldfrom is None and inspect.isgeneratorfunction(f)
+    for gen in made:
+        assert [expected[0]] + list(gen) == expected
