@@ -118,6 +118,52 @@ def _step_timer_overhead() -> float:
     return _step_overhead[0]
 
 
+def _verdict(compiled_samples: list, interpreted_samples: list, overhead: float,
+             unit: str = "call"):
+    """The decision of a measuring window after a compiled sample: None (measure on), or
+    ``(slower, figures)``. Medians of interleaved samples, ``overhead`` (the timer's, the
+    same on both sides) taken off both: an underestimate, it only pulls the ratio towards
+    1 and never invents a slowdown. Decided after EARLY_KEEP_CALLS samples of each side
+    if compiled is already 2x faster, else after MEASURED_CALLS; slower means more than
+    SLOWER_MARGIN x the interpreted median (and slower before the correction too)."""
+    n = min(len(compiled_samples), len(interpreted_samples))
+    if n < EARLY_KEEP_CALLS or (n < MEASURED_CALLS and n != EARLY_KEEP_CALLS):
+        return None
+    raw_c = statistics.median(compiled_samples)
+    raw_i = statistics.median(interpreted_samples)
+    compiled, interpreted = max(raw_c - overhead, 1e-9), max(raw_i - overhead, 1e-9)
+    if n < MEASURED_CALLS and compiled * 2 > interpreted:
+        return None                          # not clearly faster yet: measure on
+    slower = compiled > interpreted * SLOWER_MARGIN and raw_c > raw_i
+    return slower, {
+        f"interpreted_ns_per_{unit}": round(interpreted * 1e9, 1),
+        f"compiled_ns_per_{unit}": round(compiled * 1e9, 1),
+        "timer_ns": round(overhead * 1e9, 1),
+        "interpreted_calls": len(interpreted_samples),
+        "compiled_calls": len(compiled_samples),
+        "verdict": "slower: back to the interpreter" if slower else "kept",
+    }
+
+
+class OtherWindow:
+    """Keep-what-pays for a specialization of another signature than the primary's: its
+    calls come through the miss dispatcher, which sends them here while it is measured
+    (profiler/probe.py, ``measure_other``: alternately ``entry(binding, ...)`` and the
+    original, the compiled side first)."""
+
+    __slots__ = ("hf", "spec", "entry", "binding", "original", "calls", "compiled",
+                 "interpreted")
+
+    def __init__(self, hf, spec):
+        self.hf, self.spec = hf, spec
+        self.entry, self.binding, self.original = spec.entry, spec.binding, hf.original
+        self.calls = 0
+        self.compiled, self.interpreted = [], []
+
+    def measured(self, seconds: float, compiled: bool) -> None:
+        self.hf.measured_other(self, seconds, compiled)
+
+
 class State(str, enum.Enum):
     COLD = "cold"
     PROFILING = "profiling"
@@ -143,6 +189,7 @@ class Specialization:
     export: tuple | None = None    # its module's C entry for direct calls (emit_calls.py)
     direct_callees: list = dataclasses.field(default_factory=list)   # globals called in C
     install_fast: object = None    # func -> None: its calls from C enter the compiled code
+    dropped: bool = False          # measured slower: its signature runs interpreted (item 9)
 
     def describe(self) -> dict:
         out = {
@@ -173,7 +220,7 @@ class HotFunction:
         self.original = types.FunctionType(func.__code__, func.__globals__, func.__name__,
                                            func.__defaults__, func.__closure__)
         (self.probe, self.miss, self.passthrough, self.measure,
-         self.measure_generator) = make_probe(self.shape)
+         self.measure_generator, self.measure_other) = make_probe(self.shape)
         self.generator = bool(func.__code__.co_flags & compat.CO_GENERATOR)
         self._on_error = on_error or _noop
         # on_error: takes the trampoline and the probe out of a traceback passing through
@@ -211,6 +258,7 @@ class HotFunction:
         self.specializations: list[Specialization] = []
         self.in_flight: set = set()
         self.dispatch: dict = {}
+        self.windows: dict = {}      # id(specialization) -> its OtherWindow while measured
         self.miss_counts: collections.Counter = collections.Counter()
         self.reason: str | None = None
         self.failures: list[str] = []
@@ -326,7 +374,15 @@ class HotFunction:
             arg_types = self._normalize(stable_tuples(raw_sig, self.sigs))
             for spec in self.specializations:
                 if spec.arg_types == arg_types:
-                    target = (spec.entry, spec.binding)
+                    if spec.dropped:             # measured slower: the interpreter
+                        target = (self.passthrough, self)
+                    elif spec.measured is None and not self.generator:
+                        # keep only what pays, for this one too (its calls come here)
+                        window = self.windows.get(id(spec)) or self.windows.setdefault(
+                            id(spec), OtherWindow(self, spec))
+                        target = (self.measure_other, window)
+                    else:
+                        target = (spec.entry, spec.binding)
                     if len(self.dispatch) < _DISPATCH_CACHE_LIMIT:
                         self.dispatch[raw_sig] = target
                     return target
@@ -403,34 +459,23 @@ class HotFunction:
             return
         samples = self.compiled_samples if compiled_call else self.interpreted_samples
         samples.append(seconds)
-        n = min(len(self.compiled_samples), len(self.interpreted_samples))
-        if not compiled_call or n < EARLY_KEEP_CALLS or (
-                n < MEASURED_CALLS and n != EARLY_KEEP_CALLS):
+        if not compiled_call:
+            return
+        # Both sides were timed around one Python-level call (a generator's: one step);
+        # the timer and that call cost the same on both sides and hide the difference of
+        # a tiny function: the cheapest such empty call is taken off (_verdict).
+        overhead = _step_timer_overhead() if self.generator else _timer_overhead()
+        unit = "step" if self.generator else "call"
+        verdict = _verdict(self.compiled_samples, self.interpreted_samples, overhead, unit)
+        if verdict is None:
             return
         with self.lock:
             spec = self.measuring
             if spec is None:
                 return
-            # Both sides were timed around one Python-level call; the timer and that call
-            # cost the same on both sides and hide the difference of a tiny function. Take
-            # off the cheapest such empty call (an underestimate: it only pulls the ratio
-            # towards 1, never invents a slowdown).
-            overhead = _step_timer_overhead() if self.generator else _timer_overhead()
-            raw_c = statistics.median(self.compiled_samples)
-            raw_i = statistics.median(self.interpreted_samples)
-            compiled, interpreted = max(raw_c - overhead, 1e-9), max(raw_i - overhead, 1e-9)
-            if n < MEASURED_CALLS and compiled * 2 > interpreted:
-                return                       # not clearly faster yet: measure on
-            slower = compiled > interpreted * SLOWER_MARGIN and raw_c > raw_i
-            unit = "step" if self.generator else "call"
-            spec.measured = {
-                f"interpreted_ns_per_{unit}": round(interpreted * 1e9, 1),
-                f"compiled_ns_per_{unit}": round(compiled * 1e9, 1),
-                "timer_ns": round(overhead * 1e9, 1),
-                "interpreted_calls": len(self.interpreted_samples),
-                "compiled_calls": len(self.compiled_samples),
-                "verdict": "slower: back to the interpreter" if slower else "kept",
-            }
+            slower, spec.measured = verdict
+            compiled = spec.measured[f"compiled_ns_per_{unit}"] / 1e9
+            interpreted = spec.measured[f"interpreted_ns_per_{unit}"] / 1e9
             self.measuring = None            # (measured_function stays: a call may be on it)
             func = self.func
             if func is None or func.__code__ is not self.measure_code:
@@ -449,6 +494,39 @@ class HotFunction:
                            f"{interpreted * 1e9:.0f} ns interpreted, medians of "
                            f"{len(self.compiled_samples)} {samples} each, interleaved): the "
                            f"function runs interpreted")
+
+    def measured_other(self, window: "OtherWindow", seconds: float, compiled: bool) -> None:
+        """One timed call in the window of a specialization reached through the miss
+        dispatcher (profiler/probe.py, measure_other): the primary's rules (warm-up,
+        medians, margin), and a verdict that drops only that specialization. An
+        interpreted call of CHEAP_CALL_SECONDS or more ends the window at once, kept: the
+        call boundary cannot decide there, and the window would run more slow interpreted
+        calls (the first call is the compiled one, so a slow function pays one interpreted
+        call; a compiled call that slow may be its first, on cold caches)."""
+        if seconds >= CHEAP_CALL_SECONDS and not compiled:
+            self._end_other(window, {"verdict": "not measured: its calls cost 20 µs or "
+                                                "more (the call boundary cannot decide)",
+                                     "seconds": round(seconds, 6)}, slower=False)
+            return
+        if window.calls <= 2 * WARMUP_CALLS:
+            return
+        (window.compiled if compiled else window.interpreted).append(seconds)
+        if compiled:
+            verdict = _verdict(window.compiled, window.interpreted, _timer_overhead())
+            if verdict is not None:
+                self._end_other(window, verdict[1], slower=verdict[0])
+
+    def _end_other(self, window: "OtherWindow", figures: dict, slower: bool) -> None:
+        with self.lock:
+            spec = window.spec
+            if spec.measured is not None:
+                return
+            if slower:
+                figures["verdict"] = "slower: this signature runs interpreted"
+            spec.measured = figures
+            spec.dropped = slower
+            self.windows.pop(id(spec), None)
+            self.dispatch.clear()        # the next miss finds the entry, or the interpreter
 
     def _end_measuring_unmeasured(self) -> None:
         with self.lock:

@@ -45,7 +45,8 @@ types the compiled guard rejects arrives in the *miss* function generated the sa
 which tries the other specializations and otherwise runs the original code. *passthrough*
 just runs the original code. Right after the swap, *measure* runs calls alternately
 compiled and interpreted (both called from C) and times each (``HotFunction.measured``: a specialization slower
-than the interpreter is dropped).
+than the interpreter is dropped); *measure_other* does the same, through the miss
+dispatcher, for a specialization of another signature (``HotFunction.OtherWindow``).
 """
 from __future__ import annotations
 
@@ -136,6 +137,17 @@ def measure(s{params}):
     finally:
         s.measured(perf_counter() - t0, n & 1, s.fallbacks != fallbacks)
 
+def measure_other(w{params}):
+    n = w.calls
+    w.calls = n + 1
+    t0 = perf_counter()
+    try:
+        if n & 1:
+            return w.original({call})
+        return w.entry(w.binding{params})
+    finally:
+        w.measured(perf_counter() - t0, not n & 1)
+
 def measure_generator(s{params}):
     n = s.window_calls
     s.window_calls = n + 1
@@ -203,7 +215,8 @@ def timed_steps(s, inner, compiled):
     return (yield from inner)
 
 
-Probes = collections.namedtuple("Probes", "probe miss passthrough measure measure_generator")
+Probes = collections.namedtuple("Probes", "probe miss passthrough measure measure_generator "
+                                           "measure_other")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -222,4 +235,5 @@ def make_probe(shape: SignatureShape) -> Probes:
                  "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
     return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"],
-                  namespace["measure"], namespace["measure_generator"])
+                  namespace["measure"], namespace["measure_generator"],
+                  namespace["measure_other"])
