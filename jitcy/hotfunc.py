@@ -152,13 +152,14 @@ class OtherWindow:
     original, the compiled side first)."""
 
     __slots__ = ("hf", "spec", "entry", "binding", "original", "calls", "compiled",
-                 "interpreted")
+                 "interpreted", "interpreted_all")
 
     def __init__(self, hf, spec):
         self.hf, self.spec = hf, spec
         self.entry, self.binding, self.original = spec.entry, spec.binding, hf.original
         self.calls = 0
         self.compiled, self.interpreted = [], []
+        self.interpreted_all = []     # every interpreted call's time, warm-up included
 
     def measured(self, seconds: float, compiled: bool) -> None:
         self.hf.measured_other(self, seconds, compiled)
@@ -498,15 +499,24 @@ class HotFunction:
     def measured_other(self, window: "OtherWindow", seconds: float, compiled: bool) -> None:
         """One timed call in the window of a specialization reached through the miss
         dispatcher (profiler/probe.py, measure_other): the primary's rules (warm-up,
-        medians, margin), and a verdict that drops only that specialization. An
-        interpreted call of CHEAP_CALL_SECONDS or more ends the window at once, kept: the
-        call boundary cannot decide there, and the window would run more slow interpreted
-        calls (the first call is the compiled one, so a slow function pays one interpreted
-        call; a compiled call that slow may be its first, on cold caches)."""
-        if seconds >= CHEAP_CALL_SECONDS and not compiled:
+        medians, margin), and a verdict that drops only that specialization. Interpreted
+        calls of CHEAP_CALL_SECONDS or more (their median, from the third one on; or one
+        call of 10x that) end the window, kept: the call boundary cannot decide there, and the window
+        would run more slow interpreted calls. The first call is the compiled one, so a
+        slow function pays one to three interpreted calls; one spike (a preemption) ends
+        nothing, nor does a slow compiled call (its first, on cold caches)."""
+        if not compiled:
+            window.interpreted_all.append(seconds)
+            slow = (seconds >= 10 * CHEAP_CALL_SECONDS
+                    or len(window.interpreted_all) >= 3
+                    and statistics.median(window.interpreted_all) >= CHEAP_CALL_SECONDS)
+        else:
+            slow = False
+        if slow:
             self._end_other(window, {"verdict": "not measured: its calls cost 20 µs or "
                                                 "more (the call boundary cannot decide)",
-                                     "seconds": round(seconds, 6)}, slower=False)
+                                     "interpreted_seconds": round(statistics.median(
+                                         window.interpreted_all), 6)}, slower=False)
             return
         if window.calls <= 2 * WARMUP_CALLS:
             return
