@@ -255,6 +255,7 @@ class HotFunction:
         self.window_fallbacks = 0            # compiled-side calls that ran the original
         self.guard_misses = 0
         self.fallbacks = 0
+        self.missed = 0              # calls the miss dispatcher got (measuring windows: no sample)
         self.primary: Specialization | None = None
         self.specializations: list[Specialization] = []
         self.in_flight: set = set()
@@ -424,10 +425,11 @@ class HotFunction:
 
     def measured(self, seconds: float, compiled_call: bool, fell_back: bool = False) -> None:
         """One timed call in the measuring window (from ``measure``); decide once there
-        are enough. ``fell_back``: the compiled side's call missed the guard and ran the
-        original code through the miss dispatcher (another signature than the one
-        compiled, none compiled for it yet): it timed the dispatcher and the interpreter,
-        nothing of the compiled code, so it is no sample. When the compiled side's calls
+        are enough. ``fell_back``: the compiled side's call missed the guard and went to the
+        miss dispatcher (another signature than the one compiled: the original code, or
+        another specialization, or that one's own measuring window): it timed the
+        dispatcher and whatever served it, not this specialization, so it is no sample.
+        When the compiled side's calls
         keep missing (chaos' ``Spline.__call__``: compiled for the int of its first call
         ``spl(0)``, then called with floats), the window ends without a verdict: the
         code stays swapped and the miss dispatcher compiles the other signature.

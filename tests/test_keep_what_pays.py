@@ -312,7 +312,7 @@ def test_generator_chunks_are_samples_per_step():
 class _Steps:
     """What probe.timed_steps reads and calls of a HotFunction."""
 
-    fallbacks = 0
+    missed = 0
 
     def __init__(self):
         self.measuring, self.reports = object(), []
@@ -475,3 +475,31 @@ def test_one_slow_interpreted_call_does_not_end_a_second_signatures_window(jitcy
     assert spec.measured is None and hf.windows                     # median: cheap
     hf.measured_other(window, 10 * hotfunc.CHEAP_CALL_SECONDS, False)
     assert spec.measured["verdict"].startswith("not measured: its calls cost 20 µs or more")
+
+
+def test_calls_of_another_signature_are_no_compiled_samples_of_the_primary(jitcy_env):
+    """While the primary's window is open, a compiled-side call of another signature goes
+    to the miss dispatcher (here: to that signature's own specialization and its window,
+    which runs the interpreter half the time): it timed none of the primary's code."""
+    def f(x, *, unused=None):
+        return x * 2
+    jitcy.hot(f, threshold=200, time_limit=1e9)       # timed calls 1, 2, 4 ... 200: 10
+    for _ in range(200):
+        f(1.5)
+    hf = pipeline.lookup(f)
+    assert hf.measuring is not None, jitcy.stats(f)
+    for _ in range(2 * hotfunc.WARMUP_CALLS + 2):    # past the window's warm-up
+        f(1.5)
+    hf.threshold = 2                                  # the int signature: built on a miss
+    for _ in range(6):
+        assert f(3) == 6
+    assert any(s is not hf.primary for s in hf.specializations), jitcy.stats(f)
+    assert hf.measuring is not None
+    compiled, interpreted = len(hf.compiled_samples), len(hf.interpreted_samples)
+    missed = hf.window_fallbacks
+    for _ in range(20):
+        assert f(3) == 6
+    assert hf.measuring is not None
+    assert len(hf.compiled_samples) == compiled                  # none of them
+    assert hf.window_fallbacks == missed + 10                     # each compiled-side call
+    assert len(hf.interpreted_samples) == interpreted + 10       # (the other side runs all)

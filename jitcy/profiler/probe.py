@@ -113,6 +113,7 @@ def probe(s{params}):
             s.became_hot()
 
 def miss(s{params}):
+    s.missed += 1
     sig = ({types})
     if sig not in plain:
         sig = refine(sig, ({args}))
@@ -130,12 +131,12 @@ def measure(s{params}):
     n = s.window_calls
     s.window_calls = n + 1
     f = s.measured_function if n & 1 else s.original
-    fallbacks = s.fallbacks
+    missed = s.missed
     t0 = perf_counter()
     try:
         return call(f, {call})
     finally:
-        s.measured(perf_counter() - t0, n & 1, s.fallbacks != fallbacks)
+        s.measured(perf_counter() - t0, n & 1, s.missed != missed)
 
 def measure_other(w{params}):
     n = w.calls
@@ -177,7 +178,7 @@ def timed_steps(s, inner, compiled):
     function runs it) or the interpreted one, whole generators alternately. Once the
     window closed or after TIMED_STEPS_MAX steps, at the first step the caller asks for
     with next(), the rest is a plain ``yield from inner``."""
-    before = s.fallbacks
+    before = s.missed
     fell_back = None                # known after the first step (the entry runs there)
     spent, steps, total = 0.0, 0, 0
     sent = thrown = None
@@ -194,7 +195,7 @@ def timed_steps(s, inner, compiled):
             spent += perf_counter() - t0
             steps += 1
             if fell_back is None:
-                fell_back = s.fallbacks != before
+                fell_back = s.missed != before
             if steps == STEPS_PER_SAMPLE:
                 s.measured_steps(spent, steps, compiled, fell_back)
                 total += steps
@@ -211,7 +212,7 @@ def timed_steps(s, inner, compiled):
     finally:
         if steps and s.measuring is not None:
             s.measured_steps(spent, steps, compiled,
-                             s.fallbacks != before if fell_back is None else fell_back)
+                             s.missed != before if fell_back is None else fell_back)
     return (yield from inner)
 
 
