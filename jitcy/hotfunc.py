@@ -252,10 +252,9 @@ class HotFunction:
         self.compiled_samples: list = []
         self.interpreted_samples: list = []
         self.window_calls = 0
-        self.window_fallbacks = 0            # compiled-side calls that ran the original
+        self.window_fallbacks = 0            # compiled-side calls that missed the guard
         self.guard_misses = 0
         self.fallbacks = 0
-        self.missed = 0              # calls the miss dispatcher got (measuring windows: no sample)
         self.primary: Specialization | None = None
         self.specializations: list[Specialization] = []
         self.in_flight: set = set()
@@ -416,6 +415,9 @@ class HotFunction:
         self.warm_samples = [0, 0]        # a generator's: interpreted, compiled (measured_steps)
         self.measured_function = types.FunctionType(
             spec.trampoline, func.__globals__, func.__name__, None, func.__closure__)
+        # Its entry counts only the calls that passed its guard: a compiled-side call that
+        # leaves the count as it was missed the guard (probe.py, measure: no sample).
+        self.measured_binding = spec.binding
         if spec.install_fast is not None:     # timed as called from C (probe.py, measure)
             spec.install_fast(self.measured_function)
         self.measure_code = compat.make_trampoline(

@@ -312,10 +312,22 @@ def test_generator_chunks_are_samples_per_step():
 class _Steps:
     """What probe.timed_steps reads and calls of a HotFunction."""
 
-    missed = 0
+    class _Binding:
+        """``calls``: the calls that passed the compiled entry's guard; here each read sees
+        one more (every step passed it)."""
+
+        def __init__(self):
+            self.read = 0
+
+        @property
+        def calls(self):
+            self.read += 1
+            return self.read
+
 
     def __init__(self):
         self.measuring, self.reports = object(), []
+        self.measured_binding = self._Binding()
 
     def measured_steps(self, seconds, steps, compiled, fell_back):
         assert seconds > 0

@@ -113,7 +113,6 @@ def probe(s{params}):
             s.became_hot()
 
 def miss(s{params}):
-    s.missed += 1
     sig = ({types})
     if sig not in plain:
         sig = refine(sig, ({args}))
@@ -131,12 +130,13 @@ def measure(s{params}):
     n = s.window_calls
     s.window_calls = n + 1
     f = s.measured_function if n & 1 else s.original
-    missed = s.missed
+    b = s.measured_binding
+    hits = b.calls
     t0 = perf_counter()
     try:
         return call(f, {call})
     finally:
-        s.measured(perf_counter() - t0, n & 1, s.missed != missed)
+        s.measured(perf_counter() - t0, n & 1, b.calls == hits)
 
 def measure_other(w{params}):
     n = w.calls
@@ -178,7 +178,8 @@ def timed_steps(s, inner, compiled):
     function runs it) or the interpreted one, whole generators alternately. Once the
     window closed or after TIMED_STEPS_MAX steps, at the first step the caller asks for
     with next(), the rest is a plain ``yield from inner``."""
-    before = s.missed
+    b = s.measured_binding          # its entry counts the calls that passed its guard
+    hits = b.calls
     fell_back = None                # known after the first step (the entry runs there)
     spent, steps, total = 0.0, 0, 0
     sent = thrown = None
@@ -195,7 +196,7 @@ def timed_steps(s, inner, compiled):
             spent += perf_counter() - t0
             steps += 1
             if fell_back is None:
-                fell_back = s.missed != before
+                fell_back = b.calls == hits
             if steps == STEPS_PER_SAMPLE:
                 s.measured_steps(spent, steps, compiled, fell_back)
                 total += steps
@@ -212,7 +213,7 @@ def timed_steps(s, inner, compiled):
     finally:
         if steps and s.measuring is not None:
             s.measured_steps(spent, steps, compiled,
-                             s.missed != before if fell_back is None else fell_back)
+                             b.calls == hits if fell_back is None else fell_back)
     return (yield from inner)
 
 
