@@ -379,8 +379,9 @@ class HotFunction:
                         target = (self.passthrough, self)
                     elif spec.measured is None and not self.generator:
                         # keep only what pays, for this one too (its calls come here)
-                        window = self.windows.get(id(spec)) or self.windows.setdefault(
-                            id(spec), OtherWindow(self, spec))
+                        window = self.windows.get(id(spec))
+                        if window is None:
+                            window = self.windows[id(spec)] = OtherWindow(self, spec)
                         target = (self.measure_other, window)
                     else:
                         target = (spec.entry, spec.binding)
@@ -505,10 +506,11 @@ class HotFunction:
         dispatcher (profiler/probe.py, measure_other): the primary's rules (warm-up,
         medians, margin), and a verdict that drops only that specialization. Interpreted
         calls of CHEAP_CALL_SECONDS or more (their median, from the third one on; or one
-        call of 10x that) end the window, kept: the call boundary cannot decide there, and the window
-        would run more slow interpreted calls. The first call is the compiled one, so a
-        slow function pays one to three interpreted calls; one spike (a preemption) ends
-        nothing, nor does a slow compiled call (its first, on cold caches)."""
+        call of 10x that) end the window, kept: the call boundary cannot decide there, and
+        the window would run more slow interpreted calls. The first call is the compiled
+        one, so a slow function pays one to three interpreted calls; one spike (a
+        preemption) ends nothing, nor does a slow compiled call (its first, on cold
+        caches)."""
         if not compiled:
             window.interpreted_all.append(seconds)
             slow = (seconds >= 10 * CHEAP_CALL_SECONDS
