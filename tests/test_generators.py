@@ -222,16 +222,25 @@ def test_other_argument_types_run_the_interpreters_generator(pair):
     assert gen.gi_yieldfrom is not None and not inspect.isgenerator(gen.gi_yieldfrom)
 
 
-def test_generators_are_kept_without_measuring(pair):
-    """Keep-what-pays times calls; a generator's call only makes the generator, so it is
-    never measured (nor reverted for a fast call)."""
+def test_a_generators_window_times_its_steps_not_its_calls(pair):
+    """Keep-what-pays on a generator: its call only makes the generator, so the window
+    times the steps (profiler/probe.py, timed_steps) and the figures are per step."""
     f_jit = pair.jit.squares
-    jitcy.hot(f_jit, threshold=12)
-    for _ in range(40):
+    jitcy.hot(f_jit, threshold=200, time_limit=1e9)    # timed calls 1, 2, 4 ... 200: 10
+    for _ in range(200):
         assert list(f_jit(3)) == [0, 1, 4]
     hf = pipeline.lookup(f_jit)
-    assert hf.state.value == "swapped" and hf.measuring is None, jitcy.stats(f_jit)
-    assert f_jit.__code__ is hf.primary.trampoline
+    assert hf.measuring is not None and f_jit.__code__ is hf.measure_code
+    gen = f_jit(3)
+    assert next(gen) == 0 and gen.gi_yieldfrom.gi_code.co_name == "timed_steps"
+    gen.close()
+    for _ in range(300):        # one sample per generator (4 steps): 16 + 31 per side
+        assert list(f_jit(3)) == [0, 1, 4]
+    measured = hf.specializations[0].measured
+    assert measured is not None and "compiled_ns_per_step" in measured, measured
+    assert "compiled_ns_per_call" not in measured
+    assert hf.measuring is None and f_jit.__code__ in (hf.specializations[0].trampoline,
+                                                      hf.original_code)
 
 
 def test_generator_method_and_closure(pair):
