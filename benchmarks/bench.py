@@ -39,13 +39,11 @@ _extra_pythonpath: list = []
 
 
 def import_jitcy():
-    """Import jitcy; from a source checkout that is not installed, use the checkout."""
-    try:
-        import jitcy
-    except ImportError:
-        sys.path.insert(0, str(REPO))
-        _extra_pythonpath.append(str(REPO))
-        import jitcy
+    """Import the jitcy of this checkout, installed or not: an older copy installed in
+    site-packages would otherwise be what gets measured (it was, once)."""
+    sys.path.insert(0, str(REPO))
+    _extra_pythonpath.append(str(REPO))
+    import jitcy
     return jitcy
 
 

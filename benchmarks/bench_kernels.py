@@ -528,11 +528,8 @@ def main(argv=None):
     base = pathlib.Path(args.cache_dir).resolve() if args.cache_dir else tmp
     os.environ["JITCY_CACHE_DIR"] = str(base / "jitcy-cache")
     sys.path.insert(0, str(HERE))
-    try:
-        import jitcy
-    except ImportError:
-        sys.path.insert(0, str(REPO))
-        import jitcy
+    sys.path.insert(0, str(REPO))     # this checkout's jitcy, not an older installed copy
+    import jitcy
     from jitcy.errors import JitcyWarning
     warnings.simplefilter("ignore", JitcyWarning)
     import Cython

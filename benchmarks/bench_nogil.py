@@ -30,11 +30,9 @@ TARGET = 1.7
 
 
 def import_jitcy():
-    try:
-        import jitcy
-    except ImportError:
-        sys.path.insert(0, str(REPO))
-        import jitcy
+    """The jitcy of this checkout, not an older copy installed in site-packages."""
+    sys.path.insert(0, str(REPO))
+    import jitcy
     return jitcy
 
 

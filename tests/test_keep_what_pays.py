@@ -9,6 +9,7 @@ import pytest
 
 import jitcy
 from jitcy import hotfunc, pipeline
+from jitcy.profiler import probe
 
 G = object()
 
@@ -126,6 +127,32 @@ def test_a_small_slowdown_within_the_margin_is_kept():
     measured, state = _verdict([100e-9] * 31, [130e-9] * 31)
     assert measured["verdict"] == "slower: back to the interpreter"
     assert state is hotfunc.State.REVERTED
+
+
+def test_two_groups_of_call_times_in_about_the_same_proportions_are_kept():
+    """A function with a cheap and a costly branch (richards' HandlerTask.fn: ~400 or
+    ~1400 ns): the median of 31 calls falls in either group by chance. Here compiled runs
+    the costly branch 17 times, interpreted 14: its median is 3.5x the other's, and the
+    rank test sees no slowdown."""
+    fast, slow = 400e-9, 1400e-9
+    interpreted = [fast, slow] * 14 + [fast] * 3
+    compiled = [slow, fast] * 14 + [slow] * 3
+    measured, state = _verdict(interpreted, compiled)
+    assert measured["compiled_ns_per_call"] == 1400.0
+    assert measured["interpreted_ns_per_call"] == 400.0
+    assert abs(measured["rank_z"]) < hotfunc.SLOWER_RANK_Z
+    assert measured["verdict"] == "kept" and state is hotfunc.State.SWAPPED
+
+
+def test_the_rank_test_on_given_samples():
+    same = [1e-6, 2e-6, 3e-6] * 10
+    assert hotfunc._rank_z(same, same) == 0.0
+    above, below = [2e-6] * 31, [1e-6] * 31
+    assert round(hotfunc._rank_z(above, below), 2) == 6.76      # (961/2) / sqrt(961*63/12)
+    assert hotfunc._rank_z(below, above) == -hotfunc._rank_z(above, below)
+    spread = [1e-6 * (1 + k / 100) for k in range(31)]           # 1.00 to 1.30 us
+    slower = [x * 1.3 for x in spread]                           # each call 30% slower
+    assert hotfunc._rank_z(slower, spread) > hotfunc.SLOWER_RANK_Z
 
 
 def test_the_timer_overhead_is_taken_off_both_sides():
@@ -257,7 +284,7 @@ def test_a_generator_measured_slower_goes_back_to_the_interpreter(jitcy_env):
     assert st["state"] == "reverted", measured
     assert measured["compiled_ns_per_step"] > measured["interpreted_ns_per_step"] + 1500
     assert measured["compiled_calls"] == hotfunc.MEASURED_CALLS     # (samples: chunks)
-    assert measured["interpreted_calls"] >= hotfunc.MEASURED_CALLS
+    assert measured["interpreted_calls"] == hotfunc.MEASURED_CALLS
     assert "ns per step compiled" in st["reason"] and "generator steps" in st["reason"]
     assert squares.__code__ is original
     assert list(squares(3)) == [0, 1, 4]
@@ -508,10 +535,114 @@ def test_calls_of_another_signature_are_no_compiled_samples_of_the_primary(jitcy
     assert any(s is not hf.primary for s in hf.specializations), jitcy.stats(f)
     assert hf.measuring is not None
     compiled, interpreted = len(hf.compiled_samples), len(hf.interpreted_samples)
-    missed = hf.window_fallbacks
+    missed, n = hf.window_fallbacks, hf.window_calls
+    compiled_side = sum(hf.window_order[(n + k) & probe.ORDER_MASK] for k in range(20))
+    assert abs(compiled_side - 10) <= 1                           # pairs: one of each
     for _ in range(20):
         assert f(3) == 6
     assert hf.measuring is not None
     assert len(hf.compiled_samples) == compiled                  # none of them
-    assert hf.window_fallbacks == missed + 10                     # each compiled-side call
-    assert len(hf.interpreted_samples) == interpreted + 10       # (the other side runs all)
+    assert hf.window_fallbacks == missed + compiled_side         # each compiled-side call
+    assert len(hf.interpreted_samples) == interpreted + 20 - compiled_side   # (all ran)
+
+
+def test_window_order_runs_pairs_of_one_call_of_each_side_in_a_random_order():
+    for compiled_first in (None, True, False):
+        order = probe.window_order(compiled_first)
+        assert len(order) == probe.ORDER_LENGTH == probe.ORDER_MASK + 1
+        pairs = [order[k:k + 2] for k in range(0, len(order), 2)]
+        assert set(pairs) <= {b"\0\1", b"\1\0"}
+        assert 32 <= pairs.count(b"\1\0") <= 96          # 128 fair coins (p ~ 1e-8 to fail)
+        if compiled_first is not None:
+            assert pairs[0] == (b"\1\0" if compiled_first else b"\0\1")
+    assert probe.window_order() != probe.window_order()     # independent windows
+
+
+def callee(x):
+    return x + 1
+
+
+def caller(x):
+    return callee(x) * 2
+
+
+def test_a_window_call_inside_another_windows_timed_call_runs_compiled_untimed(
+        jitcy_env, monkeypatch):
+    """caller calls callee once per call, and both get hot on the same call (the
+    THRESHOLD-th), so their windows open together. Inside caller's timed calls callee is
+    neither timed nor sampled: its window's bookkeeping (~1 us) would land in caller's
+    time, on one side or the other. It runs compiled, on both of caller's sides."""
+    monkeypatch.setattr(hotfunc, "_verdict", lambda *args, **kwargs: None)   # windows stay
+    jitcy.hot(callee, threshold=THRESHOLD, time_limit=1e9)
+    jitcy.hot(caller, threshold=THRESHOLD, time_limit=1e9)
+    for k in range(THRESHOLD):
+        assert caller(k) == 2 * k + 2
+    inner, outer = pipeline.lookup(callee), pipeline.lookup(caller)
+    assert inner.measuring is not None and outer.measuring is not None
+    inner_calls, outer_calls = inner.window_calls, outer.window_calls
+    entry_calls = inner.measured_binding.calls
+    for k in range(100):
+        assert caller(k) == 2 * k + 2
+    assert outer.window_calls == outer_calls + 100
+    assert inner.window_calls == inner_calls                      # none timed
+    assert inner.measured_binding.calls == entry_calls + 100      # all compiled
+    assert probe.TIMING.owner is None
+    assert callee(1) == 2 and inner.window_calls == inner_calls + 1   # outside: timed
+
+
+def calls_callee(n):
+    for i in range(n):
+        yield callee(i)
+
+
+def test_a_window_call_inside_a_timed_generator_step_runs_compiled_untimed(
+        jitcy_env, monkeypatch):
+    monkeypatch.setattr(hotfunc, "_verdict", lambda *args, **kwargs: None)   # windows stay
+    jitcy.hot(callee, threshold=THRESHOLD, time_limit=1e9)
+    jitcy.hot(calls_callee, threshold=THRESHOLD, time_limit=1e9)
+    for k in range(THRESHOLD):
+        assert callee(k) == k + 1
+    for _ in range(THRESHOLD):
+        assert list(calls_callee(3)) == [1, 2, 3]
+    inner, gen = pipeline.lookup(callee), pipeline.lookup(calls_callee)
+    assert inner.measuring is not None and gen.measuring is not None
+    inner_calls, entry_calls = inner.window_calls, inner.measured_binding.calls
+    chunks = sum(gen.warm_samples)                 # every chunk of steps (warm-up or not)
+    for _ in range(20):
+        assert list(calls_callee(5)) == [1, 2, 3, 4, 5]
+    assert inner.window_calls == inner_calls                      # none timed
+    assert inner.measured_binding.calls == entry_calls + 100      # all compiled
+    assert sum(gen.warm_samples) == chunks + 20                   # its steps were timed
+    assert probe.TIMING.owner is None
+
+
+def countdown(n):
+    return 0 if n == 0 else 1 + countdown(n - 1)
+
+
+def test_a_recursive_call_inside_a_timed_call_runs_on_its_side(jitcy_env, monkeypatch):
+    monkeypatch.setattr(hotfunc, "_verdict", lambda *args, **kwargs: None)
+    jitcy.hot(countdown, threshold=THRESHOLD, time_limit=1e9)
+    for _ in range(THRESHOLD):
+        assert countdown(10) == 10
+    hf = pipeline.lookup(countdown)
+    assert hf.measuring is not None
+    sides = set()
+    for _ in range(40):
+        compiled = hf.window_order[hf.window_calls & probe.ORDER_MASK]
+        before = hf.measured_binding.calls
+        assert countdown(10) == 10
+        assert (hf.measured_binding.calls > before) == bool(compiled)   # interpreted: all
+        sides.add(compiled)
+    assert sides == {0, 1}
+
+
+def test_the_verdict_compares_as_many_samples_of_each_side():
+    """Called after every sample, the verdict comes as soon as the side behind has
+    MEASURED_CALLS; of the side ahead only as many count."""
+    compiled = [1e-6] * hotfunc.MEASURED_CALLS + [1e-3] * 40   # (its median: 1 ms)
+    interpreted = [2e-6] * (hotfunc.MEASURED_CALLS - 1)
+    assert hotfunc._verdict(compiled, interpreted, 0.0) is None
+    slower, figures = hotfunc._verdict(compiled, interpreted + [2e-6], 0.0)
+    assert figures["compiled_calls"] == figures["interpreted_calls"] == hotfunc.MEASURED_CALLS
+    assert figures["compiled_ns_per_call"] == 1000.0 and not slower

@@ -43,16 +43,18 @@ never gets hot pays the trampoline's cheap path plus one sampled call in ``SAMPL
 ``s`` is the function's :class:`jitcy.hotfunc.HotFunction`. After the swap, a call whose
 types the compiled guard rejects arrives in the *miss* function generated the same way,
 which tries the other specializations and otherwise runs the original code. *passthrough*
-just runs the original code. Right after the swap, *measure* runs calls alternately
-compiled and interpreted (both called from C) and times each (``HotFunction.measured``: a specialization slower
-than the interpreter is dropped); *measure_other* does the same, through the miss
-dispatcher, for a specialization of another signature (``HotFunction.OtherWindow``).
+just runs the original code. Right after the swap, *measure* runs calls compiled and
+interpreted in pairs (one of each, in a random order: see ``window_order``; both called
+from C) and times each (``HotFunction.measured``: a specialization slower than the
+interpreter is dropped); *measure_other* does the same, through the miss dispatcher, for a
+specialization of another signature (``HotFunction.OtherWindow``).
 """
 from __future__ import annotations
 
 import collections
 import functools
 import operator
+import os
 import time
 
 from ..compat import SignatureShape
@@ -127,34 +129,105 @@ def passthrough(s{params}):
     return s.original({call})
 
 def measure(s{params}):
+    owner = timing.owner
+    if owner is not None:                # inside a timed call: untimed (see TIMING)
+        if owner is s and not timing.compiled:
+            return s.original({call})
+        return call(s.measured_function, {call})
     n = s.window_calls
     s.window_calls = n + 1
-    f = s.measured_function if n & 1 else s.original
+    compiled = s.window_order[n & ORDER_MASK]
+    f = s.measured_function if compiled else s.original
     b = s.measured_binding
     hits = b.calls
+    timing.owner, timing.compiled = s, compiled
     t0 = perf_counter()
     try:
         return call(f, {call})
     finally:
-        s.measured(perf_counter() - t0, n & 1, b.calls == hits)
+        t = perf_counter() - t0
+        timing.owner = None
+        s.measured(t, compiled, b.calls == hits)
 
 def measure_other(w{params}):
-    n = w.calls
-    w.calls = n + 1
-    t0 = perf_counter()
-    try:
-        if n & 1:
+    owner = timing.owner
+    if owner is not None:
+        if owner is w and not timing.compiled:
             return w.original({call})
         return w.entry(w.binding{params})
+    n = w.calls
+    w.calls = n + 1
+    compiled = w.order[n & ORDER_MASK]
+    timing.owner, timing.compiled = w, compiled
+    t0 = perf_counter()
+    try:
+        if compiled:
+            return w.entry(w.binding{params})
+        return w.original({call})
     finally:
-        w.measured(perf_counter() - t0, not n & 1)
+        t = perf_counter() - t0
+        timing.owner = None
+        w.measured(t, compiled)
 
 def measure_generator(s{params}):
+    owner = timing.owner
+    if owner is not None:                # made inside a timed call (or step): untimed
+        if owner is s and not timing.compiled:
+            return s.original({call})
+        return s.measured_function({call})
     n = s.window_calls
     s.window_calls = n + 1
-    f = s.measured_function if n & 1 else s.original
-    return timed_steps(s, f({call}), n & 1)
+    compiled = s.window_order[n & ORDER_MASK]
+    f = s.measured_function if compiled else s.original
+    return timed_steps(s, f({call}), compiled)
 """
+
+#: A measuring window's calls, in pairs: the first call of each pair runs compiled or
+#: interpreted at random, the second the other side. Not plain alternation, which any
+#: period-2 pattern of the program's own would bias: a loop calling ``f(small); f(big)``
+#: would time every big call on the same side, and a function called once per call of
+#: another function in its window would run in lockstep with it. Pairs keep both sides'
+#: counts equal at every even call, so the warm-up is the same on both sides. The order
+#: repeats after ORDER_LENGTH calls (a window is decided within ~160).
+ORDER_LENGTH = 256
+ORDER_MASK = ORDER_LENGTH - 1
+
+
+def window_order(compiled_first: bool | None = None) -> bytes:
+    """One window's order (``window_order[n & ORDER_MASK]``: 1 if its n-th call runs
+    compiled). Random bits from ``os.urandom``: the ``random`` module's state is the
+    user's. ``compiled_first`` fixes the first pair's order."""
+    bits = int.from_bytes(os.urandom(ORDER_LENGTH // 16), "little")
+    order = bytearray(ORDER_LENGTH)
+    for k in range(ORDER_LENGTH // 2):
+        first = (bits >> k) & 1
+        order[2 * k], order[2 * k + 1] = first, 1 - first
+    if compiled_first is not None:
+        order[0], order[1] = (1, 0) if compiled_first else (0, 1)
+    return bytes(order)
+
+class _Timing:
+    """The timed call (or generator step) in progress: at most one per process (TIMING)."""
+
+    __slots__ = ("owner", "compiled")
+
+    def __init__(self):
+        self.owner = None        # the HotFunction (or OtherWindow) whose call is timed
+        self.compiled = 0        # ... and its side
+
+
+#: The window call (or generator step) being timed. A call of another function in its
+#: window made inside it is not timed, nor sampled: it runs compiled, as it will once
+#: decided (a call of the same function, recursing, runs on the side of the timed call;
+#: a generator made there is not timed either). Else the caller's time
+#: held the callee's window: its timer, its bookkeeping and each verdict's medians, ~1 us
+#: on top of a ~100 ns callee, on one side or the other (raytrace's ``Vector.dot``,
+#: ``Point.__sub__`` and ``Ray.__init__`` and richards' ``IdleTask.fn`` were reverted on
+#: that, e.g. 1642 vs 1222 ns). The callee's window waits: its samples come from its
+#: calls outside the caller's timed calls (once the caller is decided, at the latest).
+#: One per process, not per thread: another thread's window call meanwhile runs untimed
+#: too, which costs only samples.
+TIMING = _Timing()
 
 #: ``measure`` calls both sides from C (operator.call, 3.11+), as compiled callers do: the
 #: compiled side is then entered through its vectorcall, without the trampoline frame
@@ -175,7 +248,7 @@ def timed_steps(s, inner, compiled):
     shorter one) to ``s.measured_steps``. A generator function's call only makes the
     generator, so its steps are what keep-what-pays compares (hotfunc.py): ``inner`` is the
     compiled side (the trampoline's generator, its delegation included, as the swapped
-    function runs it) or the interpreted one, whole generators alternately. Once the
+    function runs it) or the interpreted one, whole generators, in pairs. Once the
     window closed or after TIMED_STEPS_MAX steps, at the first step the caller asks for
     with next(), the rest is a plain ``yield from inner``."""
     b = s.measured_binding          # its entry counts the calls that passed its guard
@@ -183,25 +256,34 @@ def timed_steps(s, inner, compiled):
     fell_back = None                # known after the first step (the entry runs there)
     spent, steps, total = 0.0, 0, 0
     sent = thrown = None
-    timing = True
+    timed = True
     try:
-        while timing or sent is not None or thrown is not None:
-            t0 = perf_counter()
-            try:
-                item = inner.send(sent) if thrown is None else inner.throw(thrown)
-            except StopIteration as stop:
+        while timed or sent is not None or thrown is not None:
+            if TIMING.owner is not None:     # a step inside a timed call: untimed
+                try:
+                    item = inner.send(sent) if thrown is None else inner.throw(thrown)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                TIMING.owner, TIMING.compiled = s, compiled
+                t0 = perf_counter()
+                try:
+                    item = inner.send(sent) if thrown is None else inner.throw(thrown)
+                except StopIteration as stop:
+                    spent += perf_counter() - t0
+                    steps += 1
+                    return stop.value
+                finally:
+                    TIMING.owner = None
                 spent += perf_counter() - t0
                 steps += 1
-                return stop.value
-            spent += perf_counter() - t0
-            steps += 1
             if fell_back is None:
                 fell_back = b.calls == hits
             if steps == STEPS_PER_SAMPLE:
                 s.measured_steps(spent, steps, compiled, fell_back)
                 total += steps
                 spent, steps = 0.0, 0
-                timing = s.measuring is not None and total < TIMED_STEPS_MAX
+                timed = s.measuring is not None and total < TIMED_STEPS_MAX
             thrown = None
             try:
                 sent = yield item
@@ -233,7 +315,7 @@ def make_probe(shape: SignatureShape) -> Probes:
         call=shape.call_arguments(params),
     )
     namespace = {"perf_counter": time.perf_counter, "type": type, "SAMPLE": SAMPLE, "call": _CALL,
-                 "timed_steps": timed_steps,
+                 "timed_steps": timed_steps, "ORDER_MASK": ORDER_MASK, "timing": TIMING,
                  "QUIET": QUIET, "SAMPLES": SAMPLES, "plain": _PLAIN, "refine": _REFINE}
     exec(compile(source, f"<jitcy probe {shape.params}>", "exec"), namespace)
     return Probes(namespace["probe"], namespace["miss"], namespace["passthrough"],
