@@ -281,8 +281,8 @@ def compile_kernel(jitcy, J, kernel, rounds=3):
         after = {f: jitcy.stats(f)["state"] for f in funcs}
         if after == before:
             break
-    # Keep only what pays: right after a swap jitcy times a window of calls alternately
-    # compiled and interpreted. Finish every window with the small arguments, so the timed
+    # Keep only what pays: right after a swap jitcy times a window of calls, compiled and
+    # interpreted in random pairs. Finish every window with the small arguments, so the timed
     # calls below run what jitcy finally kept.
     from jitcy import pipeline
     for _ in range(200):

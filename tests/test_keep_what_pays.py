@@ -45,7 +45,7 @@ def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, mo
     # machine's noise. A 1.1 margin tests the same mechanism, on real timings, with room.
     monkeypatch.setattr(hotfunc, "SLOWER_MARGIN", 1.1)
     original = func.__code__
-    window = 2 * (hotfunc.WARMUP_CALLS + hotfunc.MEASURED_CALLS)
+    window = 2 * (hotfunc.WARMUP_CALLS + 2 * hotfunc.MEASURED_CALLS)    # two rounds
     results, st = _run(func, args, THRESHOLD + window + 5)
     assert all(r is expected or r == expected for r in results)
     assert st["state"] == "reverted", st["specializations"][0]["measured"]
@@ -53,6 +53,7 @@ def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, mo
     assert measured["verdict"] == "slower: back to the interpreter"
     assert measured["compiled_ns_per_call"] > measured["interpreted_ns_per_call"] * 1.1
     assert measured["compiled_calls"] == measured["interpreted_calls"] == hotfunc.MEASURED_CALLS
+    assert measured["first_round"]["verdict"] == "slower: back to the interpreter"
     assert f"{measured['compiled_ns_per_call']:.0f} ns per call compiled" in st["reason"]
     assert func.__code__ is original          # interpreted, at no extra cost
     assert func(*args) == expected
@@ -99,6 +100,7 @@ def _verdict(interpreted, compiled, overhead=0.0):
     hf._func_ref = lambda: func
     hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0   # warmed up
+    hf.first_round = None
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
@@ -109,6 +111,10 @@ def _verdict(interpreted, compiled, overhead=0.0):
         for i, c in zip(interpreted, compiled):
             hf.measured(i, False)
             hf.measured(c, True)
+        if hf.first_round is not None and spec.measured is None:
+            for i, c in zip(interpreted, compiled):      # "slower": the second round
+                hf.measured(i, False)
+                hf.measured(c, True)
     finally:
         hotfunc._overhead[:] = saved
     return spec.measured, hf.state
@@ -155,6 +161,21 @@ def test_the_rank_test_on_given_samples():
     assert hotfunc._rank_z(slower, spread) > hotfunc.SLOWER_RANK_Z
 
 
+def test_slower_in_one_round_only_is_kept():
+    """A first "slower" is measured again on fresh samples; kept if the second round
+    does not say so too (a revert is for good)."""
+    hf = object.__new__(hotfunc.HotFunction)
+    hf.first_round = None
+    slower = hotfunc._verdict([130e-9] * 31, [100e-9] * 31, 0.0)
+    assert slower[0] and hotfunc._confirmed(hf, slower) is None
+    assert hf.first_round == slower[1]
+    kept = hotfunc._verdict([100e-9] * 31, [100e-9] * 31, 0.0)
+    final = hotfunc._confirmed(hf, kept)
+    assert final is kept and not final[0]
+    assert final[1]["first_round"]["verdict"] == "slower: back to the interpreter"
+    assert final[1]["verdict"] == "kept"
+
+
 def test_the_timer_overhead_is_taken_off_both_sides():
     measured, _ = _verdict([160e-9] * 31, [190e-9] * 31, overhead=60e-9)
     assert measured["interpreted_ns_per_call"] == 100.0
@@ -185,6 +206,7 @@ def test_calls_that_miss_the_guard_are_no_samples():
     hf._func_ref = lambda: func
     hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 2 * hotfunc.WARMUP_CALLS + 1, 0
+    hf.first_round = None
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
@@ -231,6 +253,7 @@ def test_the_first_calls_of_the_window_are_no_samples():
     hf.lock = threading.RLock()
     hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], False
     hf.window_calls, hf.window_fallbacks = 0, 0
+    hf.first_round = None
     hf.measuring = _Spec()
     for k in range(2 * hotfunc.WARMUP_CALLS):
         hf.window_calls += 1                     # as probe.measure counts them
@@ -314,6 +337,7 @@ def test_generator_chunks_are_samples_per_step():
     hf._func_ref = lambda: func
     hf.compiled_samples, hf.interpreted_samples, hf.generator = [], [], True
     hf.window_calls, hf.window_fallbacks, hf.warm_samples = 2, 0, [0, 0]
+    hf.first_round = None
     spec = hf.measuring = _Spec()
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
@@ -325,7 +349,7 @@ def test_generator_chunks_are_samples_per_step():
             hf.measured_steps(64 * 1e-6, 64, False, False)
             hf.measured_steps(64 * 1e-6, 64, True, False)
         assert hf.interpreted_samples == hf.compiled_samples == []
-        for _ in range(hotfunc.MEASURED_CALLS):
+        for _ in range(2 * hotfunc.MEASURED_CALLS):      # slower: confirmed by a 2nd round
             hf.measured_steps(64 * 100e-9, 64, False, False)
             hf.measured_steps(10 * 130e-9, 10, True, False)     # a short last chunk
     finally:

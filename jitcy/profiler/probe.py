@@ -140,9 +140,9 @@ def measure(s{params}):
     f = s.measured_function if compiled else s.original
     b = s.measured_binding
     hits = b.calls
-    timing.owner, timing.compiled = s, compiled
     t0 = perf_counter()
     try:
+        timing.owner, timing.compiled = s, compiled    # (inside: finally always undoes it)
         return call(f, {call})
     finally:
         t = perf_counter() - t0
@@ -158,9 +158,9 @@ def measure_other(w{params}):
     n = w.calls
     w.calls = n + 1
     compiled = w.order[n & ORDER_MASK]
-    timing.owner, timing.compiled = w, compiled
     t0 = perf_counter()
     try:
+        timing.owner, timing.compiled = w, compiled
         if compiled:
             return w.entry(w.binding{params})
         return w.original({call})
@@ -265,9 +265,9 @@ def timed_steps(s, inner, compiled):
                 except StopIteration as stop:
                     return stop.value
             else:
-                TIMING.owner, TIMING.compiled = s, compiled
                 t0 = perf_counter()
                 try:
+                    TIMING.owner, TIMING.compiled = s, compiled
                     item = inner.send(sent) if thrown is None else inner.throw(thrown)
                 except StopIteration as stop:
                     spent += perf_counter() - t0
