@@ -48,8 +48,11 @@ import weakref
 from . import compat
 from .profiler import make_probe
 from .profiler.probe import STEPS_PER_SAMPLE, window_order
+from .profiler.probe import PLAIN_SIGNATURES
 from .profiler.arrays import stable_tuples
 
+#: Other signatures an entry tries itself on a guard miss (a linear scan, in C).
+MAX_ALTS = 4
 #: Distinct raw signatures remembered by the miss dispatcher before it stops caching.
 _DISPATCH_CACHE_LIMIT = 64
 
@@ -242,6 +245,7 @@ class Specialization:
     export: tuple | None = None    # its module's C entry for direct calls (emit_calls.py)
     direct_callees: list = dataclasses.field(default_factory=list)   # globals called in C
     install_fast: object = None    # func -> None: its calls from C enter the compiled code
+    fast: object = None            # capsule of its entry for calls from C (alts, see guard_missed)
     dropped: bool = False          # measured slower: its signature runs interpreted (item 9)
 
     def describe(self) -> dict:
@@ -391,7 +395,7 @@ class HotFunction:
                 return
             self.specializations.append(spec)
             if self.primary is not None or self.state is not State.BUILDING:
-                self.dispatch.clear()   # the miss dispatcher picks it up from now on
+                self._clear_dispatch()   # the miss dispatcher picks it up from now on
             elif func.__code__ is self.profile_code:
                 self.primary = spec
                 self.state = State.SWAPPED
@@ -421,6 +425,26 @@ class HotFunction:
             self.profiling = False
             self._restore_original_code()
 
+    def _add_alt(self, raw_sig: tuple, spec: Specialization) -> None:
+        """Let the primary's entry call ``spec``'s itself, from C, for arguments of exactly
+        these types (translator/runtime.py, TRY_ALTS): no miss dispatcher on the way.
+        Only settled specializations (not measured, or measured and kept) and signatures
+        of plain types (an array's is refined by dtype and layout: the dispatcher's)."""
+        primary = self.primary
+        if (primary is None or spec.fast is None or primary.fast is None
+                or raw_sig not in PLAIN_SIGNATURES):
+            return
+        alts = primary.binding.alts or ()
+        if len(alts) < MAX_ALTS and all(a[0] != raw_sig for a in alts):
+            primary.binding.alts = alts + ((raw_sig, spec.fast, spec.binding),)
+
+    def _clear_dispatch(self) -> None:
+        """Forget where misses went (a specialization came, went or changed its verdict):
+        the miss dispatcher's cache and the entries' own (alts)."""
+        self.dispatch.clear()
+        for spec in self.specializations:
+            spec.binding.alts = None
+
     def guard_missed(self, raw_sig: tuple):
         """A call the primary specialization does not accept: find another one or say None."""
         with self.lock:
@@ -438,6 +462,7 @@ class HotFunction:
                         target = (self.measure_other, window)
                     else:
                         target = (spec.entry, spec.binding)
+                        self._add_alt(raw_sig, spec)
                     if len(self.dispatch) < _DISPATCH_CACHE_LIMIT:
                         self.dispatch[raw_sig] = target
                     return target
@@ -550,7 +575,7 @@ class HotFunction:
             func.__code__ = self.original_code
             self.state = State.REVERTED
             self.primary = None
-            self.dispatch.clear()
+            self._clear_dispatch()
             samples = ("calls" if unit == "call" else
                        f"samples of up to {STEPS_PER_SAMPLE} generator steps")
             self.reason = (f"compiled code measured slower than the interpreter "
@@ -604,7 +629,7 @@ class HotFunction:
             spec.measured = figures
             spec.dropped = slower
             self.windows.pop(id(spec), None)
-            self.dispatch.clear()        # the next miss finds the entry, or the interpreter
+            self._clear_dispatch()        # the next miss finds the entry, or the interpreter
 
     def _end_measuring_unmeasured(self) -> None:
         with self.lock:
@@ -630,7 +655,7 @@ class HotFunction:
             self.profiling = False
             self.primary = None
             self.measuring = None
-            self.dispatch.clear()
+            self._clear_dispatch()
             self.reason = "unswapped by jitcy.unswap()"
 
     def after_fork_in_child(self) -> None:
@@ -654,7 +679,7 @@ class HotFunction:
             self.profiling = False
             self.primary = None
             self.measuring = None
-            self.dispatch.clear()
+            self._clear_dispatch()
             self.reason = reason
 
     def suspend(self) -> None:

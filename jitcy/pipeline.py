@@ -355,6 +355,7 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                           compile_seconds=time.perf_counter() - started,
                           export=getattr(module, naming.EXPORT, None),
                           install_fast=getattr(module, naming.INSTALL_VECTORCALL, None),
+                          fast=getattr(module, naming.FAST_EXPORT, None),
                           direct_callees=list(getattr(module, naming.DIRECT, ())))
 
 

@@ -105,6 +105,7 @@ def _verdict(interpreted, compiled, overhead=0.0):
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
     hf.state, hf.primary, hf.dispatch, hf.reason = hotfunc.State.SWAPPED, spec, {}, None
+    hf.specializations = []
     saved = hotfunc._overhead[:]
     hotfunc._overhead[:] = [overhead]
     try:
@@ -211,6 +212,7 @@ def test_calls_that_miss_the_guard_are_no_samples():
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
     hf.state, hf.primary, hf.dispatch, hf.reason = hotfunc.State.SWAPPED, spec, {}, None
+    hf.specializations = []
     for _ in range(hotfunc.MEASURED_CALLS - 1):
         hf.measured(100e-9, False)
         hf.measured(50e-6, True, fell_back=True)       # the dispatcher's cost, not compiled
@@ -342,6 +344,7 @@ def test_generator_chunks_are_samples_per_step():
     hf.measure_code = func.__code__ = object()
     hf.original_code = object()
     hf.state, hf.primary, hf.dispatch, hf.reason = hotfunc.State.SWAPPED, spec, {}, None
+    hf.specializations = []
     saved = hotfunc._step_overhead[:]
     hotfunc._step_overhead[:] = [0.0]
     try:

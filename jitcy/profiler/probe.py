@@ -64,6 +64,7 @@ perf_counter = time.perf_counter
 
 #: Signatures known to hold no NumPy array (shared by every probe; see arrays.py).
 _PLAIN: set = set()
+PLAIN_SIGNATURES = _PLAIN       # (read by hotfunc.py: which misses an entry may serve in C)
 _REFINE = make_refiner(_PLAIN)
 
 #: At most one call in SAMPLE is timed and has its argument types recorded.

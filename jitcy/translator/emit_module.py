@@ -354,7 +354,18 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
     # Under a debugger, coverage or a profiler the original code runs, so it is traced.
     lines += [f"    if {naming.TRACING}():",
               f"        return {b}.original({_original_call_arguments(fn, raw)})"]
-    if guards:
+    if guards and _plain_positional(fn) and not fn.generator:
+        # Another signature jitcy compiled: its entry, from C (runtime.py, TRY_ALTS).
+        argv, alt = naming.ALT_ARGV, naming.ALT_RESULT
+        lines[1:1] = [f"    cdef PyObject* {argv}[{len(raw)}]", f"    cdef object {alt}"]
+        lines += [f"    if not ({' and '.join(guards)}):",
+                  f"        if {b}.alts is not None:"]
+        lines += [f"            {argv}[{i}] = <PyObject*>{r}" for i, r in enumerate(raw)]
+        lines += [f"            {alt} = {naming.TRY_ALTS}({b}.alts, {argv}, {len(raw)})",
+                  f"            if {alt} is not {b}.alts:",
+                  f"                return {alt}",
+                  f"        {fallback}"]
+    elif guards:
         lines += [f"    if not ({' and '.join(guards)}):", f"        {fallback}"]
     lines.append(f"    {b}.calls += 1")
     if fn.builtin_names:

@@ -130,6 +130,9 @@ cdef class {p}Binding:
     cdef readonly unsigned long long calls     # calls that ran compiled (jitcy.stats)
     cdef readonly unsigned long long samples   # of those, timed (the first 8, then 1 in 1024)
     cdef readonly double sampled_seconds       # their total time
+    # Other signatures' compiled entries, for a guard miss (TRY_ALTS, hotfunc.py):
+    # ((argument types, FAST capsule, binding), ...) or None.
+    cdef public object alts
 
 
 def {p}make_binding(func, fallback, state, str self_name, original):
@@ -952,6 +955,42 @@ cdef extern from *:
         return {p}plain_vectorcall(func, args, nargsf, kwnames);
     }
 
+    /* A call whose argument types the entry's guard rejects: the function's other
+       specializations that jitcy has settled on (hotfunc.py keeps the binding's alts:
+       ((types, FAST capsule, binding), ...)) are tried here, an exact type match per
+       argument, and the match's own entry runs (its guard checks again). Without this
+       every such call ran the miss dispatcher, a Python function: a frame, a tuple of
+       types and a dict lookup per call (raytrace's constructors, called with floats and
+       with ints: 7% of its time in the interpreter's frame evaluation). No match:
+       ``alts`` itself comes back (new reference), and the entry takes the miss
+       dispatcher. A recursion that alternates signatures stays a RecursionError. */
+    static PyObject *{p}try_alts(PyObject *alts, PyObject **args, Py_ssize_t n) {
+        Py_ssize_t k, i, na = PyTuple_GET_SIZE(alts);
+        PyObject *alt, *types, *r;
+        {p}fast_t fast;
+        for (k = 0; k < na; k++) {
+            alt = PyTuple_GET_ITEM(alts, k);
+            types = PyTuple_GET_ITEM(alt, 0);
+            if (PyTuple_GET_SIZE(types) != n)
+                continue;
+            for (i = 0; i < n; i++)
+                if ((PyObject *)Py_TYPE(args[i]) != PyTuple_GET_ITEM(types, i))
+                    break;
+            if (i < n)
+                continue;
+            fast = ({p}fast_t)PyCapsule_GetPointer(PyTuple_GET_ITEM(alt, 1), NULL);
+            if (fast == NULL)
+                return NULL;
+            if (Py_EnterRecursiveCall(" in a jitcy call"))
+                return NULL;
+            r = fast(PyTuple_GET_ITEM(alt, 2), args);
+            Py_LeaveRecursiveCall();
+            return r;
+        }
+        Py_INCREF(alts);
+        return alts;
+    }
+
     static int {p}install_vc(PyObject *func, PyObject *plain_func) {
         PyFunctionObject *f = (PyFunctionObject *)func;
         if ({p}info_marker == NULL) {
@@ -971,6 +1010,7 @@ cdef extern from *:
     }
     """
     int {p}install_vc(object func, object plain_func) except -1
+    object {p}try_alts(object alts, PyObject** args, Py_ssize_t n)
 
 
 cdef object {p}plain_function = eval("lambda: None")   # a function the interpreter made

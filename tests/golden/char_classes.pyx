@@ -23,10 +23,17 @@ cdef tuple __jitcy_impl_c(__jitcy_Binding __jitcy_b, str s):
     return (vowels, digits, spaces, other)
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
+    cdef PyObject* __jitcy_argv[1]
+    cdef object __jitcy_alt_r
     cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     if not (type(__jitcy_a0) is str):
+        if __jitcy_b.alts is not None:
+            __jitcy_argv[0] = <PyObject*>__jitcy_a0
+            __jitcy_alt_r = __jitcy_try_alts(__jitcy_b.alts, __jitcy_argv, 1)
+            if __jitcy_alt_r is not __jitcy_b.alts:
+                return __jitcy_alt_r
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
     __jitcy_b.calls += 1
     cdef double __jitcy_t0 = 0.0

@@ -9,9 +9,16 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs):
     return __jitcy_fbox(total, cython.address(__jitcy_fd_total))
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0):
+    cdef PyObject* __jitcy_argv[1]
+    cdef object __jitcy_alt_r
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0)
     if not (type(__jitcy_a0) is list):
+        if __jitcy_b.alts is not None:
+            __jitcy_argv[0] = <PyObject*>__jitcy_a0
+            __jitcy_alt_r = __jitcy_try_alts(__jitcy_b.alts, __jitcy_argv, 1)
+            if __jitcy_alt_r is not __jitcy_b.alts:
+                return __jitcy_alt_r
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0)
     __jitcy_b.calls += 1
     cdef double __jitcy_t0 = 0.0

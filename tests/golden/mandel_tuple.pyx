@@ -16,11 +16,20 @@ cdef long long __jitcy_impl_c(__jitcy_Binding __jitcy_b, double cr, double ci, l
     return n
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1, object __jitcy_a2):
+    cdef PyObject* __jitcy_argv[3]
+    cdef object __jitcy_alt_r
     cdef long long __jitcy_c2
     cdef int __jitcy_overflow = 0
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1, __jitcy_a2)
     if not (type(__jitcy_a0) is float and type(__jitcy_a1) is float and type(__jitcy_a2) is int):
+        if __jitcy_b.alts is not None:
+            __jitcy_argv[0] = <PyObject*>__jitcy_a0
+            __jitcy_argv[1] = <PyObject*>__jitcy_a1
+            __jitcy_argv[2] = <PyObject*>__jitcy_a2
+            __jitcy_alt_r = __jitcy_try_alts(__jitcy_b.alts, __jitcy_argv, 3)
+            if __jitcy_alt_r is not __jitcy_b.alts:
+                return __jitcy_alt_r
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1, __jitcy_a2)
     __jitcy_b.calls += 1
     cdef double __jitcy_t0 = 0.0

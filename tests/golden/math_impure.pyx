@@ -9,9 +9,17 @@ cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, double x):
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
+    cdef PyObject* __jitcy_argv[2]
+    cdef object __jitcy_alt_r
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not (type(__jitcy_a0) is list and type(__jitcy_a1) is float):
+        if __jitcy_b.alts is not None:
+            __jitcy_argv[0] = <PyObject*>__jitcy_a0
+            __jitcy_argv[1] = <PyObject*>__jitcy_a1
+            __jitcy_alt_r = __jitcy_try_alts(__jitcy_b.alts, __jitcy_argv, 2)
+            if __jitcy_alt_r is not __jitcy_b.alts:
+                return __jitcy_alt_r
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
     __jitcy_b.calls += 1
     if not __jitcy_known_ok(__jitcy_b):

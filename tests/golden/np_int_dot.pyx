@@ -13,11 +13,19 @@ cdef object __jitcy_impl_obj(__jitcy_Binding __jitcy_b, object a, object b, Py_b
     return __jitcy_box_i8(t)
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
+    cdef PyObject* __jitcy_argv[2]
+    cdef object __jitcy_alt_r
     cdef Py_buffer __jitcy_buf_a
     cdef Py_buffer __jitcy_buf_b
     if __jitcy_tracing():
         return __jitcy_b.original(__jitcy_a0, __jitcy_a1)
     if not (type(__jitcy_a0) is __jitcy_ndarray and type(__jitcy_a1) is __jitcy_ndarray):
+        if __jitcy_b.alts is not None:
+            __jitcy_argv[0] = <PyObject*>__jitcy_a0
+            __jitcy_argv[1] = <PyObject*>__jitcy_a1
+            __jitcy_alt_r = __jitcy_try_alts(__jitcy_b.alts, __jitcy_argv, 2)
+            if __jitcy_alt_r is not __jitcy_b.alts:
+                return __jitcy_alt_r
         return __jitcy_b.fallback(__jitcy_b.state, __jitcy_a0, __jitcy_a1)
     __jitcy_b.calls += 1
     if not __jitcy_builtins_ok(__jitcy_b):
