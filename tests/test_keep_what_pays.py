@@ -37,29 +37,40 @@ def _run(func, args, calls):
     return results, jitcy.stats(func)
 
 
-@pytest.mark.parametrize("func, args, expected", [(get_global, (), G)])
-def test_call_boundary_bound_function_goes_back_to_the_interpreter(jitcy_env, monkeypatch,
-                                                                   func, args, expected):
-    # This function runs ~20-25% slower compiled (the trampoline's frame around a body that
-    # costs nothing): right at the default 1.25 margin, where the verdict flips with the
-    # machine's noise. A 1.1 margin tests the same mechanism, on real timings, with room;
-    # and 101 samples a round instead of 31 (on a loaded machine, the medians of 31 and
-    # the rank test flipped once in three runs: both steady with more samples).
-    monkeypatch.setattr(hotfunc, "SLOWER_MARGIN", 1.1)
-    monkeypatch.setattr(hotfunc, "MEASURED_CALLS", 101)
-    original = func.__code__
+def test_a_function_measured_slower_goes_back_to_the_interpreter(jitcy_env):
+    """The window, end to end, with the compiled side made 2 us slower per call.
+    get_global runs only ~10 ns slower compiled (its trampoline frame), with 60 ns of
+    timer around each call: too close to any margin for a test on real timings (at 31
+    or 101 samples a round, it failed in one full run in three). The verdict itself is
+    tested on given figures below."""
+    original = get_global.__code__
+    jitcy.hot(get_global, threshold=THRESHOLD, time_limit=1e9)
+    for _ in range(THRESHOLD):
+        assert get_global() is G
+    hf = pipeline.lookup(get_global)
+    assert hf.measuring is not None and get_global.__code__ is hf.measure_code
+    compiled = hf.measured_function
+
+    def slowed(*args, **kwargs):
+        until = time.perf_counter() + 2e-6
+        while time.perf_counter() < until:
+            pass
+        return compiled(*args, **kwargs)
+    hf.measured_function = slowed
     window = 2 * (hotfunc.WARMUP_CALLS + 2 * hotfunc.MEASURED_CALLS)    # two rounds
-    results, st = _run(func, args, THRESHOLD + window + 5)
-    assert all(r is expected or r == expected for r in results)
-    assert st["state"] == "reverted", st["specializations"][0]["measured"]
+    results = [get_global() for _ in range(window + 5)]
+    assert all(r is G for r in results)
+    st = jitcy.stats(get_global)
     measured = st["specializations"][0]["measured"]
+    assert st["state"] == "reverted", measured
     assert measured["verdict"] == "slower: back to the interpreter"
-    assert measured["compiled_ns_per_call"] > measured["interpreted_ns_per_call"] * 1.1
+    assert measured["compiled_ns_per_call"] > measured["interpreted_ns_per_call"] + 1500
     assert measured["compiled_calls"] == measured["interpreted_calls"] == hotfunc.MEASURED_CALLS
+    assert measured["rank_z"] > hotfunc.SLOWER_RANK_Z
     assert measured["first_round"]["verdict"] == "slower: back to the interpreter"
     assert f"{measured['compiled_ns_per_call']:.0f} ns per call compiled" in st["reason"]
-    assert func.__code__ is original          # interpreted, at no extra cost
-    assert func(*args) == expected
+    assert get_global.__code__ is original          # interpreted, at no extra cost
+    assert get_global() is G
 
 
 def test_function_that_pays_stays_compiled(jitcy_env):
