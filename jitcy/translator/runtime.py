@@ -1041,16 +1041,6 @@ cdef extern from *:
     #define {p}AC_NONE 0
     #define {p}AC_VALUES 1
     #define {p}AC_SLOT 2
-    #if defined(__GNUC__) || defined(__clang__)
-    #define {p}AC_INLINE inline __attribute__((always_inline))
-    #define {p}AC_NOINLINE __attribute__((noinline))
-    #elif defined(_MSC_VER)
-    #define {p}AC_INLINE __forceinline
-    #define {p}AC_NOINLINE __declspec(noinline)
-    #else
-    #define {p}AC_INLINE inline
-    #define {p}AC_NOINLINE
-    #endif
 
     #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
     #define {p}ATTR_FAST 1
@@ -1083,7 +1073,7 @@ cdef extern from *:
         return -1;
     }
 
-    static {p}AC_NOINLINE {p}aentry *{p}afill(PyObject *o, PyObject *name, {p}acache *c, int store) {
+    static {p}aentry *{p}afill(PyObject *o, PyObject *name, {p}acache *c, int store) {
         /* The entry of o's type: found in the other ways, else made in a free way or the
            next one in turn; NULL: nothing to cache yet (the plain path, a try next time). */
         PyTypeObject *tp = Py_TYPE(o);
@@ -1135,106 +1125,67 @@ cdef extern from *:
     }
     #endif
 
-    /* The hit (a type already in one of the site's ways) is inlined where the attribute
-       is read or stored: richards' small methods, a few attribute reads each, spent 12%
-       of their time in the out-of-line {p}ga, mostly saving and restoring the registers
-       that {p}afill, inlined into it, needed. The miss ({p}ga_miss, {p}sa_miss: fill a
-       way, else the plain path) stays out of line. */
+    static PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
     #ifdef {p}ATTR_FAST
-    static {p}AC_INLINE {p}aentry *{p}ahit(PyObject *o, {p}acache *c) {
-        unsigned int version = Py_TYPE(o)->tp_version_tag;
-        int k;
-        if (version == 0)
-            return NULL;
-        for (k = 0; k < {p}AC_WAYS; k++)
-            if (c->e[k].version == version)
-                return &c->e[k];
-        return NULL;
-    }
-
-    /* the value the entry's place holds (borrowed), or NULL: the plain path */
-    static {p}AC_INLINE PyObject *{p}aread({p}aentry *e, PyObject *o) {
-        if (e->kind == {p}AC_VALUES) {
-            {p}values311 *values = {p}VALUES(o);
-            return values != NULL ? values->values[e->index] : NULL;
+        PyObject *r;
+        {p}aentry *e = &c->e[0];
+        if (e->version != Py_TYPE(o)->tp_version_tag || e->version == 0)
+            e = {p}afill(o, name, c, 0);
+        if (e != NULL) {
+            if (e->kind == {p}AC_VALUES) {
+                {p}values311 *values = {p}VALUES(o);
+                if (values != NULL && (r = values->values[e->index]) != NULL) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
+            else if (e->kind == {p}AC_SLOT) {
+                r = *(PyObject **)((char *)o + e->index);
+                if (r != NULL) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
         }
-        if (e->kind == {p}AC_SLOT)
-            return *(PyObject **)((char *)o + e->index);
-        return NULL;
+    #endif
+        return PyObject_GetAttr(o, name);
     }
 
-    /* stores v (a new reference taken) in the entry's place: 0, or -1 for the plain path */
-    static {p}AC_INLINE int {p}awrite({p}aentry *e, PyObject *o, PyObject *v) {
+    static int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
+    #ifdef {p}ATTR_FAST
         PyObject *old, **place;
-        if (e->kind == {p}AC_VALUES) {
-            {p}values311 *values = {p}VALUES(o);
-            if (values == NULL)
-                return -1;
-            old = values->values[e->index];
-            Py_INCREF(v);
-            values->values[e->index] = v;
-            if (old == NULL) {
-                /* _PyDictValues_AddToInsertionOrder (pycore_dict.h, 3.11) */
-                uint8_t *size_ptr = ((uint8_t *)values) - 2;
-                int size = *size_ptr + 1;
-                size_ptr[-size] = (uint8_t)e->index;
-                *size_ptr = (uint8_t)size;
+        {p}aentry *e = &c->e[0];
+        if (e->version != Py_TYPE(o)->tp_version_tag || e->version == 0)
+            e = {p}afill(o, name, c, 1);
+        if (e != NULL) {
+            if (e->kind == {p}AC_VALUES) {
+                {p}values311 *values = {p}VALUES(o);
+                if (values != NULL) {
+                    old = values->values[e->index];
+                    Py_INCREF(v);
+                    values->values[e->index] = v;
+                    if (old == NULL) {
+                        /* _PyDictValues_AddToInsertionOrder (pycore_dict.h, 3.11) */
+                        uint8_t *size_ptr = ((uint8_t *)values) - 2;
+                        int size = *size_ptr + 1;
+                        size_ptr[-size] = (uint8_t)e->index;
+                        *size_ptr = (uint8_t)size;
+                    }
+                    else {
+                        Py_DECREF(old);
+                    }
+                    return 0;
+                }
             }
-            else {
-                Py_DECREF(old);
+            else if (e->kind == {p}AC_SLOT) {
+                place = (PyObject **)((char *)o + e->index);
+                old = *place;
+                Py_INCREF(v);
+                *place = v;
+                Py_XDECREF(old);
+                return 0;
             }
-            return 0;
         }
-        if (e->kind == {p}AC_SLOT) {
-            place = (PyObject **)((char *)o + e->index);
-            old = *place;
-            Py_INCREF(v);
-            *place = v;
-            Py_XDECREF(old);
-            return 0;
-        }
-        return -1;
-    }
-
-    static {p}AC_NOINLINE PyObject *{p}ga_miss(PyObject *o, PyObject *name, {p}acache *c) {
-        PyObject *r;
-        {p}aentry *e = {p}afill(o, name, c, 0);
-        if (e != NULL && (r = {p}aread(e, o)) != NULL) {
-            Py_INCREF(r);
-            return r;
-        }
-        return PyObject_GetAttr(o, name);
-    }
-
-    static {p}AC_NOINLINE int {p}sa_miss(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
-        {p}aentry *e = {p}afill(o, name, c, 1);
-        if (e != NULL && {p}awrite(e, o, v) == 0)
-            return 0;
-        return PyObject_SetAttr(o, name, v);
-    }
-    #endif
-
-    static {p}AC_INLINE PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
-    #ifdef {p}ATTR_FAST
-        PyObject *r;
-        {p}aentry *e = {p}ahit(o, c);
-        if (e == NULL)
-            return {p}ga_miss(o, name, c);
-        if ((r = {p}aread(e, o)) != NULL) {
-            Py_INCREF(r);
-            return r;
-        }
-    #endif
-        return PyObject_GetAttr(o, name);
-    }
-
-    static {p}AC_INLINE int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
-    #ifdef {p}ATTR_FAST
-        {p}aentry *e = {p}ahit(o, c);
-        if (e == NULL)
-            return {p}sa_miss(o, name, v, c);
-        if ({p}awrite(e, o, v) == 0)
-            return 0;
     #endif
         return PyObject_SetAttr(o, name, v);
     }
@@ -1259,7 +1210,7 @@ cdef extern from *:
     typedef struct { {p}mentry e[{p}AC_WAYS]; unsigned int next; } {p}mcache;
 
     #ifdef {p}ATTR_FAST
-    static {p}AC_INLINE int {p}mhit({p}mentry *e, PyObject *o, PyTypeObject *tp) {
+    static int {p}mhit({p}mentry *e, PyObject *o, PyTypeObject *tp) {
         if (e->version == 0 || tp->tp_version_tag != e->version)
             return 0;
         if (e->kind == 1)                         /* no instance dict at all */
@@ -1270,14 +1221,19 @@ cdef extern from *:
     }
     #endif
 
-    /* the lookup that found no way of the site: fill one, then Python's lookup */
-    static {p}AC_NOINLINE PyObject *{p}lm_miss(PyObject *o, PyObject *name, {p}mcache *c,
-                                             int *self_needed) {
+    static PyObject *{p}lm(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed) {
         PyTypeObject *tp = Py_TYPE(o);
         PyObject *meth = NULL;
     #ifdef {p}ATTR_FAST
         {p}mentry *e;
         int k;
+        for (k = 0; k < {p}AC_WAYS; k++) {
+            if ({p}mhit(&c->e[k], o, tp)) {
+                Py_INCREF(c->e[k].func);
+                *self_needed = 1;
+                return c->e[k].func;
+            }
+        }
         if (tp->tp_getattro == PyObject_GenericGetAttr && PyUnicode_CheckExact(name)
                  && PyUnicode_CHECK_INTERNED(name)) {
             PyObject *descr = _PyType_Lookup(tp, name);
@@ -1313,23 +1269,6 @@ cdef extern from *:
         *self_needed = 0;
     #endif
         return meth;        /* NULL with the AttributeError set */
-    }
-
-    /* the hit inline at the call site, as {p}ga's (see there) */
-    static {p}AC_INLINE PyObject *{p}lm(PyObject *o, PyObject *name, {p}mcache *c,
-                                      int *self_needed) {
-    #ifdef {p}ATTR_FAST
-        PyTypeObject *tp = Py_TYPE(o);
-        int k;
-        for (k = 0; k < {p}AC_WAYS; k++) {
-            if ({p}mhit(&c->e[k], o, tp)) {
-                Py_INCREF(c->e[k].func);
-                *self_needed = 1;
-                return c->e[k].func;
-            }
-        }
-    #endif
-        return {p}lm_miss(o, name, c, self_needed);
     }
 
 
