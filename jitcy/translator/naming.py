@@ -37,6 +37,7 @@ ATTR_SET = PREFIX + "sa"              # obj.name = value, likewise
 ATTR_SITE = PREFIX + "as"             # + n: the cache of attribute site n
 ATTR_CACHE = PREFIX + "acache"       # its C struct type
 METHOD_LOOKUP = PREFIX + "lm"         # obj.m(...): the method, looked up first (cached)
+METHOD_LOOKUP_NOARGS = PREFIX + "lm0"  # obj.m(): ... or a trivial method's result
 METHOD_CALL = PREFIX + "cm"           # + N: ... then called with obj and N arguments
 METHOD_SITE = PREFIX + "ms"           # + n: the cache of method site n
 METHOD_CACHE = PREFIX + "mcache"     # its C struct type
@@ -201,7 +202,7 @@ TRAMPOLINE_ORIGINAL = "__jitcy_original__"
 TRAMPOLINE_COUNTER = "__jitcy_counter__"       # the profiling trampoline's call countdown
 #: Last item of the info tuple a swapped-in trampoline carries as its last constant
 #: (compat.make_trampoline): (FAST capsule, binding, traceback fixer, original code, this).
-TRAMPOLINE_INFO = "__jitcy_fastcall__"
+TRAMPOLINE_INFO = PREFIX + "fastcall__"     # (runtime.py spells it "{p}fastcall__")
 # Locals of the trampolines (the profiling one counts calls down in ``state.skip``).
 TRAMPOLINE_LOCAL = PREFIX + "s"
 TRAMPOLINE_COUNT = PREFIX + "k"

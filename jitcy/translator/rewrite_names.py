@@ -344,7 +344,9 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
             self.fn.local_sites.append((flag, "int"))
             address = _call("cython.address", ast.Name(id=flag, ctx=ast.Load()))
             obj = self.visit(func.value)
-            lookup = _call(naming.METHOD_LOOKUP, obj, _const(func.attr),
+            # (without arguments: a trivial method's result at once, runtime.py)
+            lookup = _call(naming.METHOD_LOOKUP_NOARGS if n == 0 else naming.METHOD_LOOKUP,
+                           obj, _const(func.attr),
                            self.site(naming.METHOD_SITE, naming.METHOD_CACHE), address)
             args = [self.visit(a) for a in node.args]
             return ast.copy_location(_call(f"{naming.METHOD_CALL}{n}", lookup, address,

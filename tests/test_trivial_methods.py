@@ -1,0 +1,160 @@
+"""``obj.m()`` in compiled code, where ``m`` is a trivial method (``return self``, ``return
+<constant>``, ``return self.attr``, ``pass``), gives the method's result at the call site
+without calling it (translator/runtime.py, ``lm0``). These tests check that the call is
+really skipped, that every answer stays the interpreter's, and the cases where the method
+must be called after all: its code replaced, an attribute that is not a plain instance
+value (an AttributeError keeps its traceback), the method shadowed in the instance, a
+profile function set."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+import jitcy
+from jitcy import pipeline
+
+from .conftest import TESTS, compile_now, load_fresh_module
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def m(jitcy_env):
+    """A fresh copy of tests/corpus_trivial.py (its own classes and functions)."""
+    _counter[0] += 1
+    return load_fresh_module(TESTS / "corpus_trivial.py", f"corpus_trivial_{_counter[0]}")
+
+
+_counter = [0]
+
+
+def _methods(m):
+    return (m.Shape.is_point, m.Shape.me, m.Shape.get_x, m.Shape.hook, m.Shape.doc_const)
+
+
+def test_compiled_trivial_methods_are_not_called(m):
+    s = m.Shape(5)
+    expected = m.use(s)
+    assert expected == (15, True, 7, None)
+    for f in _methods(m):
+        st = compile_now(f, s)
+        assert st["state"] == "swapped", st
+    assert compile_now(m.use, s)["state"] == "swapped"
+    assert m.use(s) == expected               # (each site's first call fills its cache)
+    calls = {f.__name__: pipeline.lookup(f).primary.binding.calls for f in _methods(m)}
+    for k in range(20):
+        t = m.Shape(k)
+        assert m.use(t) == (3 * k, True, 7, None)
+    assert m.use(s) == expected
+    after = {f.__name__: pipeline.lookup(f).primary.binding.calls for f in _methods(m)}
+    assert after == calls                     # not one call reached the methods' entries
+
+
+def test_plain_trivial_methods_give_the_interpreters_answers(m):
+    s = m.Shape(2.5)
+    expected = m.use(s)
+    compile_now(m.use, s)
+    assert jitcy.stats(m.use)["state"] == "swapped"
+    interpreted = _interpreted(m.use)
+    for x in (1, -3, 2.5, 2 ** 70, "ab", None, [1]):
+        t = m.Shape(x)
+        assert _outcome(m.use, t) == _outcome(interpreted, t)
+    assert m.use(s) == expected
+    assert compile_now(m.use_getter, m.Slotted(4))["state"] == "swapped"
+    assert m.use_getter(m.Slotted(9)) == 9
+
+
+def _outcome(func, *args):
+    try:
+        return "returned", func(*args)
+    except Exception as exc:            # noqa: BLE001  (compared: type and message)
+        return type(exc).__name__, str(exc)
+
+
+def _recording(self):
+    self.calls = self.calls + 1     # (runs with the corpus module's globals: none used)
+    return "recorded"
+
+
+def test_a_replaced_code_is_seen_at_the_next_call(m):
+    s = m.Shape(1)
+    compile_now(m.use_predicate, s)
+    assert m.use_predicate(s) is True
+    m.Shape.is_point.__code__ = (lambda self: False).__code__      # trivial too
+    assert m.use_predicate(s) is False
+    m.Shape.is_point.__code__ = _recording.__code__                # not trivial: called
+    s.calls = 0
+    assert m.use_predicate(s) == "recorded"
+    assert m.use_predicate(s) == "recorded"
+    assert s.calls == 2
+
+
+def test_an_attribute_that_is_not_an_instance_value_calls_the_getter(m):
+    s = m.Shape(3)
+    compile_now(m.use_getter, s)
+    assert m.use_getter(s) == 3
+    t = m.Shape(4)
+    del t.x
+    with pytest.raises(AttributeError) as info:
+        m.use_getter(t)
+    assert str(info.value) == "'Shape' object has no attribute 'x'"
+    names = [entry.name for entry in info.traceback]
+    assert names[-2:] == ["use_getter", "get_x"]        # the getter's frame is there
+
+
+def test_a_method_shadowed_in_the_instance_is_the_instances(m):
+    s = m.Shape(3)
+    compile_now(m.use_predicate, s)
+    assert m.use_predicate(s) is True
+    t = m.Shape(3)
+    t.is_point = lambda: "own"
+    assert m.use_predicate(t) == "own"
+    assert m.use_predicate(s) is True
+
+
+def test_under_a_profile_function_the_method_is_called(m):
+    s = m.Shape(3)
+    compile_now(m.use_predicate, s)
+    assert m.use_predicate(s) is True
+    events = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            events.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        assert m.use_predicate(s) is True
+    finally:
+        sys.setprofile(None)
+    assert "is_point" in events
+
+
+def _interpreted(func):
+    """A plain copy of ``func`` running its original code (never compiled)."""
+    import types
+    hf = pipeline.lookup(func)
+    return types.FunctionType(hf.original_code, func.__globals__, func.__name__,
+                              func.__defaults__, func.__closure__)
+
+
+def test_a_method_swapped_after_the_callers_first_calls_is_skipped_from_then_on(m):
+    s = m.Shape(1)
+    jitcy.hot(m.Shape.is_point, threshold=1000)        # profiling: jitcy's trampoline
+    compile_now(m.use_predicate, s)
+    for _ in range(5):
+        assert m.use_predicate(s) is True              # the method is called
+    assert jitcy.stats(m.Shape.is_point)["state"] == "profiling"
+    while jitcy.stats(m.Shape.is_point)["state"] == "profiling":    # called directly
+        m.Shape.is_point(s)
+    assert jitcy.stats(m.Shape.is_point)["state"] == "swapped"
+    hf = pipeline.lookup(m.Shape.is_point)
+    while hf.measuring is not None:                    # keep-what-pays: its window first
+        m.Shape.is_point(s)
+    assert jitcy.stats(m.Shape.is_point)["state"] == "swapped", jitcy.stats(m.Shape.is_point)
+    m.use_predicate(s)                                 # the site sees the new code
+    calls = pipeline.lookup(m.Shape.is_point).primary.binding.calls
+    for _ in range(20):
+        assert m.use_predicate(s) is True
+    assert pipeline.lookup(m.Shape.is_point).primary.binding.calls == calls
