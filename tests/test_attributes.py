@@ -490,3 +490,84 @@ def test_methods_using_private_names_are_compiled_with_the_classs_mangling(jitcy
     assert _bounded_run(_Bounded, _Bounded.put) == expected
     assert _Bounded(4)._Bounded__private(3) == 12
     assert "_Bounded__data" in vars(_Bounded(1)) and "__data" not in vars(_Bounded(1))
+
+
+# -- obj.name op= v with obj any expression (runtime.py, ATTR_AUG) -------------------------
+class Counters:
+    def __init__(self):
+        self.n = 10
+        self.f = 2.5
+        self.items = [1]
+        self.inner = Plain(1, 2)
+
+
+COUNTERS = Counters()
+BASE_CALLS = []
+
+
+def counters():
+    BASE_CALLS.append(1)
+    return COUNTERS
+
+
+def bump_global(k):
+    COUNTERS.n += 1
+    COUNTERS.n -= k
+    COUNTERS.n *= 3
+    COUNTERS.n //= 2
+    COUNTERS.n %= 1000
+    COUNTERS.n **= 2
+    COUNTERS.n <<= 1
+    COUNTERS.n >>= 1
+    COUNTERS.n |= 5
+    COUNTERS.n ^= k
+    COUNTERS.n &= 0xFFFF
+    COUNTERS.f /= 2
+    COUNTERS.f += k
+    COUNTERS.items += [k]
+    COUNTERS.inner.x += k
+    counters().n += 1
+    return COUNTERS.n, COUNTERS.f, list(COUNTERS.items), COUNTERS.inner.x
+
+
+def bump_missing(o):
+    o.inner.missing += 1
+
+
+def _fresh_counters():
+    global COUNTERS
+    COUNTERS = Counters()
+    BASE_CALLS.clear()
+
+
+def test_attribute_op_assign_on_any_expression_gives_the_interpreters_answers(compiled):
+    f = compiled(bump_global, 1)
+    for k in (1, 2, -7, 2 ** 70, 0.5):
+        _fresh_counters()
+        want = _outcome(bump_global, k)
+        want_calls = len(BASE_CALLS)
+        _fresh_counters()
+        items = COUNTERS.items
+        assert _outcome(f, k) == want
+        assert len(BASE_CALLS) == want_calls               # the base evaluated once
+        assert COUNTERS.items is items                     # list += stays in place
+    _fresh_counters()
+    assert _outcome(f, 1)[0] == "ok" and len(BASE_CALLS) == 1
+    _fresh_counters()
+    assert _outcome(f, 0.5)[0] == "raise"                  # float <<= int: TypeError
+
+
+def test_attribute_op_assign_errors_and_properties_are_pythons(compiled):
+    warm = Counters()
+    warm.inner.missing = 1
+    f = compiled(bump_missing, warm)
+    for o in (Counters(), None, warm):
+        assert _outcome(f, o) == _outcome(bump_missing, o)
+    g = compiled(_bump_property, WithProperty())
+    a, b = WithProperty(), WithProperty()
+    assert _outcome(g, a) == _outcome(_bump_property, b) and a._v == b._v == 11
+
+
+def _bump_property(o):
+    o.v += 1
+    return o.v

@@ -34,6 +34,7 @@ GLOBAL_SITE = PREFIX + "gs"           # + n: the cache of global read n (module-
 GLOBAL_CACHE = PREFIX + "gcache"      # its C struct type
 ATTR_GET = PREFIX + "ga"              # obj.name with a per-site cache (3.11 layouts)
 ATTR_SET = PREFIX + "sa"              # obj.name = value, likewise
+ATTR_AUG = PREFIX + "aa"              # obj.name op= value (obj any expression), likewise
 ATTR_SITE = PREFIX + "as"             # + n: the cache of attribute site n
 ATTR_CACHE = PREFIX + "acache"       # its C struct type
 METHOD_LOOKUP = PREFIX + "lm"         # obj.m(...): the method, looked up first (cached)

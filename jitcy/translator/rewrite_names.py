@@ -202,6 +202,18 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
                 self.visit(node.value))
             return ast.copy_location(ast.Assign(targets=[self.visit(node.target)],
                                                 value=value), node)
+        target = node.target
+        if (isinstance(target, ast.Attribute) and self.attribute_site(target)
+                and (isinstance(node.value, ast.Constant) or (
+                    isinstance(node.value, ast.Name) and node.value.id in self.fn.locals
+                    and node.value.id not in self.fn.maybe_unbound))):
+            # obj.name op= v, obj any expression (flex_augassign took a local obj with a
+            # number): obj evaluated once, the attribute through the site caches
+            call = _call(naming.ATTR_AUG, self.visit(target.value), _const(target.attr),
+                         self.visit(node.value), _const(_AUG_OPS.index(type(node.op))),
+                         self.site(naming.ATTR_SITE, naming.ATTR_CACHE),
+                         self.site(naming.ATTR_SITE, naming.ATTR_CACHE))
+            return ast.copy_location(ast.Expr(value=call), node)
         if isinstance(node.target, ast.Name) and (node.target.id in self.cells
                                                   or node.target.id in self.globals):
             load = ast.copy_location(ast.Name(id=node.target.id, ctx=ast.Load()), node)
@@ -664,6 +676,9 @@ def _container_type(node):
     return _CONTAINER_TYPES.get(getattr(node, "_jitcy_type", OBJECT), object)
 
 
+#: The operators of ``obj.name op= v`` (runtime.py ATTR_AUG: the C helper's op is the index)
+_AUG_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.LShift,
+            ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor, ast.MatMult)
 _UNBOUND_BASES = {"UnboundLocalError", "NameError", "Exception", "BaseException"}
 
 

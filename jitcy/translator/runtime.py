@@ -1195,6 +1195,45 @@ cdef extern from *:
     object {p}ga(object o, object name, {p}acache* c)
     int {p}sa(object o, object name, object v, {p}acache* c) except -1
 '''),
+    (naming.ATTR_AUG, r'''
+cdef extern from *:
+    """
+    /* obj.name op= value where obj is any expression (a global, obj.other.name...) and
+       value a constant or a local that is always bound: obj is evaluated once (the
+       argument), its attribute read and stored through the sites' caches ({p}acache),
+       the operation the interpreter's in-place one. Python reads obj.name before it
+       evaluates value: a constant or such a local shows no difference. */
+    static int {p}aa(PyObject *o, PyObject *name, PyObject *v, int op,
+                     {p}acache *cget, {p}acache *cset) {
+        PyObject *old = {p}ga(o, name, cget), *r;
+        int rc;
+        if (old == NULL)
+            return -1;
+        switch (op) {       /* the index in rewrite_names._AUG_OPS */
+        case 0: r = PyNumber_InPlaceAdd(old, v); break;
+        case 1: r = PyNumber_InPlaceSubtract(old, v); break;
+        case 2: r = PyNumber_InPlaceMultiply(old, v); break;
+        case 3: r = PyNumber_InPlaceTrueDivide(old, v); break;
+        case 4: r = PyNumber_InPlaceFloorDivide(old, v); break;
+        case 5: r = PyNumber_InPlaceRemainder(old, v); break;
+        case 6: r = PyNumber_InPlacePower(old, v, Py_None); break;
+        case 7: r = PyNumber_InPlaceLshift(old, v); break;
+        case 8: r = PyNumber_InPlaceRshift(old, v); break;
+        case 9: r = PyNumber_InPlaceAnd(old, v); break;
+        case 10: r = PyNumber_InPlaceOr(old, v); break;
+        case 11: r = PyNumber_InPlaceXor(old, v); break;
+        default: r = PyNumber_InPlaceMatrixMultiply(old, v); break;
+        }
+        Py_DECREF(old);
+        if (r == NULL)
+            return -1;
+        rc = {p}sa(o, name, r, cset);
+        Py_DECREF(r);
+        return rc;
+    }
+    """
+    int {p}aa(object o, object name, object v, int op, {p}acache* cget, {p}acache* cset) except -1
+'''),
     (naming.METHOD_CACHE, r'''
 cdef extern from *:
     """
