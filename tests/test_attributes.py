@@ -525,6 +525,8 @@ def bump_global(k):
     COUNTERS.f /= 2
     COUNTERS.f += k
     COUNTERS.items += [k]
+    extra = [k, k]
+    COUNTERS.items += extra
     COUNTERS.inner.x += k
     counters().n += 1
     return COUNTERS.n, COUNTERS.f, list(COUNTERS.items), COUNTERS.inner.x
