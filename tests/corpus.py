@@ -979,6 +979,15 @@ def unbound_after_del(x):
     return y
 
 
+def method_receivers(shapes, scene, k):
+    """Method calls whose object is a local, an item, an attribute and a call's result
+    (translator: the method caches; a non-local object is held from lookup to call)."""
+    total = 0
+    for s in shapes:
+        total += s.area()
+    return total + shapes[0].scaled(k) + scene.main.area() + scene.pick(k).area()
+
+
 # The module shadows the builtin `round` after `uses_round` was defined: `uses_round` must
 # call this function, compiled or not.
 def round(x, n=0):  # noqa: A001

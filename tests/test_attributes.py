@@ -9,6 +9,7 @@ order of ``vars(obj)``, and what happens after the class or the instance changes
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -573,3 +574,127 @@ def test_attribute_op_assign_errors_and_properties_are_pythons(compiled):
 def _bump_property(o):
     o.v += 1
     return o.v
+
+
+# -- methods of objects that are not locals: a.b.m(), xs[i].m(), f().m(), G.m() ----------
+# (rewrite_names.fast_call: the object is held in a body local from the lookup to the call)
+
+EVENTS = []
+
+
+def _event(what, value):
+    EVENTS.append(what)
+    return value
+
+
+class Holder:
+    def __init__(self, item):
+        self.item = item
+        self.items = [item, Square(item.size * 2)]
+
+
+class Logged:
+    """Records when Python looks up its method ``step``."""
+    def __getattribute__(self, name):
+        if name == "step":
+            EVENTS.append("lookup")
+        return object.__getattribute__(self, name)
+
+    def step(self, a, b):
+        return ("step", a, b)
+
+
+class Finalized:
+    def __init__(self, tag):
+        self.tag = tag
+
+    def step(self, a, b):
+        return (self.tag, a, b)
+
+    def __del__(self):
+        EVENTS.append(("del", self.tag))
+
+
+GLOBAL_SHAPE = Shape(7)
+
+
+def call_held(h, xs, k):
+    return (h.item.scaled(k), h.item.area(), xs[k % 2].scaled(2, k), xs[-1].area(),
+            Shape(k).scaled(3), GLOBAL_SHAPE.scaled(k), h.items[1].area(),
+            os.path.join("a", str(k)))
+
+
+def _a_shape():
+    return Shape(1)        # (no method ``step``)
+
+
+def call_held_order(obj_factory):
+    return _event("object", obj_factory()).step(_event("arg 1", 1), _event("arg 2", 2))
+
+
+def call_held_released(tag):
+    Finalized(tag).step(1, 2)
+    return list(EVENTS)
+
+
+def call_held_released_on_error(tag):
+    try:
+        Finalized(tag).step(1 // 0, 2)
+    except ZeroDivisionError:
+        return "caught"
+
+
+def call_held_in_comprehension(hs):
+    return [h.item.scaled(2) for h in hs], sorted(h.item.area() for h in hs)
+
+
+def test_methods_of_attributes_items_calls_and_globals_give_the_interpreters_answers(compiled):
+    f = compiled(call_held, Holder(Shape(2)), [Shape(1), Square(2)], 3)
+    cases = [(Holder(Shape(2)), [Shape(1), Square(2)], 3),
+             (Holder(Square(5)), [SlottedShape(4), Shape(2.5)], 2 ** 70),
+             (Holder(Shape(2)), [Shape(1), Square(2)], -1),
+             (Holder(Shape("ab")), [Shape(1), Square(2)], 2),      # str * int, then TypeError
+             (Holder(SlottedShape(3)), [Shape(1), Square(2)], 4),  # SlottedShape: no .scaled
+             (Holder(Shape(2)), [[], ()], 1),                      # a list: no .scaled
+             (Holder(Shape(2)), [Shape(1), Square(2)], 3)]
+    for case in cases:
+        assert _outcome(f, *case) == _outcome(call_held, *case)
+    g = compiled(call_held_in_comprehension, [Holder(Shape(1))])
+    hs = [Holder(Shape(1)), Holder(Square(2)), Holder(SlottedShape(3))]
+    assert _outcome(g, hs[:2]) == _outcome(call_held_in_comprehension, hs[:2])
+    assert _outcome(g, hs) == _outcome(call_held_in_comprehension, hs)
+
+
+def test_held_objects_follow_pythons_order_and_are_let_go_after_the_call(compiled):
+    f = compiled(call_held_order, Logged)
+    for factory in (Logged, _a_shape, Logged):
+        EVENTS.clear()
+        want = _outcome(call_held_order, factory)
+        want_events = list(EVENTS)
+        EVENTS.clear()
+        assert _outcome(f, factory) == want
+        assert EVENTS == want_events
+    # object, then the lookup, then the arguments; a missing method raises before them
+    assert want_events == ["object", "lookup", "arg 1", "arg 2"]
+    EVENTS.clear()
+    _outcome(f, _a_shape)
+    assert EVENTS == ["object"]
+
+    g = compiled(call_held_released, 0)
+    EVENTS.clear()
+    assert call_held_released(1) == [("del", 1)]     # gone before the function returns
+    EVENTS.clear()
+    assert g(1) == [("del", 1)]
+    h = compiled(call_held_released_on_error, 0)
+    EVENTS.clear()
+    assert h(3) == "caught" and EVENTS == [("del", 3)]    # (at the latest when h returns)
+
+
+def test_held_objects_keep_refcounts_balanced(compiled):
+    f = compiled(call_held, Holder(Shape(2)), [Shape(1), Square(2)], 3)
+    h, xs = Holder(Shape(2)), [Shape(1), Square(2)]
+    f(h, xs, 1)
+    before = [sys.getrefcount(o) for o in (h, h.item, xs[0], xs[1], GLOBAL_SHAPE)]
+    for k in range(200):
+        f(h, xs, k)
+    assert [sys.getrefcount(o) for o in (h, h.item, xs[0], xs[1], GLOBAL_SHAPE)] == before

@@ -39,6 +39,8 @@ CASES = [
     ("float_arith", "corpus", "float_arith", (float, float)),
     ("list_sum_loop", "corpus", "list_sum_loop", (list,)),
     ("fib_rec", "corpus", "fib_rec", (int,)),
+    # method calls on objects of user classes: local, item, attribute, call's result
+    ("method_receivers", "corpus", "method_receivers", (list, object, int)),
     # a raise-free pure body: its export carries the copy without checks (raise_free.py)
     ("weight_raise_free", "corpus_calls", "weight", (int, int)),
     # NumPy arrays: elements as NumPy scalars, proven indexes, fast loops (little-endian)

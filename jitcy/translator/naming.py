@@ -43,6 +43,9 @@ METHOD_CALL = PREFIX + "cm"           # + N: ... then called with obj and N argu
 METHOD_SITE = PREFIX + "ms"           # + n: the cache of method site n
 METHOD_CACHE = PREFIX + "mcache"     # its C struct type
 METHOD_FLAG = PREFIX + "mf"           # + n: body local: does site n pass obj?
+METHOD_RECEIVER = PREFIX + "mr"       # + n: body local: the object of site n, when it is
+#                                       not a local (held from the lookup to the call)
+METHOD_RESULT = PREFIX + "mres"       # (call, mr := None): the call's result, the object let go
 CALL_ANY = PREFIX + "call"            # + N: f(N arguments), classes made directly
 CALL_SITE = PREFIX + "cs"             # + n: the cache of call site n
 CALL_CACHE = PREFIX + "ccache"       # its C struct type

@@ -95,6 +95,7 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
         self.init_flex()
         self.init_float_blocks()
         self.link_counters = {}        # pure calls' hoisted link checks: local -> callee index
+        self.nested_scopes = 0         # comprehensions and lambdas around the node visited
 
     def global_load(self, name: str) -> ast.Call:
         """A live read of the global ``name``, with its own cache (runtime.py, GLOBAL_GET);
@@ -340,29 +341,43 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
         return self.generic_visit(node)
 
     def fast_call(self, node):
-        """``obj.m(args)`` (``obj`` a local object) and ``f(args)`` (``f`` a global or a local
-        object) with at most MAX_FAST_ARGS positional arguments, through the per-site
-        caches of runtime.py (METHOD_CACHE, CALL_CACHE); else None."""
+        """``obj.m(args)`` (``obj`` a local object, or see ``_receiver_held``) and ``f(args)``
+        (``f`` a global or a local object) with at most MAX_FAST_ARGS positional arguments,
+        through the per-site caches of runtime.py (METHOD_CACHE, CALL_CACHE); else None."""
         if (node.keywords or len(node.args) > naming.MAX_FAST_ARGS
                 or any(isinstance(a, ast.Starred) for a in node.args)):
             return None
         func, n = node.func, len(node.args)
-        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                and func.value.id in self.fn.locals and func.attr not in _PARSER_WORDS
-                and getattr(func.value, "_jitcy_type", OBJECT) == OBJECT):
+        local = (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                 and func.value.id in self.fn.locals and func.attr not in _PARSER_WORDS
+                 and getattr(func.value, "_jitcy_type", OBJECT) == OBJECT)
+        if local or self._receiver_held(func):
             # Python looks the method up before it evaluates the arguments: so does this
-            # (the lookup is the first argument of the call; the object is a local).
+            # (the lookup is the first argument of the call). An object that is not a local
+            # (``a.b.m(...)``, ``xs[i].m(...)``, ``f().m(...)``, ``G.m(...)``) is evaluated
+            # once, into a body local of this site, inside the lookup's argument; that local
+            # lets go of it once the call returned, as the interpreter's stack does.
             flag = f"{naming.METHOD_FLAG}{len(self.fn.local_sites)}"
             self.fn.local_sites.append((flag, "int"))
             address = _call("cython.address", ast.Name(id=flag, ctx=ast.Load()))
-            obj = self.visit(func.value)
+            if local:
+                obj = self.visit(func.value)
+            else:
+                held = f"{naming.METHOD_RECEIVER}{len(self.fn.local_sites)}"
+                self.fn.local_sites.append((held, "object"))
+                obj = ast.NamedExpr(target=ast.Name(id=held, ctx=ast.Store()),
+                                    value=self.visit(func.value))
             # (without arguments: a trivial method's result at once, runtime.py)
             lookup = _call(naming.METHOD_LOOKUP_NOARGS if n == 0 else naming.METHOD_LOOKUP,
                            obj, _const(func.attr),
                            self.site(naming.METHOD_SITE, naming.METHOD_CACHE), address)
             args = [self.visit(a) for a in node.args]
-            return ast.copy_location(_call(f"{naming.METHOD_CALL}{n}", lookup, address,
-                                           self.visit(func.value), *args), node)
+            again = self.visit(func.value) if local else ast.Name(id=held, ctx=ast.Load())
+            call = _call(f"{naming.METHOD_CALL}{n}", lookup, address, again, *args)
+            if not local:
+                call = _call(naming.METHOD_RESULT, call, ast.NamedExpr(
+                    target=ast.Name(id=held, ctx=ast.Store()), value=_const(None)))
+            return ast.copy_location(call, node)
         if isinstance(func, ast.Name) and (
                 func.id in self.globals or (func.id in self.fn.locals
                                             and self.fn.types.get(func.id) == OBJECT)):
@@ -372,6 +387,32 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
                                            self.site(naming.CALL_SITE, naming.CALL_CACHE),
                                            *args), node)
         return None
+
+    def _receiver_held(self, func) -> bool:
+        """Does ``func`` (``<object>.m``) take the method cache with its object held in a
+        body local (``fast_call``)? For an object of unknown type that is an attribute, an
+        item, a call's result or a global (not a module jitcy maps, such as ``math``); not
+        inside a comprehension or a lambda, where an assignment expression binds elsewhere
+        or is not allowed (a comprehension's iterable)."""
+        if (not isinstance(func, ast.Attribute) or self.nested_scopes
+                or func.attr in _PARSER_WORDS
+                or getattr(func.value, "_jitcy_type", OBJECT) != OBJECT):
+            return False
+        value = func.value
+        if isinstance(value, ast.Name):
+            return (value.id in self.globals and value.id not in self.fn.locals
+                    and not self.fn.known_globals.get(value.id))
+        return isinstance(value, (ast.Attribute, ast.Subscript, ast.Call))
+
+    def _nested_scope(self, node):
+        self.nested_scopes += 1
+        try:
+            return self.generic_visit(node)
+        finally:
+            self.nested_scopes -= 1
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _nested_scope
+    visit_Lambda = _nested_scope
 
     def _direct_call_ok(self, node) -> bool:
         fn = self.fn

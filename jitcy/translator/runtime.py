@@ -1586,6 +1586,12 @@ cdef extern from *:
     object {p}cm7(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4, object a5, object a6)
     object {p}cm8(object meth, int* self_needed, object o, object a0, object a1, object a2, object a3, object a4, object a5, object a6, object a7)
 '''),
+    (naming.METHOD_RESULT, r'''
+cdef inline object {p}mres(object result, object released):
+    """``{p}mres(<the call>, (held := None))``: the call's result, once the body local
+    that held the call's object (rewrite_names.fast_call) has let go of it."""
+    return result
+'''),
     (naming.CALL_CACHE, r'''
 cdef extern from *:
     """    /* f(args) of a callable found at run time; a class whose instances are made by
