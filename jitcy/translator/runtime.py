@@ -1433,7 +1433,7 @@ cdef extern from *:
             }
             else if (n == 16 && b[2] == LOAD_FAST && b[3] == 0 && b[4] == LOAD_ATTR
                      && b[5] < PyTuple_GET_SIZE(co->co_names)
-                     && memcmp(b + 6, "\0\0\0\0\0\0\0\0", 8) == 0) {
+                     && memcmp(b + 6, "\\0\\0\\0\\0\\0\\0\\0\\0", 8) == 0) {
                 t->value = PyTuple_GET_ITEM(co->co_names, b[5]);
                 memset(&t->attr, 0, sizeof(t->attr));
                 e->trivial = {p}MT_ATTR;
