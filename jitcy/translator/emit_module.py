@@ -31,7 +31,7 @@ from ..analyzer.model import INT, NUMPY_SCALARS, OBJECT, TypedFunction, unpacked
 from ..analyzer.raise_free import raise_free
 from ..analyzer.ranges import PARAM_REACH
 from ..profiler.arrays import ArrayType, TupleType
-from . import emit_calls, int_starts, naming
+from . import emit_calls, int_starts, naming, rewrite_genexps
 from .rewrite_arrays import (RewriteArrays, array_params, buffer_name, data_name, shape_name,
                              stride_name, written)
 from .rewrite_names import RewriteNames, annotate_types, safe_local_name
@@ -85,6 +85,7 @@ def _impl(fn: TypedFunction, *, c_ints: bool, name: str, ret: str,
     first_site = len(fn.local_sites)    # the C locals this body's rewrites add follow
     annotate_types(annotated)
     int_starts.rewrite(annotated, node)     # total = 0 of a float total: a flag beside it
+    rewrite_genexps.rewrite(annotated, node)   # tuple(genexp): a comprehension, PEP 479 kept
     # Before the rewrites, which turn arithmetic into helper calls (a / b: fdiv(a, b)),
     # where a parameter would look used as an object.
     held = held_float_params(annotated)

@@ -97,6 +97,9 @@ RANGE_TEMP = PREFIX + "rg"             # + n + a/b/c/k: the C locals of such a c
 MOD_LL = PREFIX + "mod_ll"             # int % of C long longs: no SIGFPE, Python's message
 UNPACK = PREFIX + "unpack"             # a, b = value with the interpreter's checks and messages
 UNPACK_TEMP = PREFIX + "u"             # temporaries of nested and loop unpacking
+GENEXP_ITER = PREFIX + "gi"            # + n: a generator expression's first iterable
+GENEXP_RESULT = PREFIX + "gx"          # + n: tuple(<it as a comprehension>) (rewrite_genexps)
+GENEXP_ERROR = PREFIX + "gxe"          # + n: a StopIteration it raised
 OBJECT_MUL = PREFIX + "mul"            # object * object through PyNumber_Multiply (see below)
 OBJECT_IMUL = PREFIX + "imul"          # object *= object through PyNumber_InPlaceMultiply
 OBJECT_ADD = PREFIX + "add"            # + with a Python operand through PyNumber_Add

@@ -1,0 +1,137 @@
+"""Generator expressions that a call takes whole (``tuple(<genexp>)``, ``set``, ``list``,
+``frozenset``, ``sorted``, ``"sep".join``): compiled as comprehensions where Python
+evaluates the call first in its statement (translator/rewrite_genexps.py). The generator's
+rules stay: a StopIteration inside becomes RuntimeError (PEP 479), one from the first
+iterable's ``iter()`` does not, and effects happen in the interpreter's order."""
+from __future__ import annotations
+
+import itertools
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jitcy import analyzer
+from jitcy.translator import emit_module
+
+from .conftest import TESTS, compile_now, load_fresh_module
+from .test_differential import SETTINGS
+from .test_generators import compile_generator
+
+pytestmark = pytest.mark.slow
+
+CORPUS = TESTS / "corpus_genexps.py"
+_copies = itertools.count()
+
+
+@pytest.fixture
+def pair(jitcy_env):
+    n = next(_copies)
+    ref = load_fresh_module(CORPUS, f"corpus_genexps_ref_{n}")
+    jit = load_fresh_module(CORPUS, f"corpus_genexps_jit_{n}")
+    yield ref, jit
+    sys.modules.pop(ref.__name__, None)
+    sys.modules.pop(jit.__name__, None)
+
+
+def outcome(module, name, *args):
+    module.LOG.clear()
+    try:
+        result = ("ok", getattr(module, name)(*args))
+    except Exception as exc:  # noqa: BLE001
+        cause = exc.__cause__
+        result = ("raise", type(exc).__name__, str(exc), type(cause).__name__ if cause
+                  else None, str(cause) if cause else None)
+    return result, list(module.LOG)
+
+
+def compiled(module, name, *warm):
+    st_ = compile_now(getattr(module, name), *warm)
+    assert st_["state"] == "swapped", (st_["reason"], st_["failures"])
+
+
+def source_of(module, name, arg_types):
+    func = getattr(module, name)
+    typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types))
+    return emit_module.emit_module(typed)
+
+
+#: Arguments of a first call that returns (compile_now builds during it).
+WARM = {"as_tuple": ([1],), "as_list_caught": ([1],), "in_tests": ((0, 2, 1), 3),
+        "effects_order": ([1],), "first_effect": ([1],)}
+
+
+@pytest.mark.parametrize("name, args", [
+    ("as_tuple", ([1, 2],)), ("as_tuple", ([1, 3, 4],)), ("as_tuple", ((),)),
+    ("as_list_caught", ([1, 2],)), ("as_list_caught", ([5, 3],)),
+    ("in_tests", ((0, 2, 1), 3)), ("in_tests", ((1, 3, 0, 2), 4)), ("in_tests", ([1, 1], 2)),
+    ("effects_order", ([1, 2],)), ("effects_order", (5,)),
+    ("first_effect", ([1, 2],)), ("first_effect", (None,)),
+])
+def test_the_interpreters_values_errors_and_order_of_effects(pair, name, args):
+    ref, jit = pair
+    compiled(jit, name, *WARM[name])
+    assert outcome(jit, name, *args) == outcome(ref, name, *args)
+
+
+def test_stop_iteration_inside_becomes_runtime_error_and_from_iter_does_not(pair):
+    ref, jit = pair
+    compiled(jit, "as_list_caught", [1])
+    want = outcome(ref, "as_list_caught", [1, 3])
+    assert want[0][1][:2] == ("runtime", "generator raised StopIteration")
+    assert outcome(jit, "as_list_caught", [1, 3]) == want
+    compiled(jit, "first_iterable", [1])
+    for make in (lambda m: m.StopsInIter(), lambda m: [1, 2, 2], lambda m: m.Items([3])):
+        assert (outcome(jit, "first_iterable", make(jit))
+                == outcome(ref, "first_iterable", make(ref)))
+    assert outcome(ref, "first_iterable", ref.StopsInIter())[0][1][0] == "stop"
+
+
+def test_generator_functions_yield_the_same(pair):
+    ref, jit = pair
+    compile_generator(jit.yields, ([1],))
+    for xs in ([1, 2], [1, 3], []):
+        r, j = ref.yields(xs), jit.yields(xs)
+        assert next(r) == next(j)
+        assert outcome_of_next(r) == outcome_of_next(j)
+
+
+def outcome_of_next(gen):
+    try:
+        return ("ok", next(gen))
+    except Exception as exc:  # noqa: BLE001
+        return ("raise", type(exc).__name__, str(exc))
+
+
+@SETTINGS
+@given(xs=st.lists(st.integers(-50, 50), max_size=12), n=st.integers(0, 6),
+       sep=st.sampled_from(["", "-", ", "]))
+def test_every_kind_of_call_gives_the_interpreters_answer(jitcy_env, xs, n, sep):
+    ref, jit = _kinds_pair()
+    assert outcome(jit, "kinds", xs, n, sep) == outcome(ref, "kinds", xs, n, sep)
+
+
+_kinds = []
+
+
+def _kinds_pair():
+    if not _kinds:
+        ref = load_fresh_module(CORPUS, "corpus_genexps_kinds_ref")
+        jit = load_fresh_module(CORPUS, "corpus_genexps_kinds_jit")
+        compiled(jit, "kinds", [1, 2], 2, "-")
+        _kinds.append((ref, jit))
+    return _kinds[0]
+
+
+def test_hoisted_calls_are_comprehensions_and_the_conditional_one_stays_a_generator():
+    module = load_fresh_module(CORPUS, "corpus_genexps_source")
+    text = source_of(module, "in_tests", (tuple, int))
+    body = text[text.index("cdef object __jitcy_impl"):]
+    # the first set: a set comprehension; the second (after the first comparison): a genexp
+    assert body.count("__jitcy_gx0 = {") == 1
+    assert body.count("len(set((") == 1 and body.count("for i in range(n)))") == 1
+    assert "sorted([" in body and "tuple([" in body
+    kinds = source_of(module, "kinds", (list, int, str))
+    assert kinds.count("except StopIteration as __jitcy_gxe") == 7
+    assert "sep.join([" in kinds and "','.join([" in kinds
