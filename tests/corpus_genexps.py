@@ -64,7 +64,8 @@ def kinds(xs, n, sep):
     e = frozenset(i * i for i in range(n))
     f = list(y for x in xs for y in range(x) if y % 2)
     g = tuple(x / 2 for x in xs)
-    return a, b, c, d, e, f, g
+    h = set(i % 4 for i in range(n))
+    return a, b, c, d, e, f, g, h
 
 
 def in_tests(vec, n):
@@ -91,3 +92,34 @@ def first_effect(items):
 def yields(xs):
     yield tuple(x + 1 for x in xs)
     yield list(stop_at_3(x) for x in xs)
+
+
+class HashStops:
+    """Hashing it raises StopIteration: set() hashes outside the generator (it stays one)."""
+    def __init__(self, x):
+        self.x = x
+
+    def __hash__(self):
+        raise StopIteration("from __hash__")
+
+
+def key_stops(x):
+    if x == 2:
+        raise StopIteration("from the key")
+    return -x
+
+
+def outside_effects(xs, make):
+    out = []
+    for step in ("sorted", "set"):
+        try:
+            if step == "sorted":
+                out.append(sorted((x for x in xs), key=key_stops))
+            else:
+                s = set(make(x) for x in xs)
+                out.append(len(s))
+        except StopIteration as exc:
+            out.append(("stop", str(exc)))
+        except RuntimeError as exc:
+            out.append(("runtime", str(exc)))
+    return out

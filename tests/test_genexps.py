@@ -88,6 +88,19 @@ def test_stop_iteration_inside_becomes_runtime_error_and_from_iter_does_not(pair
     assert outcome(ref, "first_iterable", ref.StopsInIter())[0][1][0] == "stop"
 
 
+def test_what_the_call_does_with_the_items_stays_outside_the_generator(pair):
+    """sorted's key and a set's hashing run outside the generator in Python: their
+    StopIteration is not turned into RuntimeError."""
+    ref, jit = pair
+    compiled(jit, "outside_effects", [1], int)
+    for xs in ([1, 3], [1, 2, 3]):
+        for make in (lambda m: int, lambda m: m.HashStops, lambda m: str):
+            assert (outcome(jit, "outside_effects", xs, make(jit))
+                    == outcome(ref, "outside_effects", xs, make(ref)))
+    assert outcome(ref, "outside_effects", [2], ref.HashStops)[0][1] == [
+        ("stop", "from the key"), ("stop", "from __hash__")]
+
+
 def test_generator_functions_yield_the_same(pair):
     ref, jit = pair
     compile_generator(jit.yields, ([1],))
@@ -128,10 +141,13 @@ def test_hoisted_calls_are_comprehensions_and_the_conditional_one_stays_a_genera
     module = load_fresh_module(CORPUS, "corpus_genexps_source")
     text = source_of(module, "in_tests", (tuple, int))
     body = text[text.index("cdef object __jitcy_impl"):]
-    # the first set: a set comprehension; the second (after the first comparison): a genexp
-    assert body.count("__jitcy_gx0 = {") == 1
+    # the first set: its items made by a comprehension (objects: set() hashes them
+    # outside the try); the second (after the first comparison): a generator
+    assert body.count("__jitcy_gx0 = [") == 1 and "len(set(__jitcy_gx0))" in body
     assert body.count("len(set((") == 1 and body.count("for i in range(n)))") == 1
-    assert "sorted([" in body and "tuple([" in body
+    assert "sorted(__jitcy_gx1)" in body and "tuple(__jitcy_gx2)" in body
     kinds = source_of(module, "kinds", (list, int, str))
-    assert kinds.count("except StopIteration as __jitcy_gxe") == 7
-    assert "sep.join([" in kinds and "','.join([" in kinds
+    assert kinds.count("except StopIteration as __jitcy_gxe") == 8
+    assert "sep.join(__jitcy_gx2)" in kinds and "','.join(__jitcy_gx3)" in kinds
+    assert "__jitcy_gx0 = [" in kinds and "set(__jitcy_gx0)" in kinds   # hashed outside
+    assert "f = __jitcy_gx5" in kinds          # list(<genexp>): the list itself

@@ -27,10 +27,14 @@ Any other place keeps the generator::
 ->
     __jitcy_gi0 = iter(xs)
     try:
-        __jitcy_gx0 = tuple([f(x) for x in __jitcy_gi0 if x])
+        __jitcy_gx0 = [f(x) for x in __jitcy_gi0 if x]
     except StopIteration as __jitcy_gxe0:
         raise RuntimeError("generator raised StopIteration") from __jitcy_gxe0
-    return __jitcy_gx0
+    return tuple(__jitcy_gx0)
+
+Only the items are made in the ``try``: what the call does with them (``sorted``'s key and
+comparisons, a set's hashing) runs outside the generator in Python too. ``list`` takes the
+list itself.
 """
 from __future__ import annotations
 
@@ -40,10 +44,8 @@ import itertools
 from ..analyzer.model import BYTES, DICT, LIST, OBJECT, SET, STR, TUPLE, TypedFunction
 from . import naming
 
-#: Builtins that take every item of their argument at once, and the comprehension each
-#: one is given (sorted, frozenset, join: a list).
-_TAKE_ALL = {"tuple": ast.ListComp, "list": ast.ListComp, "set": ast.SetComp,
-             "frozenset": ast.ListComp, "sorted": ast.ListComp}
+#: Builtins that take every item of their argument at once.
+_TAKE_ALL = frozenset({"tuple", "list", "set", "frozenset", "sorted"})
 #: Builtins the rewritten code names.
 _NAMES_USED = frozenset({"iter", "StopIteration", "RuntimeError"})
 #: Types whose ``iter()`` cannot raise (so their loop stays Cython's own).
@@ -122,14 +124,18 @@ class RewriteGenexps(ast.NodeTransformer):
                                  keywords=[])
             out.append(ast.Assign(targets=[ast.Name(id=temp, ctx=ast.Store())], value=value))
             first.iter = ast.Name(id=temp, ctx=ast.Load())
+        # Only the items are made inside the ``try``: what the call does with them
+        # (sorted's comparisons and key, a set's hashing) runs outside the generator in
+        # Python too, and its StopIteration stays one.
         name = call.func.id if isinstance(call.func, ast.Name) else "join"
-        comprehension = _TAKE_ALL.get(name, ast.ListComp)(elt=gen.elt,
-                                                          generators=gen.generators)
-        if name in ("list", "set"):
-            call = comprehension          # (a new list or set already: no copy)
-        else:
-            call.args[0] = comprehension
         result, error = f"{naming.GENEXP_RESULT}{n}", f"{naming.GENEXP_ERROR}{n}"
+        items = ast.Name(id=result, ctx=ast.Load())
+        items._jitcy_type = OBJECT
+        comprehension = ast.ListComp(elt=gen.elt, generators=gen.generators)
+        if name == "list":
+            call = items                  # (a new list already: no copy)
+        else:
+            call.args[0] = items
         message = ast.Constant(value="generator raised StopIteration")
         handler = ast.ExceptHandler(
             type=ast.Name(id="StopIteration", ctx=ast.Load()), name=error,
@@ -137,11 +143,10 @@ class RewriteGenexps(ast.NodeTransformer):
                                          args=[message], keywords=[]),
                             cause=ast.Name(id=error, ctx=ast.Load()))])
         out.append(ast.Try(body=[ast.Assign(targets=[ast.Name(id=result, ctx=ast.Store())],
-                                            value=call)],
+                                            value=comprehension)],
                            handlers=[handler], orelse=[], finalbody=[]))
-        held = ast.Name(id=result, ctx=ast.Load())
-        held._jitcy_type = result_type
-        put(held)
+        call._jitcy_type = result_type
+        put(call)
         out.append(stmt)
         return [ast.fix_missing_locations(ast.copy_location(s, stmt)) for s in out]
 
