@@ -130,7 +130,6 @@ class RewriteGenexps(ast.NodeTransformer):
         name = call.func.id if isinstance(call.func, ast.Name) else "join"
         result, error = f"{naming.GENEXP_RESULT}{n}", f"{naming.GENEXP_ERROR}{n}"
         items = ast.Name(id=result, ctx=ast.Load())
-        items._jitcy_type = OBJECT
         comprehension = ast.ListComp(elt=gen.elt, generators=gen.generators)
         if name == "list":
             call = items                  # (a new list already: no copy)
