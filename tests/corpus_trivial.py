@@ -49,3 +49,109 @@ def use_getter(s):
 
 def use_predicate(s):
     return s.is_point()
+
+
+class Task:
+    """Methods that run as a program at the call site (runtime.py, MT_PROG)."""
+
+    def __init__(self, pending, waiting, holding, link=None):
+        self.pending = pending
+        self.waiting = waiting
+        self.holding = holding
+        self.link = link
+
+    def holding_or_waiting(self):
+        return self.holding or (not self.pending and self.waiting)
+
+    def waiting_with_packet(self):
+        return self.pending and self.waiting and not self.holding
+
+    def running(self):
+        self.pending = False
+        self.waiting = False
+        self.holding = False
+        return self
+
+    def wait(self):
+        self.waiting = True
+        return self
+
+    def mark(self):
+        self.pending = "marked"
+
+    def has_no_link(self):
+        return self.link is None
+
+    def choose(self):
+        if self.link is not None:
+            return self.link.pending
+        return "none" if self.waiting else "some"
+
+
+def states(t):
+    return (t.holding_or_waiting(), t.waiting_with_packet(), t.has_no_link(), t.choose())
+
+
+def transitions(t):
+    before = states(t)
+    r = t.wait()
+    mid = (r is t, t.waiting, t.waiting_with_packet())
+    r = t.running()
+    after = (r is t, t.pending, t.waiting, t.holding, t.mark(), t.pending)
+    return before, mid, after, states(t)
+
+
+class LoggedTruth:
+    """A value whose truth runs code: a program must call the method instead."""
+
+    log = []
+
+    def __init__(self, truth):
+        self.truth = truth
+
+    def __bool__(self):
+        LoggedTruth.log.append(self.truth)
+        if self.truth is None:
+            raise ValueError("no truth here")
+        return self.truth
+
+
+class TaskWithPropertyLink(Task):
+    @property
+    def link(self):
+        LoggedTruth.log.append("link read")
+        return None
+
+    @link.setter
+    def link(self, value):
+        pass
+
+
+class SlottedTask:
+    __slots__ = ("pending", "waiting", "holding")
+
+    def __init__(self):
+        self.pending = True
+        self.waiting = True
+        self.holding = True
+
+    def running(self):
+        self.pending = False
+        self.waiting = False
+        self.holding = False
+        return self
+
+
+class Unhooks:
+    """An old attribute value whose __del__ deletes another attribute of its owner."""
+
+    def __init__(self, owner, name):
+        self.owner = owner
+        self.name = name
+
+    def __del__(self):
+        delattr(self.owner, self.name)
+
+
+def run_it(t):
+    return t.running()

@@ -1,10 +1,12 @@
 """``obj.m()`` in compiled code, where ``m`` is a trivial method (``return self``, ``return
-<constant>``, ``return self.attr``, ``pass``), gives the method's result at the call site
-without calling it (translator/runtime.py, ``lm0``). These tests check that the call is
-really skipped, that every answer stays the interpreter's, and the cases where the method
-must be called after all: its code replaced, an attribute that is not a plain instance
-value (an AttributeError keeps its traceback), the method shadowed in the instance, a
-profile function set."""
+<constant>``, ``return self.attr``, ``pass``) or a short one that runs as a program at the
+call site (an expression of the instance's attributes with ``not``/``and``/``or``/``is``/
+``if``; a run of ``self.name = <constant>`` then ``return self``), gives the method's result
+at the call site without calling it (translator/runtime.py, ``lm0``, ``mrun``). These tests
+check that the call is really skipped, that every answer stays the interpreter's, and the
+cases where the method must be called after all: its code replaced, an attribute that is
+not a plain instance value (an AttributeError keeps its traceback), a truth test that runs
+code, the method shadowed in the instance, a profile function set."""
 from __future__ import annotations
 
 import sys
@@ -158,3 +160,106 @@ def test_a_method_swapped_after_the_callers_first_calls_is_skipped_from_then_on(
     for _ in range(20):
         assert m.use_predicate(s) is True
     assert pipeline.lookup(m.Shape.is_point).primary.binding.calls == calls
+
+
+# --- programs (MT_PROG) ---------------------------------------------------------------------
+
+_PROGRAMS = ("holding_or_waiting", "waiting_with_packet", "running", "wait", "mark",
+             "has_no_link", "choose")
+
+
+@pytest.fixture
+def ref():
+    """Another fresh copy of the corpus that stays interpreted."""
+    _counter[0] += 1
+    return load_fresh_module(TESTS / "corpus_trivial.py", f"corpus_trivial_{_counter[0]}")
+
+
+def _task(mod, p, w, h, linked):
+    return mod.Task(p, w, h, mod.Task(h, w, p) if linked else None)
+
+
+def test_program_methods_are_not_called_once_compiled(m):
+    t = m.Task(True, True, False)
+    for name in _PROGRAMS:
+        assert compile_now(getattr(m.Task, name), t)["state"] == "swapped", name
+    for f in (m.states, m.transitions):
+        assert compile_now(f, m.Task(True, True, False))["state"] == "swapped"
+    m.transitions(m.Task(True, True, False))       # (each site's first call fills its cache)
+    calls = {n: pipeline.lookup(getattr(m.Task, n)).primary.binding.calls for n in _PROGRAMS}
+    for k in range(20):
+        assert m.transitions(_task(m, k & 1, bool(k & 2), None, k & 4))[0] is not None
+    after = {n: pipeline.lookup(getattr(m.Task, n)).primary.binding.calls for n in _PROGRAMS}
+    assert after == calls
+
+
+def test_program_methods_give_the_interpreters_answers(m, ref):
+    compile_now(m.states, m.Task(True, True, False))
+    compile_now(m.transitions, m.Task(True, True, False))
+    values = (True, False, 0, 7, 0.0, -2.5, "", "x", None, 2 ** 70, [], (1,))
+    seen = 0
+    for p in values:
+        for w in values[::2]:
+            for h in (True, False, None, "", [0]):
+                for linked in (False, True):
+                    got = (repr(m.states(_task(m, p, w, h, linked))),
+                           repr(m.transitions(_task(m, p, w, h, linked))))
+                    want = (repr(ref.states(_task(ref, p, w, h, linked))),
+                            repr(ref.transitions(_task(ref, p, w, h, linked))))
+                    assert got == want, (p, w, h, linked)
+                    seen += 1
+    assert seen == 12 * 6 * 5 * 2
+
+
+def test_a_truth_test_that_runs_code_calls_the_method(m, ref):
+    compile_now(m.states, m.Task(True, True, False))
+    outcomes = []
+    for mod in (m, ref):
+        log = mod.LoggedTruth.log
+        del log[:]
+        t = mod.Task(mod.LoggedTruth(True), mod.LoggedTruth(False), False)
+        got = [(type(v).__name__, getattr(v, "truth", v)) for v in mod.states(t)]
+        outcomes.append((got, list(log)))
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0][1]) == 4                     # __bool__ ran, as in Python
+    with pytest.raises(ValueError, match="no truth here") as info:
+        m.states(m.Task(True, True, m.LoggedTruth(None)))
+    names = [entry.name for entry in info.traceback]
+    assert "holding_or_waiting" in names                # the method's frame is there
+    del m.LoggedTruth.log[:]
+    assert m.states(m.TaskWithPropertyLink(True, False, False)) == (False, False, True, "some")
+    assert m.LoggedTruth.log == ["link read", "link read"]  # has_no_link, choose: it ran
+
+
+def test_program_stores_follow_pythons_setattr(m, ref):
+    compile_now(m.run_it, m.Task(True, True, True))
+    s = m.SlottedTask()
+    assert m.run_it(s) is s
+    assert (s.pending, s.waiting, s.holding) == (False, False, False)
+    del s.waiting                                       # a slot emptied: stored again
+    m.run_it(s)
+    assert s.waiting is False
+    # the first store's old value runs a __del__ that deletes the next attribute: the
+    # store puts it back, last in the instance's order, as Python's own setattr does
+    results = []
+    for mod in (m, ref):
+        t = mod.Task(None, True, True)
+        t.pending = mod.Unhooks(t, "waiting")
+        assert mod.run_it(t) is t
+        results.append((list(vars(t).items())))
+    assert results[0] == results[1]
+    assert [k for k, _ in results[0]] == ["pending", "holding", "link", "waiting"]
+    # a property on the class: its setter runs (the method is called)
+    t = m.TaskWithPropertyLink(True, True, True)
+    assert m.run_it(t) is t and t.pending is False
+
+
+def test_a_replaced_program_is_seen_at_the_next_call(m):
+    t = m.Task(False, True, False)
+    compile_now(m.states, t)
+    assert m.states(t)[1] is False
+    m.Task.waiting_with_packet.__code__ = (lambda self: self.waiting and not self.holding).__code__
+    assert m.states(t)[1] is True
+    m.Task.waiting_with_packet.__code__ = _recording.__code__
+    t.calls = 0
+    assert m.states(t)[1] == "recorded" and t.calls == 1

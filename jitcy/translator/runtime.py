@@ -1257,12 +1257,14 @@ cdef extern from *:
        from the entries, which a call scans (richards: 4 classes a site), so that those
        stay 32 bytes each as before (with these in them: 128, and richards measured 5%
        slower than before, against 2-3% in this layout) */
-    typedef struct { PyObject *value; {p}acache attr; } {p}mtrivial_t;
+    struct {p}mprog;
+    typedef struct { PyObject *value; {p}acache attr; struct {p}mprog *prog; } {p}mtrivial_t;
     #define {p}MT_NONE 0          /* ({p}mclassify) */
     #define {p}MT_SELF 1
     #define {p}MT_CONST 2
     #define {p}MT_ATTR 3
     #define {p}MT_PENDING 4       /* a trampoline of jitcy's that carries no original code */
+    #define {p}MT_PROG 5          /* a short program ({p}mprog_t) */
     #if defined(__GNUC__) || defined(__clang__)
     #define {p}UNLIKELY(x) __builtin_expect(!!(x), 0)
     #else
@@ -1318,6 +1320,8 @@ cdef extern from *:
                 e->isfunc = kind != 0 && Py_IS_TYPE(descr, &PyFunction_Type);
                 e->trivial = e->isfunc ? {p}MT_PENDING : {p}MT_NONE;
                 Py_CLEAR(e->code);          /* classified at its next hit */
+                PyMem_Free(c->t[k].prog);   /* (its names were the old code's) */
+                c->t[k].prog = NULL;
                 if (kind == 2)
                     e->nentries = (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries;
             }
@@ -1384,6 +1388,291 @@ cdef extern from *:
         return found;
     }
 
+    /* Short methods, called without arguments, run as a program at the call site
+       ({p}MT_PROG): an expression of the instance's attributes, constants, ``not``,
+       ``and``/``or``, ``is``/``is not`` and ``if``/``else`` (richards' state tests:
+       ``return self.task_holding or (not self.packet_pending and self.task_waiting)``),
+       or a run of ``self.name = <constant>`` ending in ``return self`` or a constant
+       (richards' ``running()``, ``waitTask()``). What makes this exact, besides the
+       trivial methods' rules above:
+       - an expression has no effects: an attribute that is not a value in the instance
+         (a property, a class attribute, a missing one) or a truth test of anything but
+         a bool, None, an int, a float or a str (which could run __bool__ or __len__)
+         gives up and calls the function, and nothing was done;
+       - stores are all checked before the first one (each a value or a slot in the
+         instance, as {p}sa stores it); the first store's old value can run a __del__
+         that changes the instance: each store then goes through {p}sa, Python's own
+         setattr when its place is gone. Only there can an error come out of here: its
+         traceback then lacks the method's own line. */
+    #define {p}OP_SELF 0        /* LOAD_FAST 0 */
+    #define {p}OP_CONST 1       /* LOAD_CONST: value */
+    #define {p}OP_ATTR 2        /* LOAD_ATTR: name, cache */
+    #define {p}OP_NOT 3         /* UNARY_NOT */
+    #define {p}OP_IS 4          /* IS_OP: arg = invert */
+    #define {p}OP_JIF_POP 5     /* JUMP_IF_FALSE_OR_POP: arg = the target op */
+    #define {p}OP_JIT_POP 6     /* JUMP_IF_TRUE_OR_POP */
+    #define {p}OP_PJIF 7        /* POP_JUMP_FORWARD_IF_FALSE */
+    #define {p}OP_PJIT 8        /* POP_JUMP_FORWARD_IF_TRUE */
+    #define {p}OP_PJIN 9        /* POP_JUMP_FORWARD_IF_NONE */
+    #define {p}OP_PJINN 10      /* POP_JUMP_FORWARD_IF_NOT_NONE */
+    #define {p}OP_JUMP 11       /* JUMP_FORWARD */
+    #define {p}OP_RETURN 12     /* RETURN_VALUE */
+    #define {p}OP_STORE 13      /* LOAD_CONST, LOAD_FAST 0, STORE_ATTR: value, name, cache */
+    #define {p}OP_SATTR 14      /* LOAD_FAST 0, LOAD_ATTR: name, cache */
+    #define {p}PROG_UNITS 96    /* the longest code taken, in code units */
+    #define {p}PROG_STACK 8
+    typedef struct {
+        int op, arg;
+        PyObject *value, *name;     /* borrowed from the code, which the entry holds */
+        {p}acache cache;
+    } {p}mop_t;
+    typedef struct {p}mprog { int n, nstores; {p}mop_t ops[1]; } {p}mprog_t;
+
+    /* 3.11 bytecode to a program, or NULL: not one of the shapes above */
+    static {p}mprog_t *{p}mdecode(PyCodeObject *co, const unsigned char *b, Py_ssize_t n) {
+        int at[{p}PROG_UNITS + 1];
+        {p}mop_t ops[{p}PROG_UNITS];
+        {p}mprog_t *p;
+        Py_ssize_t units = n / 2, u = 1, nconsts = PyTuple_GET_SIZE(co->co_consts),
+                   nnames = PyTuple_GET_SIZE(co->co_names);
+        int nops = 0, nstores = 0, pushes = 0, op, arg, k, jumps = 0;
+        if (units > {p}PROG_UNITS || b[0] != RESUME || b[1] != 0)
+            return NULL;
+        for (k = 0; k <= {p}PROG_UNITS; k++)
+            at[k] = -1;
+        while (u < units) {
+            op = b[2 * u];
+            arg = b[2 * u + 1];
+            at[u] = nops;
+            memset(&ops[nops], 0, sizeof(ops[nops]));
+            ops[nops].arg = -1;
+            switch (op) {
+            case LOAD_CONST:
+                if (arg >= nconsts)
+                    return NULL;
+                if (u + 2 < units && b[2 * u + 2] == LOAD_FAST && b[2 * u + 3] == 0
+                        && b[2 * u + 4] == STORE_ATTR) {
+                    if (nops != nstores || b[2 * u + 5] >= nnames)
+                        return NULL;                       /* stores only come first */
+                    ops[nops].op = {p}OP_STORE;
+                    ops[nops].value = PyTuple_GET_ITEM(co->co_consts, arg);
+                    ops[nops].name = PyTuple_GET_ITEM(co->co_names, b[2 * u + 5]);
+                    nstores++;
+                    u += 3 + 4;                            /* STORE_ATTR's 4 caches */
+                    nops++;
+                    continue;
+                }
+                ops[nops].op = {p}OP_CONST;
+                ops[nops].value = PyTuple_GET_ITEM(co->co_consts, arg);
+                pushes++;
+                u += 1;
+                break;
+            case LOAD_FAST:
+                if (arg != 0)
+                    return NULL;
+                pushes++;
+                if (u + 1 < units && b[2 * u + 2] == LOAD_ATTR) {
+                    if (b[2 * u + 3] >= nnames)
+                        return NULL;
+                    ops[nops].op = {p}OP_SATTR;     /* (no jump lands on its LOAD_ATTR) */
+                    ops[nops].name = PyTuple_GET_ITEM(co->co_names, b[2 * u + 3]);
+                    u += 2 + 4;
+                    break;
+                }
+                ops[nops].op = {p}OP_SELF;
+                u += 1;
+                break;
+            case LOAD_ATTR:
+                if (arg >= nnames)
+                    return NULL;
+                ops[nops].op = {p}OP_ATTR;
+                ops[nops].name = PyTuple_GET_ITEM(co->co_names, arg);
+                u += 1 + 4;                                /* LOAD_ATTR's 4 caches */
+                break;
+            case UNARY_NOT: ops[nops].op = {p}OP_NOT; u += 1; break;
+            case IS_OP: ops[nops].op = {p}OP_IS; ops[nops].arg = arg != 0; u += 1; break;
+            case RETURN_VALUE: ops[nops].op = {p}OP_RETURN; u += 1; break;
+            case JUMP_IF_FALSE_OR_POP: op = {p}OP_JIF_POP; goto jump;
+            case JUMP_IF_TRUE_OR_POP: op = {p}OP_JIT_POP; goto jump;
+            case POP_JUMP_FORWARD_IF_FALSE: op = {p}OP_PJIF; goto jump;
+            case POP_JUMP_FORWARD_IF_TRUE: op = {p}OP_PJIT; goto jump;
+            case POP_JUMP_FORWARD_IF_NONE: op = {p}OP_PJIN; goto jump;
+            case POP_JUMP_FORWARD_IF_NOT_NONE: op = {p}OP_PJINN; goto jump;
+            case JUMP_FORWARD: op = {p}OP_JUMP;
+            jump:
+                ops[nops].op = op;
+                ops[nops].arg = (int)(u + 1 + arg);        /* a unit for now */
+                jumps++;
+                u += 1;
+                break;
+            default:
+                return NULL;        /* EXTENDED_ARG, calls, globals, loops...: not taken */
+            }
+            nops++;
+        }
+        if (u != units || pushes > {p}PROG_STACK || nops == 0 || ops[nops - 1].op != {p}OP_RETURN)
+            return NULL;
+        for (k = 0; k < nops && jumps > 0; k++) {
+            if (ops[k].op >= {p}OP_JIF_POP && ops[k].op <= {p}OP_JUMP) {
+                if (ops[k].arg >= units || at[ops[k].arg] <= k)
+                    return NULL;                           /* forward, to an instruction */
+                ops[k].arg = at[ops[k].arg];
+            }
+        }
+        /* stores, then ``return self`` or a constant: nothing after them can give up */
+        if (nstores > 0 && !(nops == nstores + 2 && ops[nstores].op <= {p}OP_CONST))
+            return NULL;
+        p = ({p}mprog_t *)PyMem_Malloc(sizeof({p}mprog_t) + (size_t)nops * sizeof({p}mop_t));
+        if (p == NULL) {
+            PyErr_Clear();
+            return NULL;
+        }
+        p->n = nops;
+        p->nstores = nstores;
+        memcpy(p->ops, ops, (size_t)nops * sizeof({p}mop_t));
+        return p;
+    }
+
+    /* the truth of v if telling it runs no code of the program's, else -1 */
+    static int {p}mtruth(PyObject *v) {
+        if (v == Py_True)
+            return 1;
+        if (v == Py_False || v == Py_None)
+            return 0;
+        if (PyLong_CheckExact(v))
+            return Py_SIZE(v) != 0;
+        if (PyFloat_CheckExact(v))
+            return PyFloat_AS_DOUBLE(v) != 0.0;
+        if (PyUnicode_CheckExact(v))
+            return PyUnicode_GET_LENGTH(v) != 0;
+        return -1;
+    }
+
+    /* the place of o.name as the cache sees it (a value or a slot), or 0 */
+    static int {p}mplace(PyObject *o, PyObject *name, {p}acache *c, int store) {
+        {p}aentry *a = &c->e[0];
+        if (a->version != Py_TYPE(o)->tp_version_tag || a->version == 0)
+            a = {p}afill(o, name, c, store);
+        if (a == NULL)
+            return 0;
+        if (a->kind == {p}AC_VALUES)
+            return {p}VALUES(o) != NULL;
+        return a->kind == {p}AC_SLOT;
+    }
+
+    /* the program's result (a new reference); NULL: call the function (no error set),
+       or an error of a store ({p}mtrivial's caller tells them apart) */
+    static PyObject *{p}mrun({p}mprog_t *p, PyObject *o) {
+        PyObject *stack[{p}PROG_STACK], *v;
+        {p}mop_t *op, *ops = p->ops;
+        {p}aentry *a;
+        int sp = 0, k, t;
+        /* each op's code jumps to the next op's on its own (GCC's labels as values):
+           one shared switch mispredicted at nearly every op (richards ran no faster
+           than with the calls) */
+    #if defined(__GNUC__) || defined(__clang__)
+        static void *labels[] = {&&op_self, &&op_const, &&op_attr, &&op_not, &&op_is,
+                                 &&op_jpop, &&op_jpop, &&op_pjump, &&op_pjump, &&op_pjnone,
+                                 &&op_pjnone, &&op_jump, &&op_return, &&op_fail, &&op_sattr};
+        #define {p}NEXT() goto *labels[op->op]
+    #else
+        #define {p}NEXT() goto dispatch
+    #endif
+        for (k = 0; k < p->nstores; k++)
+            if (!{p}mplace(o, ops[k].name, &ops[k].cache, 1))
+                return NULL;
+        for (k = 0; k < p->nstores; k++)
+            if ({p}sa(o, ops[k].name, ops[k].value, &ops[k].cache) < 0)
+                return NULL;
+        op = ops + p->nstores;
+        {p}NEXT();
+    #if !(defined(__GNUC__) || defined(__clang__))
+    dispatch:
+        switch (op->op) {
+        case {p}OP_SELF: goto op_self;
+        case {p}OP_CONST: goto op_const;
+        case {p}OP_ATTR: goto op_attr;
+        case {p}OP_SATTR: goto op_sattr;
+        case {p}OP_NOT: goto op_not;
+        case {p}OP_IS: goto op_is;
+        case {p}OP_JIF_POP: case {p}OP_JIT_POP: goto op_jpop;
+        case {p}OP_PJIF: case {p}OP_PJIT: goto op_pjump;
+        case {p}OP_PJIN: case {p}OP_PJINN: goto op_pjnone;
+        case {p}OP_JUMP: goto op_jump;
+        case {p}OP_RETURN: goto op_return;
+        default: goto op_fail;
+        }
+    #endif
+    op_self:
+        stack[sp++] = o;
+        op++;
+        {p}NEXT();
+    op_const:
+        stack[sp++] = op->value;
+        op++;
+        {p}NEXT();
+    op_sattr:                                   /* self.name */
+        stack[sp++] = o;
+    op_attr:
+        v = stack[sp - 1];
+        a = &op->cache.e[0];
+        if (a->version != Py_TYPE(v)->tp_version_tag || a->version == 0)
+            a = {p}afill(v, op->name, &op->cache, 0);
+        if (a == NULL)
+            return NULL;
+        if (a->kind == {p}AC_VALUES) {
+            {p}values311 *values = {p}VALUES(v);
+            v = values != NULL ? values->values[a->index] : NULL;
+        }
+        else
+            v = a->kind == {p}AC_SLOT ? *(PyObject **)((char *)v + a->index) : NULL;
+        if (v == NULL)
+            return NULL;
+        stack[sp - 1] = v;
+        op++;
+        {p}NEXT();
+    op_not:
+        if ((t = {p}mtruth(stack[sp - 1])) < 0)
+            return NULL;
+        stack[sp - 1] = t ? Py_False : Py_True;
+        op++;
+        {p}NEXT();
+    op_is:
+        sp--;
+        stack[sp - 1] = (stack[sp - 1] == stack[sp]) != op->arg ? Py_True : Py_False;
+        op++;
+        {p}NEXT();
+    op_jpop:                                    /* JUMP_IF_FALSE/TRUE_OR_POP */
+        if ((t = {p}mtruth(stack[sp - 1])) < 0)
+            return NULL;
+        if (t == (op->op == {p}OP_JIT_POP)) {
+            op = ops + op->arg;
+        }
+        else {
+            sp--;
+            op++;
+        }
+        {p}NEXT();
+    op_pjump:                                   /* POP_JUMP_FORWARD_IF_FALSE/TRUE */
+        if ((t = {p}mtruth(stack[--sp])) < 0)
+            return NULL;
+        op = t == (op->op == {p}OP_PJIT) ? ops + op->arg : op + 1;
+        {p}NEXT();
+    op_pjnone:                                  /* POP_JUMP_FORWARD_IF_(NOT_)NONE */
+        op = (stack[--sp] == Py_None) == (op->op == {p}OP_PJIN) ? ops + op->arg : op + 1;
+        {p}NEXT();
+    op_jump:
+        op = ops + op->arg;
+        {p}NEXT();
+    op_return:
+        v = stack[sp - 1];
+        Py_INCREF(v);
+        return v;
+    op_fail:
+        return NULL;
+        #undef {p}NEXT
+    }
+
     static void {p}mclassify({p}mentry *e, {p}mtrivial_t *t) {
         PyObject *code = ((PyFunctionObject *)e->func)->func_code, *bytes, *consts, *info;
         PyCodeObject *co = (PyCodeObject *)code;
@@ -1392,6 +1681,8 @@ cdef extern from *:
         Py_INCREF(code);
         Py_XSETREF(e->code, code);
         e->trivial = {p}MT_NONE;
+        PyMem_Free(t->prog);
+        t->prog = NULL;
         consts = co->co_consts;
         nc = PyTuple_GET_SIZE(consts);
         if (nc > 0) {                       /* a trampoline of jitcy's: its original code */
@@ -1439,6 +1730,8 @@ cdef extern from *:
                 e->trivial = {p}MT_ATTR;
             }
         }
+        if (e->trivial == {p}MT_NONE && n >= 6 && (t->prog = {p}mdecode(co, b, n)) != NULL)
+            e->trivial = {p}MT_PROG;
         Py_DECREF(bytes);
     }
 
@@ -1449,6 +1742,8 @@ cdef extern from *:
         {p}aentry *a;
         if (ts->c_tracefunc != NULL || ts->c_profilefunc != NULL || ts->recursion_remaining <= 0)
             return NULL;
+        if (e->trivial == {p}MT_PROG)
+            return {p}mrun(t->prog, o);
         if (e->trivial == {p}MT_SELF)
             r = o;
         else if (e->trivial == {p}MT_CONST)
@@ -1489,10 +1784,13 @@ cdef extern from *:
                 if ({p}UNLIKELY(e->trivial != {p}MT_NONE)) {
                     if (((PyFunctionObject *)e->func)->func_code != e->code)
                         {p}mclassify(e, &c->t[k]);
-                    if (e->trivial != {p}MT_NONE && e->trivial != {p}MT_PENDING
-                            && (r = {p}mtrivial(e, &c->t[k], o)) != NULL) {
-                        *self_needed = 2;
-                        return r;
+                    if (e->trivial != {p}MT_NONE && e->trivial != {p}MT_PENDING) {
+                        if ((r = {p}mtrivial(e, &c->t[k], o)) != NULL) {
+                            *self_needed = 2;
+                            return r;
+                        }
+                        if (e->trivial == {p}MT_PROG && PyErr_Occurred())
+                            return NULL;          /* a store's error ({p}mrun) */
                     }
                 }
                 Py_INCREF(e->func);
