@@ -123,7 +123,8 @@ def explain(hf: HotFunction, arg_types: tuple) -> dict:
     try:
         sigs = {name: emit_calls.callee_sig(name, i, spec.export)
                 for i, (name, _, spec) in enumerate(callees)}
-        typed = analyzer.analyze(func, hf.original_code, arg_types, sigs)
+        typed = analyzer.analyze(func, hf.original_code, arg_types, sigs,
+                                 _method_codes(func, hf.original_code))
         out["typed"] = typed
         out["pyx"] = emit_module.emit_module(typed)
     except errors.JitcyError as exc:
@@ -199,7 +200,8 @@ def build_ahead(func: types.FunctionType, arg_types: tuple) -> str:
     key = cache_key(func, code, arg_types)
     status = "cached"
     if store.lookup(key) is None:
-        typed = analyzer.analyze(func, code, arg_types)              # analyze
+        typed = analyzer.analyze(func, code, arg_types, None,
+                                 _method_codes(func, code))          # analyze
         pyx = emit_module.emit_module(typed)                          # translate
         _build_and_store(store, key, naming.module_name(key), pyx, func, arg_types)  # build
         if store.lookup(key) is None:
@@ -294,6 +296,24 @@ def _direct_callees(func: types.FunctionType, code: types.CodeType) -> list:
     return out
 
 
+def _method_codes(func: types.FunctionType, code: types.CodeType) -> dict:
+    """``{name: original code}`` of the short methods whose calls ``obj.name()`` in
+    ``code`` may run as C at the call site (analyzer/method_programs.py): the one function
+    of that name in the module's classes, with the code the user wrote (a function jitcy
+    swapped: its original; one in another tool's hands: left out)."""
+    out = {}
+    if not analyzer.method_programs.supported():
+        return out
+    for name, g in analyzer.method_programs.candidates(code, func.__globals__,
+                                                        func.__module__).items():
+        hg = _registry.get(g)
+        c = hg.original_code if hg is not None else g.__code__
+        if (hg is not None or not compat.is_trampoline(c)) \
+                and analyzer.method_programs.decode(c) is not None:
+            out[name] = c
+    return out
+
+
 def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
               callees=()) -> str:
     """Everything that changes the compiled output (design.md section 5); ``callees`` from
@@ -306,6 +326,8 @@ def cache_key(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         "types": [profiler.type_key(t) for t in arg_types],
         "shadowed_builtins": analyzer.shadowed_builtins(code, func.__globals__),
         "known_globals": analyzer.known_globals_key(code, func.__globals__),
+        "methods": [[name, cache.code_fingerprint(c)]
+                    for name, c in _method_codes(func, code).items()],
         "directives": emit_module.DIRECTIVES,
         "toolchain": builder.toolchain_identity(),
     })
@@ -335,7 +357,8 @@ def _specialize(hf: HotFunction, arg_types: tuple, build: bool = True) -> Specia
                 return None
             sigs = {name: emit_calls.callee_sig(name, i, spec.export)
                     for i, (name, _, spec) in enumerate(callees)}
-            typed = analyzer.analyze(func, code, arg_types, sigs)    # analyze
+            typed = analyzer.analyze(func, code, arg_types, sigs,
+                                     _method_codes(func, code))      # analyze
             pyx = emit_module.emit_module(typed)                      # translate
             _reused.flag = False
             so_path = _build_and_store(store, key, module_name, pyx, func, arg_types)

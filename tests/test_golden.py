@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from jitcy import analyzer
+from jitcy import analyzer, pipeline
 from jitcy.profiler.arrays import ArrayType
 from jitcy.translator import emit_module
 
@@ -41,6 +41,8 @@ CASES = [
     ("fib_rec", "corpus", "fib_rec", (int,)),
     # method calls on objects of user classes: local, item, attribute, call's result
     ("method_receivers", "corpus", "method_receivers", (list, object, int)),
+    # short methods run as C at the call site (method_probes.py): the probes' C is shown
+    ("method_probes", "corpus_trivial", "states", (object,)),
     # a raise-free pure body: its export carries the copy without checks (raise_free.py)
     ("weight_raise_free", "corpus_calls", "weight", (int, int)),
     # NumPy arrays: elements as NumPy scalars, proven indexes, fast loops (little-endian)
@@ -63,9 +65,11 @@ def generated(module: str, name: str, arg_types: tuple) -> str:
     if any(isinstance(t, ArrayType) for t in arg_types):
         pytest.importorskip("numpy")     # (arrays are typed for NumPy 2: it must be loaded)
     func = _function(module, name)
-    typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types))
+    typed = analyzer.analyze(func, func.__code__, analyzer.normalize_types(arg_types),
+                             None, pipeline._method_codes(func, func.__code__))
     text = emit_module.emit_module(typed)
-    start = re.search(r"\ncdef [\w ]+ __jitcy_(deopt|impl)", text).start()
+    start = re.search(r"\ncdef extern from \*:\n    \"\"\"\n    static int __jitcy_mp"
+                      r"|\ncdef [\w ]+ __jitcy_(deopt|impl)", text).start()
     header = (f"# golden: {module}.{name}{tuple(t.__name__ for t in arg_types)}\n"
               f"# regenerate: python -m pytest tests/test_golden.py --update-golden\n")
     body = text[start:].lstrip("\n")

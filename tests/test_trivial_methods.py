@@ -263,3 +263,50 @@ def test_a_replaced_program_is_seen_at_the_next_call(m):
     m.Task.waiting_with_packet.__code__ = _recording.__code__
     t.calls = 0
     assert m.states(t)[1] == "recorded" and t.calls == 1
+
+
+# --- probes: the program written as C at the call site (method_probes.py) -----------------
+
+def test_calls_of_the_modules_one_short_method_of_a_name_get_its_program_as_c(m):
+    hf = pipeline.lookup(jitcy.hot(m.states, threshold=1000))
+    pyx = pipeline.explain(hf, (m.Task,))["pyx"]
+    for name in ("holding_or_waiting", "waiting_with_packet", "has_no_link", "choose"):
+        assert f"__jitcy_lm0p(t, '{name}'" in pyx, name
+    hf = pipeline.lookup(jitcy.hot(m.run_it, threshold=1000))
+    pyx = pipeline.explain(hf, (m.Task,))["pyx"]
+    assert "__jitcy_lm0(t, 'running'" in pyx     # Task's and SlottedTask's: no program
+
+
+def test_a_probe_runs_only_for_its_bytecode_with_the_names_and_constants_found(m, ref):
+    t = m.Task(True, False, False)
+    compile_now(m.states, t)
+    # same bytecode with other names or constants (the probe reads them from the code
+    # found); bytecode of the same length that differs (the run-time program runs it)
+    replacements = {
+        "holding_or_waiting": lambda self: self.pending or (not self.holding and self.waiting),
+        "choose": _choose_other_constants,
+        "waiting_with_packet": lambda self: self.pending or self.waiting or not self.holding,
+        "has_no_link": lambda self: self.link is not None,
+    }
+    for name, f in replacements.items():
+        assert len(f.__code__.co_code) == len(getattr(m.Task, name).__code__.co_code)
+    for name, f in replacements.items():
+        getattr(m.Task, name).__code__ = f.__code__
+        getattr(ref.Task, name).__code__ = f.__code__
+    for p in (True, False, 0, "x"):
+        for linked in (False, True):
+            got = m.states(_task(m, p, not p, p, linked))
+            want = ref.states(_task(ref, p, not p, p, linked))
+            assert repr(got) == repr(want)
+
+
+def _choose_other_constants(self):
+    if self.link is not None:
+        return self.link.pending
+    return "other" if self.waiting else "some"
+
+
+def test_a_methods_code_is_part_of_its_callers_cache_key(m):
+    key = pipeline.cache_key(m.states, m.states.__code__, (m.Task,))
+    m.Task.choose.__code__ = _choose_other_constants.__code__
+    assert pipeline.cache_key(m.states, m.states.__code__, (m.Task,)) != key

@@ -6,7 +6,7 @@ import types
 
 from ..compat import CO_GENERATOR, signature_shape
 from ..errors import UnsupportedConstruct
-from . import nogil_blocks, recursion, snippet
+from . import method_programs, nogil_blocks, recursion, snippet
 from .infer_types import infer
 from .infer_types import array_params_rebound, items_read, params_rebound
 from .known_globals import known_globals, known_globals_key
@@ -20,8 +20,10 @@ __all__ = ["analyze", "normalize_types", "TypedFunction", "shadowed_builtins", "
 
 
 def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
-            callees=None) -> TypedFunction:
-    """Type ``func`` (whose original code is ``code``) for the normalized ``arg_types``."""
+            callees=None, methods=None) -> TypedFunction:
+    """Type ``func`` (whose original code is ``code``) for the normalized ``arg_types``.
+    ``methods``: ``{name: code}`` of short methods whose calls ``obj.name()`` may run as C
+    at the call site (method_programs.py; the pipeline finds them)."""
     node, filename = function_ast(func, code)
     refuse_unsupported(node, filename)
     names = classify_names(node, code.co_freevars, func.__globals__)
@@ -74,6 +76,9 @@ def analyze(func: types.FunctionType, code: types.CodeType, arg_types: tuple,
         self_recursive=self_recursive,
         notes=result.notes,
         callees=dict(callees or {}),
+        method_programs={name: program for name, program in
+                         ((n, method_programs.decode(c)) for n, c in (methods or {}).items())
+                         if program is not None},
         maybe_unbound=result.maybe_unbound,
         known_globals=known,
         counters={} if result.pure else result.counters,

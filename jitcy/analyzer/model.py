@@ -227,6 +227,10 @@ class TypedFunction:
     #                        (name, C type) of a cache per global read or attribute site
     local_sites: list = dataclasses.field(default_factory=list)    # (name, C type) of the
     #                        body's own C locals the translator adds (method call flags)
+    method_programs: dict = dataclasses.field(default_factory=dict)   # name -> the
+    #                        MethodProgram of calls obj.name() (method_programs.py)
+    probes: dict = dataclasses.field(default_factory=dict)   # filled by the translator:
+    #                        method name -> (C name, extern text) of its program's C
 
     def int_interval(self, node):
         """(lo, hi) of an int expression whose every value fits a long long, else None."""

@@ -229,6 +229,7 @@ def emit_module(fn: TypedFunction) -> str:
     parts = []
     fn.global_sites.clear()
     fn.local_sites.clear()
+    fn.probes.clear()
     bare = tuple(sorted(fn.builtin_names))
     if bare:
         parts.append(f"cdef tuple {p}BARE_BUILTINS = {bare!r}\n")
@@ -264,6 +265,7 @@ cdef inline bint {naming.BUILTINS_OK}({naming.BINDING_CLASS} b) except -1:
                                    _counter_decls(fn, use_c), inline, fast))
     parts.append(emit_calls.callee_helpers(fn, "\n".join(parts)))
     sites = "".join(f"cdef {c_type} {site}\n" for site, c_type in fn.global_sites)
+    sites += "".join(text for _, text in fn.probes.values())
     body = sites + "\n\n".join(parts) + "\n"
     body = math_support(body, fn.known_globals) + "\n\n" + flex_code(body) + body
     text = _header(fn) + support_code(body) + "\n\n" + body
@@ -283,12 +285,14 @@ def _inline_text(fn: TypedFunction, ret: str, fast: bool = False) -> str | None:
     if fast and not (all(fn.c_type(v) in ("long long", "double", "bint") for v in fn.locals)
                      and raise_free(fn.node, fn.params, fn.types)):
         return None     # (a local held as a Python object could fail to allocate)
-    sites = list(fn.global_sites), list(fn.local_sites)
+    sites = list(fn.global_sites), list(fn.local_sites), dict(fn.probes)
     try:
         text = _impl(fn, c_ints=fn.c_ints, name=naming.INLINE_FAST if fast else naming.INLINE,
                      ret=ret, bound=False)
     finally:
-        fn.global_sites[:], fn.local_sites[:] = sites
+        fn.global_sites[:], fn.local_sites[:] = sites[:2]
+        fn.probes.clear()
+        fn.probes.update(sites[2])
     return emit_calls.fast_inline_text(text) if fast else emit_calls.inline_text(text)
 
 

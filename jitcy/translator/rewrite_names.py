@@ -39,7 +39,7 @@ from ..analyzer.known_globals import C_MATH, CONSTANTS, RESULT
 from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, STR, TUPLE,
                               TypedFunction, array_info, direct_callee)
 from ..errors import UnsupportedConstruct
-from . import emit_calls, naming
+from . import emit_calls, method_probes, naming
 from .int_starts import AS_FLOAT
 from .rewrite_arith import ArithmeticRewrites, _concatenation
 from .float_blocks import FloatBlocks
@@ -108,6 +108,14 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
         name = f"{prefix}{len(self.fn.global_sites)}"
         self.fn.global_sites.append((name, c_type))
         return _call("cython.address", ast.Name(id=name, ctx=ast.Load()))
+
+    def probe(self, method: str) -> str:
+        """The C name of ``method``'s program as C (one per method and module)."""
+        if method not in self.fn.probes:
+            c_name = f"{naming.METHOD_PROBE}{len(self.fn.probes)}"
+            self.fn.probes[method] = (c_name, method_probes.probe_text(
+                c_name, self.fn.method_programs[method]))
+        return self.fn.probes[method][0]
 
     def attribute_site(self, node) -> bool:
         """Does ``node`` (an attribute) read or write an object of unknown type (a user's
@@ -367,10 +375,18 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
                 self.fn.local_sites.append((held, "object"))
                 obj = ast.NamedExpr(target=ast.Name(id=held, ctx=ast.Store()),
                                     value=self.visit(func.value))
-            # (without arguments: a trivial method's result at once, runtime.py)
-            lookup = _call(naming.METHOD_LOOKUP_NOARGS if n == 0 else naming.METHOD_LOOKUP,
-                           obj, _const(func.attr),
-                           self.site(naming.METHOD_SITE, naming.METHOD_CACHE), address)
+            # (without arguments: a trivial method's result at once, or a short one's
+            # program run at the site, runtime.py; in C of its own where the translation
+            # knows the method, method_probes.py)
+            lookup_args = [obj, _const(func.attr),
+                           self.site(naming.METHOD_SITE, naming.METHOD_CACHE), address]
+            if n == 0 and func.attr in self.fn.method_programs:
+                probe = ast.Name(id=self.probe(func.attr), ctx=ast.Load())
+                lookup = _call(naming.METHOD_LOOKUP_PROBE, *lookup_args,
+                               _call("cython.address", probe))
+            else:
+                lookup = _call(naming.METHOD_LOOKUP_NOARGS if n == 0 else naming.METHOD_LOOKUP,
+                               *lookup_args)
             args = [self.visit(a) for a in node.args]
             again = self.visit(func.value) if local else ast.Name(id=held, ctx=ast.Load())
             call = _call(f"{naming.METHOD_CALL}{n}", lookup, address, again, *args)

@@ -1258,13 +1258,28 @@ cdef extern from *:
        stay 32 bytes each as before (with these in them: 128, and richards measured 5%
        slower than before, against 2-3% in this layout) */
     struct {p}mprog;
-    typedef struct { PyObject *value; {p}acache attr; struct {p}mprog *prog; } {p}mtrivial_t;
+    typedef struct {
+        PyObject *value; {p}acache attr;
+        struct {p}mprog *prog;          /* {p}MT_PROG's program */
+        {p}acache *caches;              /* {p}MT_PROBE's attribute caches, this way's own:
+                                           one class each, so that they always hit */
+    } {p}mtrivial_t;
     #define {p}MT_NONE 0          /* ({p}mclassify) */
     #define {p}MT_SELF 1
     #define {p}MT_CONST 2
     #define {p}MT_ATTR 3
     #define {p}MT_PENDING 4       /* a trampoline of jitcy's that carries no original code */
     #define {p}MT_PROG 5          /* a short program ({p}mprog_t) */
+    #define {p}MT_PROBE 6         /* the call site's own program in C ({p}probe_t) */
+    /* A short method's program that the translation wrote as C for one call site
+       (analyzer/method_programs.py, translator/method_probes.py): match tells whether a
+       method's (original) code is the one it was written for, run runs it as {p}mrun does
+       (NULL: call the method; with an error set: a store's). */
+    typedef struct {
+        int (*match)(PyCodeObject *co, const unsigned char *b, Py_ssize_t n);
+        PyObject *(*run)(PyObject *o, PyObject *names, PyObject *consts, {p}acache *caches);
+        int ncaches;
+    } {p}probe_t;
     #if defined(__GNUC__) || defined(__clang__)
     #define {p}UNLIKELY(x) __builtin_expect(!!(x), 0)
     #else
@@ -1322,6 +1337,8 @@ cdef extern from *:
                 Py_CLEAR(e->code);          /* classified at its next hit */
                 PyMem_Free(c->t[k].prog);   /* (its names were the old code's) */
                 c->t[k].prog = NULL;
+                PyMem_Free(c->t[k].caches);
+                c->t[k].caches = NULL;
                 if (kind == 2)
                     e->nentries = (({p}keys311 *)((PyHeapTypeObject *)tp)->ht_cached_keys)->dk_nentries;
             }
@@ -1560,12 +1577,25 @@ cdef extern from *:
         return a->kind == {p}AC_SLOT;
     }
 
+    /* o.name if it is a value or a slot of the instance (borrowed), else NULL (no error) */
+    static inline PyObject *{p}mattr(PyObject *o, PyObject *name, {p}acache *c) {
+        {p}aentry *a = &c->e[0];
+        if (a->version != Py_TYPE(o)->tp_version_tag || a->version == 0)
+            a = {p}afill(o, name, c, 0);
+        if (a == NULL)
+            return NULL;
+        if (a->kind == {p}AC_VALUES) {
+            {p}values311 *values = {p}VALUES(o);
+            return values != NULL ? values->values[a->index] : NULL;
+        }
+        return a->kind == {p}AC_SLOT ? *(PyObject **)((char *)o + a->index) : NULL;
+    }
+
     /* the program's result (a new reference); NULL: call the function (no error set),
        or an error of a store ({p}mtrivial's caller tells them apart) */
     static PyObject *{p}mrun({p}mprog_t *p, PyObject *o) {
         PyObject *stack[{p}PROG_STACK], *v;
         {p}mop_t *op, *ops = p->ops;
-        {p}aentry *a;
         int sp = 0, k, t;
         /* each op's code jumps to the next op's on its own (GCC's labels as values):
            one shared switch mispredicted at nearly every op (richards ran no faster
@@ -1614,19 +1644,7 @@ cdef extern from *:
     op_sattr:                                   /* self.name */
         stack[sp++] = o;
     op_attr:
-        v = stack[sp - 1];
-        a = &op->cache.e[0];
-        if (a->version != Py_TYPE(v)->tp_version_tag || a->version == 0)
-            a = {p}afill(v, op->name, &op->cache, 0);
-        if (a == NULL)
-            return NULL;
-        if (a->kind == {p}AC_VALUES) {
-            {p}values311 *values = {p}VALUES(v);
-            v = values != NULL ? values->values[a->index] : NULL;
-        }
-        else
-            v = a->kind == {p}AC_SLOT ? *(PyObject **)((char *)v + a->index) : NULL;
-        if (v == NULL)
+        if ((v = {p}mattr(stack[sp - 1], op->name, &op->cache)) == NULL)
             return NULL;
         stack[sp - 1] = v;
         op++;
@@ -1673,7 +1691,7 @@ cdef extern from *:
         #undef {p}NEXT
     }
 
-    static void {p}mclassify({p}mentry *e, {p}mtrivial_t *t) {
+    static void {p}mclassify({p}mentry *e, {p}mtrivial_t *t, const {p}probe_t *probe) {
         PyObject *code = ((PyFunctionObject *)e->func)->func_code, *bytes, *consts, *info;
         PyCodeObject *co = (PyCodeObject *)code;
         const unsigned char *b;
@@ -1683,6 +1701,8 @@ cdef extern from *:
         e->trivial = {p}MT_NONE;
         PyMem_Free(t->prog);
         t->prog = NULL;
+        PyMem_Free(t->caches);
+        t->caches = NULL;
         consts = co->co_consts;
         nc = PyTuple_GET_SIZE(consts);
         if (nc > 0) {                       /* a trampoline of jitcy's: its original code */
@@ -1730,18 +1750,28 @@ cdef extern from *:
                 e->trivial = {p}MT_ATTR;
             }
         }
-        if (e->trivial == {p}MT_NONE && n >= 6 && (t->prog = {p}mdecode(co, b, n)) != NULL)
+        if (e->trivial == {p}MT_NONE && probe != NULL && probe->match(co, b, n)
+                && (t->caches = ({p}acache *)PyMem_Calloc(probe->ncaches + 1,
+                                                        sizeof({p}acache))) != NULL) {
+            t->value = (PyObject *)co;          /* (held by e->code, or by its trampoline) */
+            e->trivial = {p}MT_PROBE;
+        }
+        else if (e->trivial == {p}MT_NONE && n >= 6 && (t->prog = {p}mdecode(co, b, n)) != NULL)
             e->trivial = {p}MT_PROG;
         Py_DECREF(bytes);
     }
 
     /* the trivial method's result (a new reference), or NULL: call it (no error set) */
-    static PyObject *{p}mtrivial({p}mentry *e, {p}mtrivial_t *t, PyObject *o) {
+    static PyObject *{p}mtrivial({p}mentry *e, {p}mtrivial_t *t, PyObject *o,
+                                 const {p}probe_t *probe) {
         PyThreadState *ts = {p}THREAD_STATE();
         PyObject *r;
         {p}aentry *a;
         if (ts->c_tracefunc != NULL || ts->c_profilefunc != NULL || ts->recursion_remaining <= 0)
             return NULL;
+        if (e->trivial == {p}MT_PROBE)
+            return probe->run(o, ((PyCodeObject *)t->value)->co_names,
+                              ((PyCodeObject *)t->value)->co_consts, t->caches);
         if (e->trivial == {p}MT_PROG)
             return {p}mrun(t->prog, o);
         if (e->trivial == {p}MT_SELF)
@@ -1770,7 +1800,8 @@ cdef extern from *:
 
     /* obj.m() (no arguments): {p}lm, but a trivial method's result comes back at once,
        with *self_needed = 2, which {p}cm0 returns as its own result */
-    static PyObject *{p}lm0(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed) {
+    static inline PyObject *{p}lm0_impl(PyObject *o, PyObject *name, {p}mcache *c,
+                                        int *self_needed, const {p}probe_t *probe) {
     #ifdef {p}ATTR_FAST
         PyTypeObject *tp = Py_TYPE(o);
         PyObject *r;
@@ -1783,14 +1814,14 @@ cdef extern from *:
                    trivial (MT_NONE: checked at each hit, richards ran 3% slower) */
                 if ({p}UNLIKELY(e->trivial != {p}MT_NONE)) {
                     if (((PyFunctionObject *)e->func)->func_code != e->code)
-                        {p}mclassify(e, &c->t[k]);
+                        {p}mclassify(e, &c->t[k], probe);
                     if (e->trivial != {p}MT_NONE && e->trivial != {p}MT_PENDING) {
-                        if ((r = {p}mtrivial(e, &c->t[k], o)) != NULL) {
+                        if ((r = {p}mtrivial(e, &c->t[k], o, probe)) != NULL) {
                             *self_needed = 2;
                             return r;
                         }
-                        if (e->trivial == {p}MT_PROG && PyErr_Occurred())
-                            return NULL;          /* a store's error ({p}mrun) */
+                        if (e->trivial >= {p}MT_PROG && PyErr_Occurred())
+                            return NULL;          /* a store's error ({p}mrun, a probe) */
                     }
                 }
                 Py_INCREF(e->func);
@@ -1800,6 +1831,16 @@ cdef extern from *:
         }
     #endif
         return {p}lm_miss(o, name, c, self_needed);
+    }
+
+    static PyObject *{p}lm0(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed) {
+        return {p}lm0_impl(o, name, c, self_needed, NULL);
+    }
+
+    /* obj.m() where the translation wrote m's program as C for this site */
+    static PyObject *{p}lm0p(PyObject *o, PyObject *name, {p}mcache *c, int *self_needed,
+                             const {p}probe_t *probe) {
+        return {p}lm0_impl(o, name, c, self_needed, probe);
     }
 
 
@@ -1874,6 +1915,9 @@ cdef extern from *:
         pass
     object {p}lm(object o, object name, {p}mcache* c, int* self_needed)
     object {p}lm0(object o, object name, {p}mcache* c, int* self_needed)
+    ctypedef struct {p}probe_t:
+        pass
+    object {p}lm0p(object o, object name, {p}mcache* c, int* self_needed, {p}probe_t* probe)
     object {p}cm0(object meth, int* self_needed, object o)
     object {p}cm1(object meth, int* self_needed, object o, object a0)
     object {p}cm2(object meth, int* self_needed, object o, object a0, object a1)
