@@ -404,11 +404,22 @@ def _entry(fn: TypedFunction, use_c: bool) -> str:
               f"    return {naming.ENTRY_C}({b}{''.join(', ' + r for r in raw)})"]
     if _plain_positional(fn):
         # Calls from C through the function's vectorcall (runtime.py, FAST_EXPORT): the
-        # same entry, with the arguments read from the caller's array.
-        args = "".join(f", <object>{naming.PREFIX}args[{i}]" for i in range(len(raw)))
-        lines += ["", "", f"cdef object {naming.FAST}(object {b}, PyObject** {naming.PREFIX}args):",
-                  f"    return {naming.ENTRY_C}(<{naming.BINDING_CLASS}>{b}{args})",
-                  "", "", "from cpython.pycapsule cimport PyCapsule_New",
+        # same entry, with the arguments read from the caller's array. In C: written in
+        # Cython, each <object>args[i] became an owned temporary (an incref and a decref
+        # per argument per call) and the wrapper added a traceback entry of its own.
+        # The entry takes (binding, object...) and returns a new reference or NULL.
+        params = ", ".join(["PyObject *"] * (len(raw) + 1))
+        args = "".join(f", args[{i}]" for i in range(len(raw)))
+        target = naming.FAST_TARGET
+        lines += ["", "", "cdef extern from *:", '    """',
+                  f"    static void *{target} = NULL;     /* {naming.ENTRY_C} (set below) */",
+                  f"    static PyObject *{naming.FAST}(PyObject *b, PyObject **args) {{",
+                  f"        return ((PyObject *(*)({params})){target})(b{args});",
+                  "    }", '    """',
+                  f"    void *{target}",
+                  f"    PyObject* {naming.FAST}(PyObject* b, PyObject** args)",
+                  f"{target} = <void*>{naming.ENTRY_C}",
+                  "from cpython.pycapsule cimport PyCapsule_New",
                   f"{naming.FAST_EXPORT} = PyCapsule_New(<void*>{naming.FAST}, NULL, NULL)"]
     return "\n".join(lines)
 

@@ -43,10 +43,16 @@ def __jitcy_entry(__jitcy_Binding __jitcy_b, __jitcy_a0):
     return __jitcy_entry_c(__jitcy_b, __jitcy_a0)
 
 
-cdef object __jitcy_fast(object __jitcy_b, PyObject** __jitcy_args):
-    return __jitcy_entry_c(<__jitcy_Binding>__jitcy_b, <object>__jitcy_args[0])
-
-
+cdef extern from *:
+    """
+    static void *__jitcy_fast_target = NULL;     /* __jitcy_entry_c (set below) */
+    static PyObject *__jitcy_fast(PyObject *b, PyObject **args) {
+        return ((PyObject *(*)(PyObject *, PyObject *))__jitcy_fast_target)(b, args[0]);
+    }
+    """
+    void *__jitcy_fast_target
+    PyObject* __jitcy_fast(PyObject* b, PyObject** args)
+__jitcy_fast_target = <void*>__jitcy_entry_c
 from cpython.pycapsule cimport PyCapsule_New
 __jitcy_FAST = PyCapsule_New(<void*>__jitcy_fast, NULL, NULL)
 
