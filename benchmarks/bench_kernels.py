@@ -29,6 +29,12 @@ import time
 import types
 import warnings
 
+# No kernel calls BLAS (the NumPy kernels loop over elements), but OpenBLAS's worker
+# threads, started when NumPy is imported, showed in perf profiles of the object kernels
+# (blas_thread_server, 0.6-1.7% of the samples) on this 2-core machine: one thread, before
+# NumPy is imported, for every side alike. A value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 CEILING_DIR = HERE / "ceiling"
