@@ -2,7 +2,9 @@
 built once is loaded from the cache by every later test that needs the same key."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import itertools
 import os
 import pathlib
 import sys
@@ -58,6 +60,24 @@ def load_fresh_module(path: pathlib.Path, name: str) -> types.ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@contextlib.contextmanager
+def fresh_pair(path: pathlib.Path):
+    """``(ref, jit)``: two fresh copies of a corpus file, ``ref`` to stay interpreted and
+    ``jit`` to be compiled by the test (each its own classes and functions); both leave
+    ``sys.modules`` afterwards."""
+    n = next(_copies)
+    ref = load_fresh_module(path, f"{path.stem}_ref_{n}")
+    jit = load_fresh_module(path, f"{path.stem}_jit_{n}")
+    try:
+        yield ref, jit
+    finally:
+        sys.modules.pop(ref.__name__, None)
+        sys.modules.pop(jit.__name__, None)
+
+
+_copies = itertools.count()
 
 
 def compile_now(func, *args, **kwargs):

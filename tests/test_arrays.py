@@ -9,7 +9,6 @@ NumPy scalar arithmetic itself is tested in tests/test_npscalars.py.
 """
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import subprocess
@@ -26,13 +25,12 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 import jitcy  # noqa: E402
 from jitcy.profiler.arrays import ArrayType, describe  # noqa: E402
 
-from .conftest import TESTS, compile_now, load_fresh_module  # noqa: E402
+from .conftest import TESTS, compile_now, fresh_pair  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = TESTS / "corpus_arrays.py"
-_copies = itertools.count()
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
@@ -47,12 +45,8 @@ indexes = st.integers(-15, 15) | st.sampled_from([2**63 - 1, -2**63, 2**63, 2**7
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"arrays_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"arrays_jit_{n}")
-    yield ref, jit
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield ref, jit
 
 
 def same_value(a, b) -> bool:

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import jitcy
-from .conftest import TESTS, compile_now, load_fresh_module
+from .conftest import TESTS, compile_now, fresh_pair, load_fresh_module
 
 pytestmark = pytest.mark.slow
 
@@ -151,12 +151,8 @@ def compare_call(pair, f_ref, f_jit, call_args, call_kwargs=None, *, state=(), w
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"corpus_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"corpus_jit_{n}")
-    yield Pair(ref, jit)
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield Pair(ref, jit)
 
 
 def compile_and_swap(func, sample, kwargs=None):

@@ -4,16 +4,14 @@ types, NaN == NaN, -0.0 != 0.0, exception type + message + args, mutated argumen
 from __future__ import annotations
 
 import copy
-import itertools
 import math
-import sys
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import jitcy
-from .conftest import TESTS, load_fresh_module
+from .conftest import TESTS, fresh_pair
 from .test_differential import (SETTINGS, Case, Pair, args, assert_compiled_path_used,
                                 assert_swapped, big_ints, bools, compare_call,
                                 compile_and_swap, floats, int_lists, run, small_ints,
@@ -22,7 +20,6 @@ from .test_differential import (SETTINGS, Case, Pair, args, assert_compiled_path
 pytestmark = pytest.mark.slow
 
 CORPUS = TESTS / "corpus_types.py"
-_copies = itertools.count()
 
 MATH_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e-300, 5e-324, 709.0, 710.0, 1000.0,
               -1000.0, 1e308, -1e308, math.pi / 2, math.inf, -math.inf, math.nan]
@@ -32,12 +29,8 @@ math_ks = st.integers(0, 13)
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"corpus_types_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"corpus_types_jit_{n}")
-    yield Pair(ref, jit)
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield Pair(ref, jit)
 
 
 class Items:

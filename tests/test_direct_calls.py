@@ -8,7 +8,6 @@ rebinding, an unswap or a callee reverted to the interpreter is seen at once.
 from __future__ import annotations
 
 import io
-import itertools
 import math
 import sys
 
@@ -19,24 +18,19 @@ from hypothesis import strategies as st
 import jitcy
 from jitcy.translator import naming
 
-from .conftest import TESTS, compile_now, load_fresh_module
+from .conftest import TESTS, compile_now, fresh_pair
 
 pytestmark = pytest.mark.slow
 
 CORPUS = TESTS / "corpus_calls.py"
-_copies = itertools.count()
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"calls_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"calls_jit_{n}")
-    yield ref, jit
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield ref, jit
 
 
 def swapped(func, *args):

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-import itertools
 import math
-import sys
 
 import pytest
 from hypothesis import example, given
@@ -18,24 +16,19 @@ from hypothesis import strategies as st
 import jitcy
 from jitcy import pipeline
 from jitcy.profiler.arrays import TupleType
-from .conftest import TESTS, load_fresh_module
+from .conftest import TESTS, fresh_pair
 from .test_differential import (SETTINGS, Pair, args, assert_swapped, big_ints, bools, floats,
                                 small_ints, texts)
 
 pytestmark = pytest.mark.slow
 
 CORPUS = TESTS / "corpus_generators.py"
-_copies = itertools.count()
 
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"corpus_generators_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"corpus_generators_jit_{n}")
-    yield Pair(ref, jit)
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield Pair(ref, jit)
 
 
 # A script step: ("next",), ("send", value), ("throw", message) (a ValueError),

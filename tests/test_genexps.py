@@ -5,8 +5,6 @@ rules stay: a StopIteration inside becomes RuntimeError (PEP 479), one from the 
 iterable's ``iter()`` does not, and effects happen in the interpreter's order."""
 from __future__ import annotations
 
-import itertools
-import sys
 
 import pytest
 from hypothesis import given
@@ -15,24 +13,19 @@ from hypothesis import strategies as st
 from jitcy import analyzer
 from jitcy.translator import emit_module
 
-from .conftest import TESTS, compile_now, load_fresh_module
+from .conftest import TESTS, compile_now, fresh_pair, load_fresh_module
 from .test_differential import SETTINGS
 from .test_generators import compile_generator
 
 pytestmark = pytest.mark.slow
 
 CORPUS = TESTS / "corpus_genexps.py"
-_copies = itertools.count()
 
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"corpus_genexps_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"corpus_genexps_jit_{n}")
-    yield ref, jit
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield ref, jit
 
 
 def outcome(module, name, *args):

@@ -16,19 +16,27 @@ import pytest
 import jitcy
 from jitcy import pipeline
 
-from .conftest import TESTS, compile_now, load_fresh_module
+from .conftest import TESTS, compile_now, fresh_pair
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def m(jitcy_env):
+def pair(jitcy_env):
+    with fresh_pair(TESTS / "corpus_trivial.py") as (ref, jit):
+        yield ref, jit
+
+
+@pytest.fixture
+def m(pair):
     """A fresh copy of tests/corpus_trivial.py (its own classes and functions)."""
-    _counter[0] += 1
-    return load_fresh_module(TESTS / "corpus_trivial.py", f"corpus_trivial_{_counter[0]}")
+    return pair[1]
 
 
-_counter = [0]
+@pytest.fixture
+def ref(pair):
+    """Another fresh copy of the corpus, that stays interpreted."""
+    return pair[0]
 
 
 def _methods(m):
@@ -166,13 +174,6 @@ def test_a_method_swapped_after_the_callers_first_calls_is_skipped_from_then_on(
 
 _PROGRAMS = ("holding_or_waiting", "waiting_with_packet", "running", "wait", "mark",
              "has_no_link", "choose")
-
-
-@pytest.fixture
-def ref():
-    """Another fresh copy of the corpus that stays interpreted."""
-    _counter[0] += 1
-    return load_fresh_module(TESTS / "corpus_trivial.py", f"corpus_trivial_{_counter[0]}")
 
 
 def _task(mod, p, w, h, linked):

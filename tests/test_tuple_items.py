@@ -7,9 +7,7 @@ interpreted, the other is compiled; every answer must be the interpreter's.
 """
 from __future__ import annotations
 
-import itertools
 import math
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +19,9 @@ from jitcy.cache import aot
 from jitcy.profiler import TupleType
 from jitcy.profiler.arrays import make_refiner
 
-from .conftest import TESTS, compile_now, load_fresh_module
+from .conftest import TESTS, compile_now, fresh_pair
 
 CORPUS = TESTS / "corpus_tuples.py"
-_copies = itertools.count()
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 BIG = st.sampled_from([2**63 - 1, 2**63, -2**63 - 1, 2**70, -2**70])
@@ -34,12 +31,8 @@ floats = st.floats(allow_nan=True, allow_infinity=True)
 
 @pytest.fixture
 def pair(jitcy_env):
-    n = next(_copies)
-    ref = load_fresh_module(CORPUS, f"tuples_ref_{n}")
-    jit = load_fresh_module(CORPUS, f"tuples_jit_{n}")
-    yield ref, jit
-    sys.modules.pop(ref.__name__, None)
-    sys.modules.pop(jit.__name__, None)
+    with fresh_pair(CORPUS) as (ref, jit):
+        yield ref, jit
 
 
 def outcome(func, *args):
