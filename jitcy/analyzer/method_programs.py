@@ -49,15 +49,31 @@ def supported() -> bool:
     return sys.version_info[:2] == (3, 11)
 
 
+def called_without_arguments(code: types.CodeType) -> set:
+    """The names ``m`` of the calls ``obj.m()`` in ``code`` and the code nested in it
+    (3.11: LOAD_METHOD m, then PRECALL 0)."""
+    names, stack = set(), [code]
+    while stack:
+        c = stack.pop()
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+        instructions = list(dis.get_instructions(c))
+        for ins, after in zip(instructions, instructions[1:]):
+            if ins.opname == "LOAD_METHOD" and after.opname == "PRECALL" and after.arg == 0:
+                names.add(ins.argval)
+    return names
+
+
 def candidates(code: types.CodeType, module_globals: dict, module_name: str) -> dict:
-    """``{name: function}``: for each attribute name ``code`` uses, the one plain function
-    of that name that the classes of the module define (a base's method shared by its
-    subclasses counts once); names with none or several are left out."""
+    """``{name: function}``: for each call ``obj.name()`` in ``code``, the one plain
+    function of that name that the classes of the module define (a base's method shared
+    by its subclasses counts once); names with none or several are left out."""
     # (type() and vars() only: no attribute of the user's objects is looked up)
     classes = [v for v in list(module_globals.values())
                if issubclass(type(v), type) and vars(v).get("__module__") == module_name]
     out = {}
-    for name in sorted(set(code.co_names)):
+    if not classes:
+        return out
+    for name in sorted(called_without_arguments(code)):
         found = {id(f): f for f in (vars(c).get(name) for c in classes)
                  if type(f) is types.FunctionType}
         if len(found) == 1:

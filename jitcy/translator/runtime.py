@@ -1560,7 +1560,7 @@ cdef extern from *:
             return Py_SIZE(v) != 0;
         if (PyFloat_CheckExact(v))
             return PyFloat_AS_DOUBLE(v) != 0.0;
-        if (PyUnicode_CheckExact(v))
+        if (PyUnicode_CheckExact(v) && PyUnicode_IS_READY(v))
             return PyUnicode_GET_LENGTH(v) != 0;
         return -1;
     }
