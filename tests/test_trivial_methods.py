@@ -311,3 +311,16 @@ def test_a_methods_code_is_part_of_its_callers_cache_key(m):
     key = pipeline.cache_key(m.states, m.states.__code__, (m.Task,))
     m.Task.choose.__code__ = _choose_other_constants.__code__
     assert pipeline.cache_key(m.states, m.states.__code__, (m.Task,)) != key
+
+
+def test_programs_are_looked_for_only_for_calls_without_arguments(m):
+    from jitcy.analyzer import method_programs
+
+    def uses(xs):
+        return [x.choose() for x in xs], xs[0].wait(1), xs[0].running, xs[0].mark()
+
+    assert method_programs.called_without_arguments(uses.__code__) == {"choose", "mark"}
+    found = method_programs.candidates(uses.__code__, vars(m), m.__name__)
+    assert found == {"choose": m.Task.choose, "mark": m.Task.mark}
+    assert set(pipeline._method_codes(m.transitions, m.transitions.__code__)) == {
+        "waiting_with_packet", "wait", "mark"}        # running: Task's and SlottedTask's
