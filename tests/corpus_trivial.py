@@ -155,3 +155,11 @@ class Unhooks:
 
 def run_it(t):
     return t.running()
+
+
+def states_between(t, before, after):
+    before()
+    seen = (t.holding_or_waiting(), t.waiting_with_packet(), t.has_no_link(), t.choose(),
+            t.wait() is t, t.mark())
+    after()
+    return seen

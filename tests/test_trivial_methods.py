@@ -324,3 +324,30 @@ def test_programs_are_looked_for_only_for_calls_without_arguments(m):
     assert found == {"choose": m.Task.choose, "mark": m.Task.mark}
     assert set(pipeline._method_codes(m.transitions, m.transitions.__code__)) == {
         "waiting_with_packet", "wait", "mark"}        # running: Task's and SlottedTask's
+
+
+def test_a_profile_function_set_inside_the_caller_sees_the_program_methods_called(m):
+    # (a profile function set before the call runs the caller's original code: the
+    # methods are called by the interpreter; set inside, the compiled caller keeps
+    # running, and each site must call the method itself)
+    t = m.Task(True, True, False)
+    compile_now(m.states_between, t, _nothing, _nothing)
+    expected = m.states_between(m.Task(True, True, False), _nothing, _nothing)
+    events = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            events.append(frame.f_code.co_name)
+
+    got = m.states_between(m.Task(True, True, False), lambda: sys.setprofile(profile),
+                           lambda: sys.setprofile(None))
+    sys.setprofile(None)
+    assert got == expected
+    for name in ("holding_or_waiting", "waiting_with_packet", "has_no_link", "choose",
+                 "wait", "mark"):
+        assert name in events, name
+    assert "states_between" not in events                # the caller ran compiled
+
+
+def _nothing():
+    pass
