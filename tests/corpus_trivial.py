@@ -163,3 +163,10 @@ def states_between(t, before, after):
             t.wait() is t, t.mark())
     after()
     return seen
+
+
+def predicate_between(s, before, after):
+    before()
+    seen = s.is_point(), s.me() is s, s.get_x()
+    after()
+    return seen

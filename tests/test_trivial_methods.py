@@ -124,21 +124,22 @@ def test_a_method_shadowed_in_the_instance_is_the_instances(m):
 
 
 def test_under_a_profile_function_the_method_is_called(m):
+    # set inside the compiled caller (set before the call, the caller would run its
+    # original code, and the interpreter call the methods anyway)
     s = m.Shape(3)
-    compile_now(m.use_predicate, s)
-    assert m.use_predicate(s) is True
+    compile_now(m.predicate_between, s, _nothing, _nothing)
+    assert m.predicate_between(s, _nothing, _nothing) == (True, True, 3)
     events = []
 
     def profile(frame, event, arg):
         if event == "call":
             events.append(frame.f_code.co_name)
 
-    sys.setprofile(profile)
-    try:
-        assert m.use_predicate(s) is True
-    finally:
-        sys.setprofile(None)
-    assert "is_point" in events
+    got = m.predicate_between(s, lambda: sys.setprofile(profile), lambda: sys.setprofile(None))
+    sys.setprofile(None)
+    assert got == (True, True, 3)
+    assert {"is_point", "me", "get_x"} <= set(events)
+    assert "predicate_between" not in events             # the caller ran compiled
 
 
 def _interpreted(func):
