@@ -297,10 +297,10 @@ def _direct_callees(func: types.FunctionType, code: types.CodeType) -> list:
 
 
 def _method_codes(func: types.FunctionType, code: types.CodeType) -> dict:
-    """``{name: original code}`` of the short methods whose calls ``obj.name()`` in
-    ``code`` may run as C at the call site (analyzer/method_programs.py): the one function
-    of that name in the module's classes, with the code the user wrote (a function jitcy
-    swapped: its original; one in another tool's hands: left out)."""
+    """``{name: original code}`` of the methods whose calls ``obj.name()`` in ``code`` may
+    run as C at the call site, if short (the analyzer decodes them: method_programs.py):
+    the one function of that name in the module's classes, with the code the user wrote
+    (a function jitcy swapped: its original; one in another tool's hands: left out)."""
     out = {}
     if not analyzer.method_programs.supported():
         return out
@@ -308,8 +308,7 @@ def _method_codes(func: types.FunctionType, code: types.CodeType) -> dict:
                                                         func.__module__).items():
         hg = _registry.get(g)
         c = hg.original_code if hg is not None else g.__code__
-        if (hg is not None or not compat.is_trampoline(c)) \
-                and analyzer.method_programs.decode(c) is not None:
+        if hg is not None or not compat.is_trampoline(c):
             out[name] = c
     return out
 

@@ -325,6 +325,10 @@ def test_programs_are_looked_for_only_for_calls_without_arguments(m):
     assert found == {"choose": m.Task.choose, "mark": m.Task.mark}
     assert set(pipeline._method_codes(m.transitions, m.transitions.__code__)) == {
         "waiting_with_packet", "wait", "mark"}        # running: Task's and SlottedTask's
+    # (a candidate that is not a program counts in the key too: editing it into one
+    # must change the caller's key; the analyzer decodes)
+    assert set(pipeline._method_codes(m.use, m.use.__code__)) == {
+        "is_point", "me", "hook", "doc_const"}        # get_x: Shape's and Slotted's
 
 
 def test_a_profile_function_set_inside_the_caller_sees_the_program_methods_called(m):
