@@ -11,12 +11,15 @@ raises Python's error with Python's message::
 
     cdef inline double __jitcy_m_sqrt(double x) except? -1.0 nogil:
         cdef double r = __jitcy_c_sqrt(x)
-        if (isnan(r) and not isnan(x)) or (isinf(r) and not isinf(x)):
+        if not isfinite(r) and ((isnan(r) and not isnan(x))
+                                or (isinf(r) and not isinf(x))):
             return __jitcy_mpy_sqrt(x)
         return r
 
 "Suspicious" is CPython's own test (``math_1`` in mathmodule.c): NaN out of a non-NaN, an
-infinity out of a finite number. Two-argument ``atan2`` uses C only for finite arguments.
+infinity out of a finite number. A finite result, the common case, is told by one test
+(``isfinite`` first: trapezoid_sin's loop of ``sin`` and ``exp``, measured on the
+hand-typed loop with these checks, 2-5% faster than with the two tests). Two-argument ``atan2`` uses C only for finite arguments.
 The helpers are ``nogil`` so that ``with jitcy.nogil():`` blocks can call them: the fast
 path is plain C; only the Python fallback (``__jitcy_mpy_*``, declared ``with gil``) takes
 the GIL, and only when the result is suspicious (it is re-entrant: called with the GIL
@@ -55,7 +58,8 @@ def _helper(name: str) -> str:
             f"    return {m}.{name}(x)\n"
             f"\n\ncdef inline double {naming.MATH_C}{name}(double x) except? -1.0 nogil:\n"
             f"    cdef double r = {c}(x)\n"
-            f"    if ({p}isnan(r) and not {p}isnan(x)) or ({p}isinf(r) and not {p}isinf(x)):\n"
+            f"    if not {p}isfinite(r) and (({p}isnan(r) and not {p}isnan(x))\n"
+            f"                                or ({p}isinf(r) and not {p}isinf(x))):\n"
             f"        return {py}(x)\n"
             f"    return r\n")
 
