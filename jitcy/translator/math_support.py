@@ -18,8 +18,8 @@ raises Python's error with Python's message::
 
 "Suspicious" is CPython's own test (``math_1`` in mathmodule.c): NaN out of a non-NaN, an
 infinity out of a finite number. A finite result, the common case, is told by one test
-(``isfinite`` first: trapezoid_sin's loop of ``sin`` and ``exp``, measured on the
-hand-typed loop with these checks, 2-5% faster than with the two tests). Two-argument ``atan2`` uses C only for finite arguments.
+(``isfinite`` first; trapezoid_sin's loop of ``sin`` and ``exp``: ~5% faster than with
+the two tests). Two-argument ``atan2`` uses C only for finite arguments.
 The helpers are ``nogil`` so that ``with jitcy.nogil():`` blocks can call them: the fast
 path is plain C; only the Python fallback (``__jitcy_mpy_*``, declared ``with gil``) takes
 the GIL, and only when the result is suspicious (it is re-entrant: called with the GIL
