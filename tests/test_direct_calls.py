@@ -254,10 +254,24 @@ def test_a_pure_caller_of_a_pure_callee_gives_the_interpreters_answers(pair, i, 
         jitcy.explain(jit.weighted_row, file=out)
         text = out.getvalue()
         # the link checked once per call (nothing in a pure body can change it); the
-        # call site a plain C call, which runs the unchecked copy for small arguments
-        for part in ("cdef double total", "__jitcy_spec_number_at(__jitcy_list_at(",
+        # call site runs the unchecked copy for small arguments, the checked call (whose
+        # error value is tested) only otherwise; an exact float element read in the loop
+        for part in ("cdef double total",
+                     "x = __jitcy_float_value(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0)) "
+                     "if __jitcy_likely(__jitcy_is_exact_float(__jitcy_list_at(__jitcy_sq0, "
+                     "__jitcy_sk0))) else __jitcy_spec_number_at(__jitcy_list_at(",
                      "__jitcy_lc0 = __jitcy_ready_0(__jitcy_b)",
-                     "total = total + __jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j) * x",
+                     "total = total + (__jitcy_inlf_0(i, j) if __jitcy_likely("
+                     "__jitcy_call_0_fits(__jitcy_lc0, i, j)) else "
+                     "__jitcy_call_0_p(__jitcy_b, __jitcy_lc0, i, j)) * x",
+                     "@cython.overflowcheck(False)\n"
+                     "cdef inline bint __jitcy_call_0_fits(unsigned long long* __jitcy_lc, "
+                     "long long __jitcy_a0, long long __jitcy_a1) noexcept:\n"
+                     "    if <unsigned long long>__jitcy_a0 <= 1073741824 and "
+                     "<unsigned long long>__jitcy_a1 <= 1073741824:\n"
+                     "        __jitcy_lc[0] += 1\n"
+                     "        return True\n"
+                     "    return False",
                      "@cython.overflowcheck(False)\n"
                      "cdef inline double __jitcy_inlf_0(long long i, long long j) noexcept:\n"
                      "    return __jitcy_fdiv_nz(1.0, ((i + j) * (i + j + 1) >> 1) + i + 1)",

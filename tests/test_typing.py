@@ -215,6 +215,14 @@ def test_str_loops_are_pure_and_chars_are_code_points(corpus):
     assert fn.c_type("c") == "str"                       # appended: a str object
 
 
+
+def _element_read(check: str) -> str:
+    """A walked list's element, as the loop reads it: an exact float's value in the loop
+    itself, the checking helper (spec_number_at / spec_float_at) only otherwise."""
+    item = "__jitcy_list_at(__jitcy_sq0, __jitcy_sk0)"
+    return (f"x = __jitcy_float_value({item}) if __jitcy_likely(__jitcy_is_exact_float({item}))"
+            f" else __jitcy_spec_{check}_at({item})")
+
 def test_list_elements_speculated_only_where_they_type_the_body(corpus):
     fn = typed(corpus.spec_stats, list)
     assert fn.speculated and fn.c_ints and fn.c_type("total") == "double"
@@ -228,12 +236,12 @@ def test_list_elements_speculated_only_where_they_type_the_body(corpus):
     # float arithmetic: an exact int passes too
     for line in ("__jitcy_sq0 = xs", "__jitcy_sk0 = 0",
                  "while __jitcy_sk0 < __jitcy_seq_size(__jitcy_sq0):",
-                 "x = __jitcy_spec_number_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))",
+                 _element_read("number"),
                  "__jitcy_sk0 += 1"):
         assert line in pyx, line
     pyx = emit_module.emit_module(typed(corpus.spec_strict_reads, list, float))
     # last = x: an int would show
-    assert "x = __jitcy_spec_float_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))" in pyx
+    assert _element_read("float") in pyx
 
 
 def test_float_locals_that_start_as_an_int_literal(corpus):
@@ -244,7 +252,7 @@ def test_float_locals_that_start_as_an_int_literal(corpus):
     assert fn.c_type("total") == "double" and fn.c_type("j") == "long long"
     pyx = emit_module.emit_module(fn)
     for line in ("total = 0.0", "__jitcy_is_int_total = True",
-                 "x = __jitcy_spec_number_at(__jitcy_list_at(__jitcy_sq0, __jitcy_sk0))",
+                 _element_read("number"),
                  "j = __jitcy_sk0", "total = total + (x * w + j * 0.5)",
                  "__jitcy_is_int_total = False",
                  "return __jitcy_int_start_read(__jitcy_is_int_total, total)"):

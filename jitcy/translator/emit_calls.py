@@ -315,7 +315,16 @@ def _pure_call_helpers(callee, base: str, exc: str) -> list:
     GCC keep spectral_norm's float accumulator in a stack slot (see the cold error
     functions in runtime.py).
     ``call_<i>_p`` runs the copy, the counter passed as the pointer (the link itself is read
-    only on an error: the Python call, which raises it from the callee's own code)."""
+    only on an error: the Python call, which raises it from the callee's own code).
+    ``call_<i>_fits`` (a callee with a copy without checks): may the site run that copy? It
+    counts the call if so. A site whose arguments are plain names or constants is then
+    ``inlf_<i>(args) if likely(call_<i>_fits(lc, args)) else call_<i>_p(b, lc, args)``
+    (rewrite_names.py): the error value of ``call_<i>_p`` (-1.0 for a double) is tested only
+    on its own path, not after every call of the copy that cannot fail. spectral_norm's inner
+    loop: 0.79 -> 0.89-1.0 of the hand-typed ceiling together with the walks' element read
+    (rewrite_arith._walk_sequence), alternating runs. The accumulator stays in a register
+    (checked in the assembly): the checked call comes back into the loop only with a
+    value, its error leaves through the cold error functions."""
     i = callee.index
     b, link, p = naming.BINDING_ARG, naming.LINK_CLASS, naming.PREFIX
     ok = (f" or not {naming.INLINE_OK}({b}, link, {naming.INLINE_NAMES}{i}, "
@@ -327,7 +336,15 @@ def _pure_call_helpers(callee, base: str, exc: str) -> list:
         f"    if {_fast_test(callee, names)}:",
         f"        {p}lc[0] += 1",
         f"        return {naming.INLINE_FAST}{i}({passed})"]
-    return [
+    fits = [] if callee.inline_fast is None else [
+        "@cython.overflowcheck(False)",
+        f"cdef inline bint {base}{naming.FAST_FITS}("
+        f"{', '.join([f'unsigned long long* {p}lc'] + params)}) noexcept:",
+        f"    if {_fast_test(callee, names)}:",
+        f"        {p}lc[0] += 1",
+        "        return True",
+        "    return False", ""]
+    return fits + [
         f"cdef unsigned long long* {naming.CALL_READY}{i}({naming.BINDING_CLASS} {b}) except NULL:",
         f"    if not {naming.LINKED}({b}, {i}) or {naming.TRACING}():",
         f"        raise {naming.DEOPT_ERROR}()",

@@ -119,6 +119,8 @@ SPEC_NUMBER = PREFIX + "spec_number"   # ... read only as a float operand: a flo
 SPEC_FLOAT_AT = PREFIX + "spec_float_at"     # spec_float of an item read borrowed
 SPEC_NUMBER_AT = PREFIX + "spec_number_at"   # spec_number of an item read borrowed
 IS_EXACT_FLOAT = PREFIX + "is_exact_float"   # PyFloat_CheckExact of a borrowed item
+LIKELY = PREFIX + "likely"             # Cython's likely(): __builtin_expect(!!(x), 1)
+FLOAT_VALUE = PREFIX + "float_value"   # PyFloat_AS_DOUBLE of a borrowed item (declared with it)
 LIST_AT = PREFIX + "list_at"           # PyList_GET_ITEM: borrowed, unchecked (a loop's index)
 TUPLE_AT = PREFIX + "tuple_at"         # PyTuple_GET_ITEM: likewise
 SEQ_SIZE = PREFIX + "seq_size"         # Py_SIZE of the list or tuple a loop walks
@@ -201,6 +203,7 @@ CALL_READY = PREFIX + "ready_"         # + index: a pure body checks callee i on
 #                                        its call counter's address, or NULL (not callable)
 LINK_COUNTER = PREFIX + "lc"           # + index: that address, a local of the pure body
 PURE_CALL = "_p"                       # CALL + index + this: the call after that check
+FAST_FITS = "_fits"                    # CALL + index + this: may the site run the copy without checks?
 CALLS_ADDRESS = PREFIX + "calls_address"   # a binding's compiled-call counter, for callers
 #                                        that run the body inlined (jitcy.stats counts them)
 

@@ -192,12 +192,18 @@ class ArithmeticRewrites:
         """A loop over a list or tuple whose elements are speculated floats (a pure body),
         as the list iterator runs it: the length read again before each item (so a list
         that changes is walked as Python walks it), each item read borrowed and checked
-        into its C double at once (spec_float_at / spec_number_at); no reference to it is
-        taken, none to drop (2-3x Cython's ``for x in xs``, which takes one per item)::
+        into its C double at once; no reference to it is taken, none to drop (2-3x Cython's
+        ``for x in xs``, which takes one per item). An exact float's value is read in the
+        loop itself; only other items go through the helper (spec_float_at /
+        spec_number_at), so only that path tests the helper's error value (-1.0): three
+        instructions fewer per item, and spectral_norm's inner loop is that much shorter::
 
             sq = xs; sk = 0
             while sk < Py_SIZE(sq):
-                x = spec_float_at(PyList_GET_ITEM(sq, sk)); j = sk; sk += 1
+                item = PyList_GET_ITEM(sq, sk)
+                x = PyFloat_AS_DOUBLE(item) if likely(PyFloat_CheckExact(item)) \
+                    else spec_float_at(item)
+                j = sk; sk += 1
                 <body>
             else:
                 <orelse>
@@ -225,7 +231,11 @@ class ArithmeticRewrites:
         sequence = self.visit(sequence)
         element = self.visit(element)
         item = _call(naming.LIST_AT if kind == LIST else naming.TUPLE_AT, name(seq), name(index))
-        body = [at(ast.Assign(targets=[element], value=_call(_element_check(node), item)))]
+        # (``item`` is a macro over two locals: repeated in the text, one load in C)
+        value = ast.IfExp(test=_call(naming.LIKELY, _call(naming.IS_EXACT_FLOAT, item)),
+                          body=_call(naming.FLOAT_VALUE, copy.deepcopy(item)),
+                          orelse=_call(_element_check(node), copy.deepcopy(item)))
+        body = [at(ast.Assign(targets=[element], value=value))]
         if counter is not None:
             body.append(at(ast.Assign(targets=[self.visit(counter)], value=name(index))))
         body.append(at(ast.AugAssign(target=name(index, ast.Store()), op=ast.Add(),

@@ -292,9 +292,20 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
                 if counter not in self.link_counters:
                     self.link_counters[counter] = callee.index
                     fn.local_sites.append((counter, "unsigned long long*"))
-                return ast.copy_location(_call(helper + naming.PURE_CALL, _binding(),
-                                               ast.Name(id=counter, ctx=ast.Load()), *args),
-                                         node)
+                checked = _call(helper + naming.PURE_CALL, _binding(),
+                                ast.Name(id=counter, ctx=ast.Load()), *args)
+                if callee.inline_fast is not None and all(
+                        isinstance(a, (ast.Name, ast.Constant)) for a in args):
+                    # The copy without checks called at the site itself, the checked call
+                    # only otherwise: the checked call's error value is tested only there.
+                    # (Plain names and constants only: each is read twice.)
+                    checked = ast.IfExp(
+                        test=_call(naming.LIKELY, _call(
+                            helper + naming.FAST_FITS, ast.Name(id=counter, ctx=ast.Load()),
+                            *copy.deepcopy(args))),
+                        body=_call(f"{naming.INLINE_FAST}{callee.index}", *copy.deepcopy(args)),
+                        orelse=checked)
+                return ast.copy_location(checked, node)
             if self.c_ints and callee.inline is not None and callee.c_ret in ("double", "bint"):
                 # a pure body (analyzer/purity.py) calls a pure callee only in C: while it
                 # is not linked, the body leaves (the entry re-runs the original code)
