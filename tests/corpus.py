@@ -188,6 +188,13 @@ def float_arith(x, y):
     return x + y, x - y, x * y, abs(x), min(x, y), max(x, y), x / y
 
 
+def literal_divisors(x, i):
+    # nonzero literal divisors: C's division, no zero test (rewrite_arith._nonzero_literal);
+    # an int literal past 2**53 and a variable divisor keep the checked division
+    return (x / 3.0, x / -4, -x / 9007199254740992, x / 1e-300, i / 2.5, x / 0.1,
+            x / 9007199254740993, x / i)
+
+
 def float_floordiv_mod(x, y):
     return x // y, x % y
 

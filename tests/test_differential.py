@@ -244,6 +244,9 @@ CASES = [
     # floats
     Case("float_arith", args(floats, floats), (1.0, 2.0),
          examples=((1.0, 0.0), (0.0, -0.0), (-0.0, 0.0), (math.nan, 1.0), (1.0, math.nan))),
+    Case("literal_divisors", args(floats, big_ints | small_ints), (1.0, 3),
+         examples=((1.0, 0), (math.nan, 2), (-0.0, -1), (1e308, 2**70), (5e-324, 2**53 + 1),
+                   (math.inf, 1))),
     Case("float_floordiv_mod", args(floats, floats), (7.5, 2.0),
          examples=((1.0, 0.0), (-7.5, 2.0), (7.5, -2.0), (-0.0, 3.0), (math.inf, 2.0),
                    (1.0, math.inf), (-1.0, math.inf))),

@@ -287,3 +287,16 @@ def test_no_speculation_without_a_float(tmp_path):
     module = load_fresh_module(path, "ints_only")
     assert not typed(module.total, list).speculated
     assert not typed(module.pick, list, int).speculated
+
+
+def test_a_nonzero_literal_divisor_is_a_plain_c_division():
+    """``x / 3.0``: no zero test, and no error value for the caller to test after it. An int
+    literal past 2**53 (rounded as a double) and a variable divisor keep the checked one
+    (the answers: test_differential.py, literal_divisors)."""
+    module = load_fresh_module(TESTS / "corpus.py", "corpus_typing_divisors")
+    pyx = emit_module.emit_module(typed(module.literal_divisors, float, int))
+    for part in ("__jitcy_fdiv_nz(x, 3.0)", "__jitcy_fdiv_nz(x, 0 - 4)",
+                 "__jitcy_fdiv_nz(-x, 9007199254740992)", "__jitcy_fdiv_nz(x, 1e-300)",
+                 "__jitcy_fdiv_nz(i, 2.5)", "__jitcy_fdiv_nz(x, 0.1)",
+                 "__jitcy_fdiv(x, 9007199254740993)", "__jitcy_fdiv(x, i)"):
+        assert part in pyx, part

@@ -5,6 +5,7 @@ the body); it holds the rules for C scalars::
 
     x ** y            ->  __jitcy_obj(x) ** y          (C pow rounds; Python's may raise)
     a / b  (doubles)  ->  __jitcy_fdiv(a, b)           (Python's ZeroDivisionError message)
+    a / 4.0           ->  __jitcy_fdiv_nz(a, 4.0)      (a nonzero literal: C's division)
     a % b  (C ints)   ->  __jitcy_mod_ll(a, b)         (no SIGFPE at LLONG_MIN % -1)
     i < x  (int, float mixed)  ->  objects             (C would round the int)
 
@@ -306,7 +307,10 @@ class ArithmeticRewrites:
                 isinstance(op, ast.Div) and FLOAT not in (left_kind, right_kind)):
             node.left = _call(naming.AS_OBJECT, node.left)
         elif isinstance(op, ast.Div):
-            return ast.copy_location(_call(naming.FLOAT_DIV, node.left, node.right), node)
+            # A literal divisor that is not zero: C's division is Python's, and the call
+            # has no error value for the caller to test (``x / 4`` in a loop).
+            div = naming.FLOAT_DIV_NZ if _nonzero_literal(node.right) else naming.FLOAT_DIV
+            return ast.copy_location(_call(div, node.left, node.right), node)
         elif (isinstance(op, (ast.FloorDiv, ast.Mod)) and left_kind == right_kind == INT
               and _power_of_two(node.right)):
             # Python's floor rules for a positive power of two 2**k are exactly an
@@ -356,6 +360,22 @@ def _int_literal(node):
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return sign * node.value
     return None
+
+
+def _nonzero_literal(node) -> bool:
+    """A float literal other than 0.0, or an int literal other than 0 of at most 2**53 in
+    magnitude (converted to its double exactly), possibly signed (``-4`` or its ``0 - 4``
+    rewrite): a divisor that is not zero."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)
+          and _constant_int(node.left) == 0):
+        node = node.right
+    if not isinstance(node, ast.Constant):
+        return False
+    if type(node.value) is float:
+        return node.value != 0.0 and node.value == node.value
+    return type(node.value) is int and 0 < abs(node.value) <= 2**53
 
 
 def _is_int_literal(node) -> bool:

@@ -636,7 +636,7 @@ class RewriteNames(FloatBlocks, FlexRewrites, ArithmeticRewrites, ast.NodeTransf
 
 _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "sub",
                           naming.CHECKED_NOGIL + "mul", naming.CHECKED_NOGIL + "floordiv",
-                          naming.FLOAT_DIV, naming.MOD_LL, naming.FLOAT_POW,
+                          naming.FLOAT_DIV, naming.FLOAT_DIV_NZ, naming.MOD_LL, naming.FLOAT_POW,
                           "range", "abs", "min", "max"}
                          | {naming.MATH_C + name for name in C_MATH})
 
@@ -677,7 +677,8 @@ class _CheckedNogilInts(ast.NodeTransformer):
     loads by their element type, helpers by what they return."""
 
     _HELPERS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.FloorDiv: "floordiv"}
-    _FLOAT_CALLS = frozenset({naming.FLOAT_DIV, naming.ARRAY_LOAD + "double", naming.FLOAT_POW}
+    _FLOAT_CALLS = frozenset({naming.FLOAT_DIV, naming.FLOAT_DIV_NZ, naming.ARRAY_LOAD + "double",
+                              naming.FLOAT_POW}
                              | {naming.MATH_C + name for name, kind in RESULT.items()
                                 if kind == FLOAT and name in C_MATH})
 

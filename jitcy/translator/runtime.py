@@ -249,8 +249,8 @@ cdef inline double {p}fdiv(double a, double b) except? -1.0 nogil:
     (naming.FLOAT_DIV_NZ, r'''
 @cython.cdivision(True)
 cdef inline double {p}fdiv_nz(double a, double b) noexcept nogil:
-    """a / b where the divisor is proven nonzero (analyzer/raise_free.py): C's division
-    is then Python's."""
+    """a / b where the divisor is proven nonzero (analyzer/raise_free.py) or a nonzero
+    literal (rewrite_arith.py): C's division is then Python's."""
     return a / b
 '''),
     (naming.SPEC_FLOAT, r'''
