@@ -21,8 +21,11 @@ pytestmark = pytest.mark.slow
 
 CORPUS = TESTS / "corpus_types.py"
 
-MATH_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e-300, 5e-324, 709.0, 710.0, 1000.0,
-              -1000.0, 1e308, -1e308, math.pi / 2, math.inf, -math.inf, math.nan]
+# (709.0, 709.78...: either side of math_support.SAFE_ARGUMENT's exp test and of exp's
+# overflow; -0.0 and 5e-324 at the sqrt and log tests)
+MATH_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e-300, 5e-324, -5e-324, 709.0,
+              math.nextafter(709.0, 0.0), 709.782712893384, 709.7827128933841, 710.0, 1000.0,
+              -1000.0, -745.2, 1e308, -1e308, math.pi / 2, math.inf, -math.inf, math.nan]
 math_floats = st.sampled_from(MATH_EDGES) | floats
 math_ks = st.integers(0, 13)
 
@@ -65,7 +68,8 @@ CASES = [
     # math
     Case("math_one", args(math_ks, math_floats), (0, 2.0),
          examples=tuple((k, x) for k in range(14) for x in (0.0, -1.0, 1000.0, math.nan,
-                                                             math.inf, -0.0, 1.0))),
+                                                             math.inf, -0.0, 1.0, 709.0,
+                                                             709.7827128933841, -math.inf))),
     Case("math_two", args(math_floats, math_floats), (1.0, 2.0),
          examples=((0.0, -0.0), (math.inf, math.inf), (math.nan, 1.0), (-0.0, -1.0),
                    (0.0, -1.0), (-8.0, 1 / 3), (10.0, 400.0), (1e308, 1e308))),

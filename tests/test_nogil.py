@@ -513,7 +513,8 @@ def test_math_in_impure_function_checks_the_names_once_before_the_block():
     pyx = _pyx(typed)
     released = pyx[pyx.index("    if __jitcy_known_ok(__jitcy_b):\n        with nogil:"):]
     fast, slow = released.split("    else:\n", 1)
-    assert "__jitcy_m_sqrt(x) * __jitcy_mc_pi" in fast and "known_ok" not in fast.split(
+    assert ("(__jitcy_c_sqrt(x) if __jitcy_likely(__jitcy_msafe_sqrt(x)) else __jitcy_m_sqrt(x))"
+            " * __jitcy_mc_pi") in fast and "known_ok" not in fast.split(
         "\n", 1)[1]
     assert "global_get(__jitcy_b, 'msqrt', " in slow.split("return s")[0]
 

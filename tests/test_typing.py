@@ -43,7 +43,12 @@ def test_math_calls_compile_to_c_helpers(corpus):
     assert "__jitcy_m_sqrt(" in pyx and "__jitcy_m_sin(" in pyx and "__jitcy_mc_pi" in pyx
     assert "global_get(__jitcy_b, 'math')" not in pyx     # pure: no per-use check
     pyx = emit_module.emit_module(typed(corpus.math_impure, list, float))
-    assert "__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b)" in pyx
+    # libm's sqrt where the argument gives no suspicious result, the checked helper
+    # otherwise; both only while math is still the math module
+    assert ("(__jitcy_c_sqrt(x) if __jitcy_likely(__jitcy_msafe_sqrt(x)) else __jitcy_m_sqrt(x))"
+            " if __jitcy_known_ok(__jitcy_b)") in pyx
+    assert ("cdef inline bint __jitcy_msafe_sqrt(double x) noexcept nogil:\n"
+            "    return x >= 0.0") in pyx
     # math.exp(v) of an object (a list element): converted as math.exp converts it
     assert "__jitcy_m_exp(__jitcy_fx_value_F(v, " in pyx
     notes = [why for _, why in typed(corpus.math_impure, list, float).notes]

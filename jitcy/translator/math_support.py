@@ -20,6 +20,17 @@ raises Python's error with Python's message::
 infinity out of a finite number. A finite result, the common case, is told by one test
 (``isfinite`` first; trapezoid_sin's loop of ``sin`` and ``exp``: ~5% faster than with
 the two tests). Two-argument ``atan2`` uses C only for finite arguments.
+
+For ``sin``, ``cos``, ``exp``, ``sqrt`` and ``log`` the call site itself tests the argument
+(``SAFE_ARGUMENT``: a sufficient test, e.g. ``x < 709.0`` for ``exp``) and calls libm
+directly when it passes, the checked helper only otherwise (rewrite_arith.math_call)::
+
+    math.sin(x)  ->  (__jitcy_c_sin(x) if likely(__jitcy_msafe_sin(x)) else __jitcy_m_sin(x))
+
+The helper's error value (-1.0) is then tested only on that path, not after every call:
+trapezoid_sin 0.90-0.92 -> 0.97-0.98 of its hand-typed ceiling (medians of 40 pairs,
+alternating runs). Only for an argument that may be written out twice (names, literals,
+arithmetic on them: rewrite_arith._repeatable).
 The helpers are ``nogil`` so that ``with jitcy.nogil():`` blocks can call them: the fast
 path is plain C; only the Python fallback (``__jitcy_mpy_*``, declared ``with gil``) takes
 the GIL, and only when the result is suspicious (it is re-entrant: called with the GIL
@@ -37,9 +48,16 @@ from . import naming
 
 _PREDICATES = {"isnan", "isinf", "isfinite"}
 
+#: A test of the argument under which libm's result is never suspicious (a finite result,
+#: or an infinity out of an infinity). Only a sufficient test: an argument that fails it
+#: takes the checked helper, which is right for every argument. ``math.exp(x)`` is finite up
+#: to x = 709.78; NaN fails every comparison.
+SAFE_ARGUMENT = {"sin": "{p}isfinite(x)", "cos": "{p}isfinite(x)", "exp": "x < 709.0",
+                 "sqrt": "x >= 0.0", "log": "x > 0.0"}
+
 
 def _helper(name: str) -> str:
-    p, c = naming.PREFIX, f"{naming.PREFIX}c_{name}"
+    p, c = naming.PREFIX, f"{naming.MATH_LIBM}{name}"
     m, py = naming.MATH_MODULE, naming.MATH_PY + name
     if name in _PREDICATES:
         return (f"\ncdef inline bint {naming.MATH_C}{name}(double x) noexcept nogil:\n"
@@ -54,6 +72,9 @@ def _helper(name: str) -> str:
                 f"    if {p}isfinite(y) and {p}isfinite(x):\n"
                 f"        return {c}(y, x)\n"
                 f"    return {py}(y, x)\n")
+    safe = "" if name not in SAFE_ARGUMENT else (
+        f"\n\ncdef inline bint {naming.MATH_SAFE}{name}(double x) noexcept nogil:\n"
+        f"    return {SAFE_ARGUMENT[name].format(p=p)}\n")
     return (f"\ncdef double {py}(double x) except? -1.0 with gil:\n"
             f"    return {m}.{name}(x)\n"
             f"\n\ncdef inline double {naming.MATH_C}{name}(double x) except? -1.0 nogil:\n"
@@ -61,7 +82,7 @@ def _helper(name: str) -> str:
             f"    if not {p}isfinite(r) and (({p}isnan(r) and not {p}isnan(x))\n"
             f"                                or ({p}isinf(r) and not {p}isinf(x))):\n"
             f"        return {py}(x)\n"
-            f"    return r\n")
+            f"    return r\n" + safe)
 
 
 def _used(body: str, prefix: str, names) -> list:
@@ -87,7 +108,7 @@ def math_support(body: str, known: dict) -> str:
     if not (functions or constants or uses_known):
         return ""
     out = [f"\nimport math as {naming.MATH_MODULE}\n"]
-    cimports = sorted({f"{n} as {p}c_{n}" for n in functions}
+    cimports = sorted({f"{n} as {naming.MATH_LIBM}{n}" for n in functions}
                       | {f"{n} as {p}{n}" for n in ("isnan", "isinf", "isfinite")})
     out.append(f"from libc.math cimport {', '.join(cimports)}\n")
     out += [f"cdef double {naming.MATH_CONST}{n} = {naming.MATH_MODULE}.{n}\n" for n in constants]

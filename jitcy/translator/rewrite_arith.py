@@ -27,6 +27,7 @@ from ..analyzer.ranges import c_places
 from ..analyzer.model import BOOL, BYTES, FLOAT, INT, LIST, OBJECT, STR, TUPLE, is_enumerate
 from . import naming
 from .int_starts import NUMBER_TARGET
+from .math_support import SAFE_ARGUMENT
 from .rewrite_flex import mark_c_operands
 
 
@@ -132,6 +133,12 @@ class ArithmeticRewrites:
         args = [self.flex_value(a) if self.c_kind(a) == OBJECT else self.visit(a)
                 for a in node.args]
         fast = ast.copy_location(_call(naming.MATH_C + name, *args), node)
+        if name in SAFE_ARGUMENT and _repeatable(args[0]):
+            # libm's own result where the argument cannot give a suspicious one, the checked
+            # helper otherwise: only that path tests the helper's error value (-1.0).
+            fast = ast.copy_location(ast.IfExp(
+                test=_call(naming.LIKELY, _call(naming.MATH_SAFE + name, copy.deepcopy(args[0]))),
+                body=_call(naming.MATH_LIBM + name, copy.deepcopy(args[0])), orelse=fast), node)
         return fast if slow is None else self._known_or(fast, slow)
 
     def math_constant(self, node):
@@ -360,6 +367,20 @@ def _int_literal(node):
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return sign * node.value
     return None
+
+
+def _repeatable(node) -> bool:
+    """An expression of C values that may be written out more than once (each copy gives
+    the same value and runs nothing): names, literals, arithmetic operators on them, and
+    the division by a nonzero literal."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            if not (isinstance(sub.func, ast.Name) and sub.func.id == naming.FLOAT_DIV_NZ):
+                return False
+        elif not isinstance(sub, (ast.Name, ast.Constant, ast.UnaryOp, ast.BinOp,
+                                  ast.expr_context, ast.operator, ast.unaryop)):
+            return False
+    return True
 
 
 def _nonzero_literal(node) -> bool:

@@ -41,6 +41,7 @@ from ..analyzer.model import (BOOL, BYTES, DICT, FLOAT, INT, LIST, OBJECT, SET, 
 from ..errors import UnsupportedConstruct
 from . import emit_calls, method_probes, naming
 from .int_starts import AS_FLOAT
+from .math_support import SAFE_ARGUMENT
 from .rewrite_arith import ArithmeticRewrites, _concatenation
 from .float_blocks import FloatBlocks
 from .rewrite_flex import FlexRewrites
@@ -638,7 +639,10 @@ _NOGIL_CALLS = frozenset({naming.CHECKED_NOGIL + "add", naming.CHECKED_NOGIL + "
                           naming.CHECKED_NOGIL + "mul", naming.CHECKED_NOGIL + "floordiv",
                           naming.FLOAT_DIV, naming.FLOAT_DIV_NZ, naming.MOD_LL, naming.FLOAT_POW,
                           "range", "abs", "min", "max"}
-                         | {naming.MATH_C + name for name in C_MATH})
+                         | {naming.MATH_C + name for name in C_MATH}
+                         | {naming.MATH_LIBM + name for name in SAFE_ARGUMENT}
+                         | {naming.MATH_SAFE + name for name in SAFE_ARGUMENT}
+                         | {naming.LIKELY})
 
 
 _NOGIL_PREFIXES = (naming.ARRAY_AT, naming.ARRAY_LOAD, naming.ARRAY_STORE,
@@ -680,7 +684,8 @@ class _CheckedNogilInts(ast.NodeTransformer):
     _FLOAT_CALLS = frozenset({naming.FLOAT_DIV, naming.FLOAT_DIV_NZ, naming.ARRAY_LOAD + "double",
                               naming.FLOAT_POW}
                              | {naming.MATH_C + name for name, kind in RESULT.items()
-                                if kind == FLOAT and name in C_MATH})
+                                if kind == FLOAT and name in C_MATH}
+                             | {naming.MATH_LIBM + name for name in SAFE_ARGUMENT})
 
     def __init__(self, fn):
         self.kinds = {safe_local_name(n): t for n, t in fn.types.items()}
@@ -713,6 +718,9 @@ class _CheckedNogilInts(ast.NodeTransformer):
             return INT if left in (INT, BOOL) and right in (INT, BOOL) else None
         if isinstance(node, ast.UnaryOp):
             return BOOL if isinstance(node.op, ast.Not) else self.kind(node.operand)
+        if isinstance(node, ast.IfExp):
+            body, orelse = self.kind(node.body), self.kind(node.orelse)
+            return body if body == orelse else None
         return None
 
     def visit_BinOp(self, node):

@@ -100,7 +100,7 @@ cdef extern from *:
         return PyObject_Vectorcall(f, args, nargsf, NULL);
     }
     """
-    bint {p}likely "likely" (bint)     # Cython's own macro: __builtin_expect(!!(x), 1)
+    bint {p}likely "likely" (bint) nogil     # Cython's own macro: __builtin_expect(!!(x), 1)
     int {p}tracing()
     unsigned long long {p}dict_version(PyObject *d)
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL

@@ -5,7 +5,7 @@ cdef list __jitcy_impl_obj(__jitcy_Binding __jitcy_b, list xs, double x):
     cdef double __jitcy_ft0
     out = []
     for v in xs:
-        out.append((__jitcy_m_sqrt(x) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs0)).sqrt(x))) + (__jitcy_m_exp(__jitcy_fx_value_F(v, cython.address(__jitcy_ft0))) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs1)).exp(v))))
+        out.append(((__jitcy_c_sqrt(x) if __jitcy_likely(__jitcy_msafe_sqrt(x)) else __jitcy_m_sqrt(x)) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs0)).sqrt(x))) + (__jitcy_m_exp(__jitcy_fx_value_F(v, cython.address(__jitcy_ft0))) if __jitcy_known_ok(__jitcy_b) else __jitcy_as_double(__jitcy_global_get(__jitcy_b, 'math', cython.address(__jitcy_gs1)).exp(v))))
     return out
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):

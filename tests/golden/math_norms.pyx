@@ -9,7 +9,7 @@ cdef double __jitcy_impl_c(__jitcy_Binding __jitcy_b, long long n, double x):
     cdef double s
     s = 0.0
     for i in range(n):
-        s = s + (__jitcy_m_sqrt(x * x + i) - __jitcy_m_sin(x + i) * __jitcy_mc_pi)
+        s = s + ((__jitcy_c_sqrt(x * x + i) if __jitcy_likely(__jitcy_msafe_sqrt(x * x + i)) else __jitcy_m_sqrt(x * x + i)) - (__jitcy_c_sin(x + i) if __jitcy_likely(__jitcy_msafe_sin(x + i)) else __jitcy_m_sin(x + i)) * __jitcy_mc_pi)
     return s
 
 cdef object __jitcy_entry_c(__jitcy_Binding __jitcy_b, object __jitcy_a0, object __jitcy_a1):
@@ -86,4 +86,4 @@ from cpython.pycapsule cimport PyCapsule_New
 def __jitcy_calls_address(__jitcy_Binding __jitcy_b):
     return PyCapsule_New(&__jitcy_b.calls, NULL, NULL)
 
-__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'double'), ('int', 'float'), 'float', ('cdef inline double __jitcy_inl_(long long n, double x) except? -1.2345678910111213e-300:\n    cdef long long i\n    cdef double s\n    s = 0.0\n    for i in range(n):\n        s = s + (__jitcy_m_sqrt(x * x + i) - __jitcy_m_sin(x + i) * __jitcy_mc_pi)\n    return s', ('range',), (('math', 'math'),), None), __jitcy_calls_address)
+__jitcy_EXPORT = (PyCapsule_New(<void*>__jitcy_cexport, b"jitcy.cexport", NULL), 'double', ('long long', 'double'), ('int', 'float'), 'float', ('cdef inline double __jitcy_inl_(long long n, double x) except? -1.2345678910111213e-300:\n    cdef long long i\n    cdef double s\n    s = 0.0\n    for i in range(n):\n        s = s + ((__jitcy_c_sqrt(x * x + i) if __jitcy_likely(__jitcy_msafe_sqrt(x * x + i)) else __jitcy_m_sqrt(x * x + i)) - (__jitcy_c_sin(x + i) if __jitcy_likely(__jitcy_msafe_sin(x + i)) else __jitcy_m_sin(x + i)) * __jitcy_mc_pi)\n    return s', ('range',), (('math', 'math'),), None), __jitcy_calls_address)
