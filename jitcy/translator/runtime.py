@@ -1125,7 +1125,7 @@ cdef extern from *:
     }
     #endif
 
-    static PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
+    static PyObject *{p}ga_any(PyObject *o, PyObject *name, {p}acache *c) {
     #ifdef {p}ATTR_FAST
         PyObject *r;
         {p}aentry *e = &c->e[0];
@@ -1151,7 +1151,7 @@ cdef extern from *:
         return PyObject_GetAttr(o, name);
     }
 
-    static int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
+    static int {p}sa_any(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
     #ifdef {p}ATTR_FAST
         PyObject *old, **place;
         {p}aentry *e = &c->e[0];
@@ -1188,6 +1188,70 @@ cdef extern from *:
         }
     #endif
         return PyObject_SetAttr(o, name, v);
+    }
+
+    /* The common case at the site itself: the type in the first way, and the value or
+       the slot there (a read) or the instance's values array (a store). Anything else
+       calls the functions above, which look again from the start. Forced inline: GCC
+       kept one out-of-line copy per module. richards, minimums of 15 calls in alternating
+       runs: 0.0221-0.0236 s -> 0.0210-0.0222 s; raytrace within its noise (+-3%). */
+    #if defined(__GNUC__) || defined(__clang__)
+    #define {p}AC_INLINE inline __attribute__((always_inline))
+    #define {p}AC_LIKELY(x) __builtin_expect(!!(x), 1)
+    #else
+    #define {p}AC_INLINE inline
+    #define {p}AC_LIKELY(x) (x)
+    #endif
+    static {p}AC_INLINE PyObject *{p}ga(PyObject *o, PyObject *name, {p}acache *c) {
+    #ifdef {p}ATTR_FAST
+        PyObject *r;
+        {p}aentry *e = &c->e[0];
+        if ({p}AC_LIKELY(e->version == Py_TYPE(o)->tp_version_tag && e->version != 0)) {
+            if (e->kind == {p}AC_VALUES) {
+                {p}values311 *values = {p}VALUES(o);
+                if ({p}AC_LIKELY(values != NULL && (r = values->values[e->index]) != NULL)) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
+            else if (e->kind == {p}AC_SLOT) {
+                r = *(PyObject **)((char *)o + e->index);
+                if ({p}AC_LIKELY(r != NULL)) {
+                    Py_INCREF(r);
+                    return r;
+                }
+            }
+        }
+    #endif
+        return {p}ga_any(o, name, c);
+    }
+
+    static {p}AC_INLINE int {p}sa(PyObject *o, PyObject *name, PyObject *v, {p}acache *c) {
+    #ifdef {p}ATTR_FAST
+        PyObject *old;
+        {p}aentry *e = &c->e[0];
+        if ({p}AC_LIKELY(e->version == Py_TYPE(o)->tp_version_tag && e->version != 0
+                         && e->kind == {p}AC_VALUES)) {
+            {p}values311 *values = {p}VALUES(o);
+            if ({p}AC_LIKELY(values != NULL)) {
+                old = values->values[e->index];
+                Py_INCREF(v);
+                values->values[e->index] = v;
+                if (old == NULL) {
+                    /* _PyDictValues_AddToInsertionOrder (pycore_dict.h, 3.11) */
+                    uint8_t *size_ptr = ((uint8_t *)values) - 2;
+                    int size = *size_ptr + 1;
+                    size_ptr[-size] = (uint8_t)e->index;
+                    *size_ptr = (uint8_t)size;
+                }
+                else {
+                    Py_DECREF(old);
+                }
+                return 0;
+            }
+        }
+    #endif
+        return {p}sa_any(o, name, v, c);
     }
     """
     ctypedef struct {p}acache:
