@@ -1209,12 +1209,10 @@ cdef extern from *:
     #endif
     static {p}aentry *{p}away_rest({p}acache *c, unsigned int version) {
         /* (a leaf: no stack frame, no saved registers) */
-        if (c->e[1].version == version)
-            return &c->e[1];
-        if (c->e[2].version == version)
-            return &c->e[2];
-        if (c->e[3].version == version)
-            return &c->e[3];
+        int k;
+        for (k = 1; k < {p}AC_WAYS; k++)
+            if (c->e[k].version == version)
+                return &c->e[k];
         return NULL;
     }
 
