@@ -1653,8 +1653,8 @@ cdef extern from *:
 
     /* the place of o.name as the cache sees it (a value or a slot), or 0 */
     static int {p}mplace(PyObject *o, PyObject *name, {p}acache *c, int store) {
-        {p}aentry *a = &c->e[0];
-        if (a->version != Py_TYPE(o)->tp_version_tag || a->version == 0)
+        {p}aentry *a = {p}away(c, Py_TYPE(o)->tp_version_tag);
+        if (a == NULL)
             a = {p}afill(o, name, c, store);
         if (a == NULL)
             return 0;
@@ -1665,8 +1665,8 @@ cdef extern from *:
 
     /* o.name if it is a value or a slot of the instance (borrowed), else NULL (no error) */
     static inline PyObject *{p}mattr(PyObject *o, PyObject *name, {p}acache *c) {
-        {p}aentry *a = &c->e[0];
-        if (a->version != Py_TYPE(o)->tp_version_tag || a->version == 0)
+        {p}aentry *a = {p}away(c, Py_TYPE(o)->tp_version_tag);
+        if (a == NULL)
             a = {p}afill(o, name, c, 0);
         if (a == NULL)
             return NULL;
@@ -1865,8 +1865,8 @@ cdef extern from *:
         else if (e->trivial == {p}MT_CONST)
             r = t->value;
         else {
-            a = &t->attr.e[0];
-            if (a->version != Py_TYPE(o)->tp_version_tag || a->version == 0)
+            a = {p}away(&t->attr, Py_TYPE(o)->tp_version_tag);
+            if (a == NULL)
                 a = {p}afill(o, t->value, &t->attr, 0);
             if (a == NULL)
                 return NULL;
