@@ -220,13 +220,13 @@ def test_str_loops_are_pure_and_chars_are_code_points(corpus):
     assert fn.c_type("c") == "str"                       # appended: a str object
 
 
-
 def _element_read(check: str) -> str:
     """A walked list's element, as the loop reads it: an exact float's value in the loop
     itself, the checking helper (spec_number_at / spec_float_at) only otherwise."""
     item = "__jitcy_list_at(__jitcy_sq0, __jitcy_sk0)"
     return (f"x = __jitcy_float_value({item}) if __jitcy_likely(__jitcy_is_exact_float({item}))"
             f" else __jitcy_spec_{check}_at({item})")
+
 
 def test_list_elements_speculated_only_where_they_type_the_body(corpus):
     fn = typed(corpus.spec_stats, list)
